@@ -1,0 +1,31 @@
+# FrontDesk — two commands: `make serve` and `make test`. Both run scripts/bootstrap.sh first, which installs
+# missing Debian packages and fetches the MiniLM model (a no-op once done).
+SHELL := /bin/bash
+FRONTDESK_MODEL_DIR ?= .models/all-MiniLM-L6-v2
+export FRONTDESK_MODEL_DIR
+SWIFT ?= swift
+RELEASE_BIN = .build/release/frontdesk
+
+.PHONY: bootstrap build release serve test bench clean
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	$(SWIFT) build
+
+release: bootstrap
+	$(SWIFT) build -c release --product frontdesk
+
+serve: release
+	$(RELEASE_BIN) serve
+
+test: bootstrap
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+bench: release
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf .build .bench

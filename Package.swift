@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+// Release builds target the CPU they are built on (AVX2/AVX-512 where present), because FrontDesk is
+// self-hosted: it is compiled on the machine that runs it, and the embedder's and index's hot loops gain
+// 2–3× from wide vector instructions. Set FRONTDESK_PORTABLE=1 to build a binary for any x86-64 CPU.
+let portable = ProcessInfo.processInfo.environment["FRONTDESK_PORTABLE"].map { $0 == "1" } ?? false
+let nativeSwift: [SwiftSetting] = portable ? [] : [
+    .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "frontdesk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "frontdesk", targets: ["frontdesk"]),
+        .library(name: "VectorIndex", targets: ["VectorIndex"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: Debian's libblas.so.3 is an alternatives slot filled by OpenBLAS (fast) or the
+        // reference BLAS; both export cblas_*. Link `blas`, never `openblas` (two BLAS would load) or `cblas`.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
+                       providers: [.apt(["libblas-dev", "libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
+                       providers: [.apt(["liblapacke-dev"])]),
+
+        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: nativeSwift),
+        .target(name: "Receptionist", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
+        .target(name: "Analytics", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
+        .target(name: "Server", dependencies: ["VectorIndex", "Receptionist", "Analytics"],
+                swiftSettings: nativeSwift),
+        .executableTarget(
+            name: "frontdesk",
+            dependencies: [
+                "Server", "VectorIndex",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: nativeSwift
+        ),
+
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CBLAS"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+    ]
+)

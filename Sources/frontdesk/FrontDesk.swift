@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct FrontDesk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontdesk",
+        abstract: "Self-hosted AI phone receptionist and knowledge server for small service businesses.",
+        subcommands: []
+    )
+}

@@ -106,9 +106,11 @@ import Testing
         let index = try makeRandomIndex(count: 5000, dimension: dimension, seed: 5)
         var rng = SplitMix64(seed: 6)
         let queries = (0..<37).map { _ in rng.vector(dimension) }
+        // 5000 rows end in a partial 256-row block; 37 queries are not a whole number of 6-query tiles.
         for filter in [nil, SearchFilter(categories: ["hours"])] {
-            for batchSize in [1, 3, 37] {  // below and above the sgemm cut-over
-                let batch = try index.search(batch: Array(queries.prefix(batchSize)), k: 10, filter: filter)
+            for (batchSize, kernel) in [(1, BatchKernel.simd), (2, .simd), (3, .simd), (37, .simd), (37, .sgemm)] {
+                let batch = try index.search(batch: Array(queries.prefix(batchSize)), k: 10, filter: filter,
+                                             kernel: kernel)
                 #expect(batch.count == batchSize)
                 for (query, hits) in zip(queries, batch) {
                     let single = try index.search(query, k: 10, filter: filter)
@@ -117,6 +119,21 @@ import Testing
                     for (b, s) in zip(hits, single) { #expect(abs(b.score - s.score) <= 1e-5) }
                 }
             }
+        }
+    }
+
+    /// More queries than one tiled pass holds (1020), against fewer rows than one block.
+    @Test func largeBatchOverSmallIndex() throws {
+        let index = try makeRandomIndex(count: 300, dimension: 8, seed: 12)
+        var rng = SplitMix64(seed: 13)
+        let queries = (0..<1100).map { _ in rng.vector(8) }
+        for kernel in BatchKernel.allCases {
+            let batch = try index.search(batch: queries, k: 3, kernel: kernel)
+            #expect(batch.count == 1100)
+            for (query, hits) in zip(queries, batch) where Int(query[0] * 1000) % 10 == 0 {
+                #expect(hits.map(\.id) == (try index.search(query, k: 3)).map(\.id))
+            }
+            #expect(batch.last?.map(\.id) == (try index.search(queries[1099], k: 3)).map(\.id))
         }
     }
 

@@ -26,6 +26,16 @@ public final class AppDatabase: Sendable {
         self.path = path
         self.removesFilesOnDeinit = removesFilesOnDeinit
         self.dbPool = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
+        // FULL, not NORMAL: in WAL mode NORMAL skips the fsync of the WAL at each commit, so a committed
+        // transaction survives an application crash but may be lost on power loss or an OS crash. FrontDesk
+        // acknowledges writes (a new tenant, a rotated key whose plaintext is shown once, a saved lead) to
+        // callers that will not repeat them, so every acknowledged commit must be on stable storage.
+        // The cost is one fsync per write transaction, which this write volume easily affords.
+        // Set here and not in `prepareDatabase`: DatabasePool switches its writer to WAL after that hook and
+        // sets `synchronous = NORMAL` while doing so. Only the writer commits, so only its setting matters.
+        try dbPool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
         try Self.migrator.migrate(dbPool)
     }
 
@@ -61,14 +71,6 @@ public final class AppDatabase: Sendable {
         // Another process (a backup, the sqlite3 shell) may hold a lock briefly; wait instead of failing at once.
         // Within this process the pool already serialises writers.
         config.busyMode = .timeout(busyTimeout)
-        config.prepareDatabase { db in
-            // FULL, not NORMAL: in WAL mode NORMAL skips the fsync of the WAL at each commit, so a committed
-            // transaction survives an application crash but may be lost on power loss or an OS crash. FrontDesk
-            // acknowledges writes (a new tenant, a rotated key whose plaintext is shown once, a saved lead) to
-            // callers that will not repeat them, so every acknowledged commit must be on stable storage.
-            // The cost is one fsync per write transaction, which this write volume easily affords.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         return config
     }
 }

@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
         // System libraries: Debian's libblas.so.3 is an alternatives slot filled by OpenBLAS (fast) or the
@@ -31,8 +33,15 @@ let package = Package(
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: nativeSwift),
         .target(name: "Receptionist", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
         .target(name: "Analytics", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
-        .target(name: "Server", dependencies: ["VectorIndex", "Receptionist", "Analytics"],
-                swiftSettings: nativeSwift),
+        .target(
+            name: "Server",
+            dependencies: [
+                "VectorIndex", "Receptionist", "Analytics",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: nativeSwift
+        ),
         .executableTarget(
             name: "frontdesk",
             dependencies: [

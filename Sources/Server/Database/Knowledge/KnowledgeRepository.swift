@@ -1,0 +1,54 @@
+/// An entry with its chunks, for `KnowledgeRepository.importAll`.
+public struct KnowledgeImportItem: Sendable, Equatable {
+    public var entry: KnowledgeEntry
+    public var chunks: [KnowledgeChunkInput]
+
+    public init(entry: KnowledgeEntry, chunks: [KnowledgeChunkInput]) {
+        self.entry = entry
+        self.chunks = chunks
+    }
+}
+
+/// Storage of a business's knowledge base: entries, their chunks with embeddings, and keyword search.
+///
+/// Every method is scoped by `businessId`: a call for one business never reads or changes another's rows.
+/// Errors: `RepositoryError.notFound` (unknown business or entry, or an entry of another business),
+/// `.invalid` (bad input), `.conflict` (an entry id already used by another business, a duplicate ordinal).
+public protocol KnowledgeRepository: Sendable {
+    /// Inserts or replaces `entry` and replaces all its chunks, in one transaction. `entry.businessId` names the
+    /// business; timestamps are set by the repository (`createdAt` is kept on replace).
+    /// - Returns: the stored entry.
+    func upsert(_ entry: KnowledgeEntry, chunks: [KnowledgeChunkInput]) async throws -> KnowledgeEntry
+
+    /// Deletes the entry with its chunks and their keyword-index rows, in one transaction.
+    func delete(entryId: String, businessId: String) async throws
+
+    func get(entryId: String, businessId: String) async throws -> KnowledgeEntry?
+
+    /// The entry's chunks in ordinal order.
+    func chunks(entryId: String, businessId: String) async throws -> [KnowledgeChunk]
+
+    /// The chunks with these ids that belong to the business (others are skipped), in id order.
+    func chunks(ids: [Int64], businessId: String) async throws -> [KnowledgeChunk]
+
+    /// Entries in creation order, optionally only one category and/or those whose title or content contains
+    /// `text` (case-insensitive for ASCII); `limit` is clamped to 1...500.
+    func list(
+        businessId: String, category: String?, text: String?, limit: Int, cursor: String?
+    ) async throws -> Page<KnowledgeEntry>
+
+    /// Upserts every item (as `upsert`) in one transaction: all are stored, or on any error none is.
+    /// Every item's `entry.businessId` must be `businessId`.
+    func importAll(businessId: String, _ items: [KnowledgeImportItem]) async throws -> [KnowledgeEntry]
+
+    /// Every chunk vector of the business, in chunk id order, to rebuild the in-memory vector index.
+    func allChunks(businessId: String) async throws -> [ChunkEmbedding]
+
+    /// BM25 keyword search over chunk text, best first.
+    /// - Parameters:
+    ///   - query: free text; it is reduced to quoted terms (`KeywordQuery`), never passed raw to FTS5.
+    ///   - categories: only chunks of entries in these categories; nil for all.
+    func keywordSearch(
+        businessId: String, query: String, limit: Int, categories: Set<String>?
+    ) async throws -> [KeywordHit]
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// How a business's receptionist behaves on the phone. Stored as JSON in `businesses.settings`.
+///
+/// Decoding fills any missing field with its default, so settings saved by an older build keep loading after
+/// a field is added.
+public struct ReceptionistSettings: Codable, Sendable, Equatable {
+    /// Spoken when the call is answered.
+    public var greeting: String
+    /// Opening hours per weekday in the business's time zone; a missing day is closed.
+    public var businessHours: [Weekday: DayHours]
+    /// E.164 number calls are transferred to (emergencies, "talk to a person"), or nil for no transfers.
+    public var transferNumber: String?
+    /// Phrases that mark a call as an emergency (matched case-insensitively by the receptionist).
+    public var emergencyPhrases: [String]
+    /// Minimum retrieval confidence (0...1) for answering from the knowledge base instead of taking a message.
+    public var answerConfidenceThreshold: Double
+    /// Text-to-speech voice name.
+    public var voice: String
+    /// BCP-47 language of speech recognition and synthesis.
+    public var language: String
+
+    public static let defaultGreeting = "Thank you for calling. How can I help you today?"
+    public static let defaultAnswerConfidenceThreshold = 0.35
+    public static let defaultVoice = "Polly.Joanna"
+    public static let defaultLanguage = "en-US"
+
+    public init(
+        greeting: String = ReceptionistSettings.defaultGreeting,
+        businessHours: [Weekday: DayHours] = [:],
+        transferNumber: String? = nil,
+        emergencyPhrases: [String] = [],
+        answerConfidenceThreshold: Double = ReceptionistSettings.defaultAnswerConfidenceThreshold,
+        voice: String = ReceptionistSettings.defaultVoice,
+        language: String = ReceptionistSettings.defaultLanguage
+    ) {
+        self.greeting = greeting
+        self.businessHours = businessHours
+        self.transferNumber = transferNumber
+        self.emergencyPhrases = emergencyPhrases
+        self.answerConfidenceThreshold = answerConfidenceThreshold
+        self.voice = voice
+        self.language = language
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ReceptionistSettings()
+        greeting = try container.decodeIfPresent(String.self, forKey: .greeting) ?? defaults.greeting
+        businessHours = try container.decodeIfPresent([Weekday: DayHours].self, forKey: .businessHours)
+            ?? defaults.businessHours
+        transferNumber = try container.decodeIfPresent(String.self, forKey: .transferNumber)
+        emergencyPhrases = try container.decodeIfPresent([String].self, forKey: .emergencyPhrases)
+            ?? defaults.emergencyPhrases
+        answerConfidenceThreshold = try container.decodeIfPresent(Double.self, forKey: .answerConfidenceThreshold)
+            ?? defaults.answerConfidenceThreshold
+        voice = try container.decodeIfPresent(String.self, forKey: .voice) ?? defaults.voice
+        language = try container.decodeIfPresent(String.self, forKey: .language) ?? defaults.language
+    }
+
+    /// Throws `RepositoryError.invalid` naming the first rule broken.
+    public func validate() throws {
+        if let transferNumber, !PhoneNumber.isE164(transferNumber) {
+            throw RepositoryError.invalid("transferNumber must be E.164 (e.g. +15551234567)")
+        }
+        guard (0...1).contains(answerConfidenceThreshold) else {
+            throw RepositoryError.invalid("answerConfidenceThreshold must be between 0 and 1")
+        }
+        guard !voice.isEmpty else { throw RepositoryError.invalid("voice must not be empty") }
+        guard !language.isEmpty else { throw RepositoryError.invalid("language must not be empty") }
+        for (day, hours) in businessHours {
+            guard let open = DayHours.minutes(hours.open), let close = DayHours.minutes(hours.close) else {
+                throw RepositoryError.invalid("businessHours.\(day.rawValue) must use HH:mm times")
+            }
+            guard open < close else {
+                throw RepositoryError.invalid("businessHours.\(day.rawValue) must open before it closes")
+            }
+        }
+    }
+}
+
+/// A day of the week, as it appears in `businessHours` JSON keys.
+public enum Weekday: String, Codable, CodingKeyRepresentable, CaseIterable, Sendable {
+    case monday, tuesday, wednesday, thursday, friday, saturday, sunday
+}
+
+/// Opening and closing time of one day, "HH:mm" in 24-hour local time.
+public struct DayHours: Codable, Sendable, Equatable {
+    public var open: String
+    public var close: String
+
+    public init(open: String, close: String) {
+        self.open = open
+        self.close = close
+    }
+
+    /// Minutes since midnight for a strict "HH:mm" (00:00...23:59; "24:00" allowed as end of day), else nil.
+    public static func minutes(_ time: String) -> Int? {
+        let utf8 = Array(time.utf8)
+        guard utf8.count == 5, utf8[2] == UInt8(ascii: ":"),
+              let hours = Int(time.prefix(2)), let minutes = Int(time.suffix(2)),
+              utf8[0...1].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              utf8[3...4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return nil }
+        if hours == 24 && minutes == 0 { return 24 * 60 }
+        guard hours < 24, minutes < 60 else { return nil }
+        return hours * 60 + minutes
+    }
+}

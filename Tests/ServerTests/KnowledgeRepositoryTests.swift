@@ -1,0 +1,320 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Server
+
+/// Chunk inputs whose text is title-prefixed, as the ingestion pipeline makes them.
+private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> [KnowledgeChunkInput] {
+    bodies.enumerated().map { ordinal, body in
+        KnowledgeChunkInput(
+            ordinal: ordinal, text: "\(title)\n\(body)", body: body,
+            embedding: (0..<dimension).map { Float(ordinal * dimension + $0) * 0.25 })
+    }
+}
+
+@Suite struct KnowledgeRepositoryTests {
+    @Test func upsertReplacesChunksAtomically() async throws {
+        let clock = TestClock()
+        let repositories = try TestRepositories(clock: clock)
+        let business = try await repositories.makeBusiness("acme")
+        let entry = KnowledgeEntry(
+            businessId: business.id, title: "Drain cleaning", content: "We clear blocked drains.",
+            category: "services", tags: ["drains", "pricing"], source: "faq.md")
+
+        let stored = try await repositories.knowledge.upsert(
+            entry, chunks: chunks("Drain cleaning", ["Blocked sinks", "Blocked toilets", "Main sewer line"]))
+        #expect(stored.tags == ["drains", "pricing"])
+        #expect(stored.createdAt == clock.read())
+        #expect(try await repositories.count("knowledge_chunks") == 3)
+        let firstIds = try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id)
+            .compactMap(\.id)
+
+        clock.advance(by: 60)
+        var edited = entry
+        edited.content = "We clear blocked drains, 24/7."
+        let restored = try await repositories.knowledge.upsert(
+            edited, chunks: chunks("Drain cleaning", ["Any blocked drain, day or night"]))
+        #expect(restored.createdAt == stored.createdAt)
+        #expect(restored.updatedAt == clock.read())
+        #expect(restored.content == edited.content)
+        #expect(try await repositories.count("knowledge_entries") == 1)
+        let after = try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id)
+        #expect(after.map(\.body) == ["Any blocked drain, day or night"])
+        #expect(Set(after.compactMap(\.id)).isDisjoint(with: firstIds))
+        #expect(try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "sewer", limit: 10, categories: nil).isEmpty)
+
+        // A failing replacement (duplicate ordinal) leaves the previous version whole.
+        let duplicate = [
+            KnowledgeChunkInput(ordinal: 0, text: "a", body: "a", embedding: [1]),
+            KnowledgeChunkInput(ordinal: 0, text: "b", body: "b", embedding: [2]),
+        ]
+        var broken = edited
+        broken.title = "Broken"
+        await #expect {
+            _ = try await repositories.knowledge.upsert(broken, chunks: duplicate)
+        } throws: { error in
+            if case RepositoryError.conflict = error { return true }
+            return false
+        }
+        #expect(try await repositories.knowledge.get(entryId: entry.id, businessId: business.id) == restored)
+        #expect(try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id) == after)
+        try await expectFTSConsistent(repositories.database)
+    }
+
+    @Test func deleteRemovesChunksAndKeywordIndexRows() async throws {
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        let entry = KnowledgeEntry(businessId: business.id, title: "Water heaters", content: "Tank and tankless.")
+        _ = try await repositories.knowledge.upsert(
+            entry, chunks: chunks("Water heaters", ["Tankless installation", "Anode rod replacement"]))
+        let before = try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "anode", limit: 10, categories: nil)
+        #expect(before.count == 1)
+
+        try await repositories.knowledge.delete(entryId: entry.id, businessId: business.id)
+        #expect(try await repositories.knowledge.get(entryId: entry.id, businessId: business.id) == nil)
+        #expect(try await repositories.count("knowledge_chunks") == 0)
+        #expect(try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "anode tankless water", limit: 10, categories: nil).isEmpty)
+        // The index itself has no row left (not just hidden by the join).
+        #expect(try await ftsRowids(repositories.database, matching: #""anode" OR "tankless""#).isEmpty)
+        try await expectFTSConsistent(repositories.database)
+        await #expect(throws: RepositoryError.notFound) {
+            try await repositories.knowledge.delete(entryId: entry.id, businessId: business.id)
+        }
+    }
+
+    @Test func deletingTheBusinessCascadesThroughTheKeywordIndex() async throws {
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        _ = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: business.id, title: "Gutters", content: "Cleaning"),
+            chunks: chunks("Gutters", ["Gutter cleaning", "Downspout repair"]))
+        try await repositories.businesses.delete(id: business.id)
+        #expect(try await repositories.count("knowledge_entries") == 0)
+        #expect(try await repositories.count("knowledge_chunks") == 0)
+        #expect(try await ftsRowids(repositories.database, matching: #""gutter""#).isEmpty)
+        try await expectFTSConsistent(repositories.database)
+    }
+
+    @Test func updatingChunkTextReindexesIt() async throws {
+        // The repository replaces chunks rather than updating them, but the update trigger must keep the index
+        // right for any other writer (a future migration, a repair script).
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        let entry = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: business.id, title: "Sump pumps", content: "x"),
+            chunks: chunks("Sump pumps", ["Sump pump installation"]))
+        try await repositories.database.dbPool.write { db in
+            try db.execute(sql: "UPDATE knowledge_chunks SET text = 'Ejector pits' WHERE entry_id = ?",
+                           arguments: [entry.id])
+        }
+        #expect(try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "sump", limit: 5, categories: nil).isEmpty)
+        #expect(try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "ejector", limit: 5, categories: nil).map(\.entryId) == [entry.id])
+        try await expectFTSConsistent(repositories.database)
+    }
+
+    @Test func importIsAllOrNothing() async throws {
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        let other = try await repositories.makeBusiness("other")
+        func item(_ title: String, businessId: String) -> KnowledgeImportItem {
+            KnowledgeImportItem(
+                entry: KnowledgeEntry(businessId: businessId, title: title, content: "\(title) content"),
+                chunks: chunks(title, ["\(title) part one", "\(title) part two"]))
+        }
+
+        // Third item's chunks break UNIQUE (entry_id, ordinal) after two items were written.
+        var third = item("Third", businessId: business.id)
+        third.chunks[1].ordinal = 0
+        await #expect(throws: RepositoryError.self) {
+            _ = try await repositories.knowledge.importAll(
+                businessId: business.id,
+                [item("First", businessId: business.id), item("Second", businessId: business.id), third])
+        }
+        #expect(try await repositories.count("knowledge_entries") == 0)
+        #expect(try await repositories.count("knowledge_chunks") == 0)
+
+        // Third item claims another business.
+        await #expect(throws: RepositoryError.self) {
+            _ = try await repositories.knowledge.importAll(
+                businessId: business.id,
+                [item("First", businessId: business.id), item("Second", businessId: business.id),
+                 item("Third", businessId: other.id)])
+        }
+        #expect(try await repositories.count("knowledge_entries") == 0)
+
+        // Unknown business: the foreign key fails.
+        let unknown = UUID().uuidString.lowercased()
+        await #expect(throws: RepositoryError.notFound) {
+            _ = try await repositories.knowledge.importAll(
+                businessId: unknown, [item("First", businessId: unknown), item("Second", businessId: unknown)])
+        }
+        #expect(try await repositories.count("knowledge_entries") == 0)
+        #expect(try await repositories.count("knowledge_chunks") == 0)
+        #expect(try await ftsRowids(repositories.database, matching: #""first" OR "second""#).isEmpty)
+        try await expectFTSConsistent(repositories.database)
+
+        let stored = try await repositories.knowledge.importAll(
+            businessId: business.id,
+            [item("First", businessId: business.id), item("Second", businessId: business.id),
+             item("Third", businessId: business.id)])
+        #expect(stored.map(\.title) == ["First", "Second", "Third"])
+        #expect(try await repositories.count("knowledge_chunks") == 6)
+    }
+
+    @Test func keywordSearchRanksExactTermFirst() async throws {
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        let corpus: [(String, String, String?)] = [
+            ("Emergency service", "We answer emergencies around the clock for burst pipes.", "emergency"),
+            ("Water heater repair", "Repair of gas and electric water heaters.", "services"),
+            ("Pricing", "Our call-out fee is $89; repairs are quoted on site.", "billing"),
+            ("Backflow testing", "Annual backflow prevention testing and certification.", "services"),
+        ]
+        var ids: [String: String] = [:]
+        for (title, body, category) in corpus {
+            let entry = try await repositories.knowledge.upsert(
+                KnowledgeEntry(businessId: business.id, title: title, content: body, category: category),
+                chunks: chunks(title, [body]))
+            ids[title] = entry.id
+        }
+
+        let hits = try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "How much is the backflow test?", limit: 10, categories: nil)
+        let first = try #require(hits.first)
+        #expect(first.entryId == ids["Backflow testing"])
+        #expect(hits.allSatisfy { $0.score > 0 })
+        #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+
+        // Porter stemming: "heaters" finds "heater", "emergencies" finds "emergency".
+        #expect(try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "heaters", limit: 1, categories: nil).first?.entryId
+            == ids["Water heater repair"])
+
+        // Category filter.
+        let billingOnly = try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "repair fee", limit: 10, categories: ["billing"])
+        #expect(billingOnly.map(\.entryId) == [ids["Pricing"]!])
+        #expect(try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "repair", limit: 10, categories: []).isEmpty)
+        #expect(try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: "repair", limit: 1, categories: nil).count == 1)
+    }
+
+    @Test(arguments: [
+        #"what's the "backflow" price?"#, "title:backflow", "back-flow OR backflow", "backflow AND",
+        "AND", "NOT backflow", "NEAR(backflow test)", "backflow*", "^backflow", "(backflow", "\"", "'",
+        "🚰 backflow 💧", "🚰👨‍🔧", "", "   ", "-", ":", "{backflow}", "backflow\u{0}", "BÄCKFLÖW",
+    ])
+    func keywordSearchSurvivesHostileQueries(_ query: String) async throws {
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        _ = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: business.id, title: "Backflow testing", content: "Annual testing."),
+            chunks: chunks("Backflow testing", ["Annual backflow prevention testing"]))
+        let hits = try await repositories.knowledge.keywordSearch(
+            businessId: business.id, query: query, limit: 5, categories: nil)
+        #expect(hits.count <= 1)
+        if query.lowercased().contains("backflow") || query.contains("BÄCKFLÖW") {
+            #expect(hits.count == 1)
+        }
+    }
+
+    @Test func keywordQueryQuotesEveryTerm() {
+        #expect(KeywordQuery.matchExpression(#"Price: "AND" re-key?"#) == #""price" OR "and" OR "re" OR "key""#)
+        #expect(KeywordQuery.matchExpression("🚰 ... ::") == nil)
+        #expect(KeywordQuery.terms("a a A b") == ["a", "b"])
+        #expect(KeywordQuery.terms(String(repeating: "w ", count: 10) + (0..<100).map { "t\($0)" }
+            .joined(separator: " ")).count == KeywordQuery.maximumTerms)
+    }
+
+    @Test func embeddingsRoundTripBitExactly() async throws {
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        let vector: [Float] = [0, -0.0, 1, -1, .pi, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+                               -.infinity, .infinity, Float(bitPattern: 0x7fc0_1234), 1e-38, 0.1]
+        #expect(KnowledgeChunk.encodeEmbedding([1]) == Data([0x00, 0x00, 0x80, 0x3f])) // little-endian 1.0
+        let entry = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: business.id, title: "Vector", content: "v"),
+            chunks: [KnowledgeChunkInput(ordinal: 0, text: "Vector", body: "v", embedding: vector)])
+
+        let all = try await repositories.knowledge.allChunks(businessId: business.id)
+        let stored = try #require(all.first)
+        #expect(all.count == 1)
+        #expect(stored.entryId == entry.id)
+        #expect(stored.embedding.map(\.bitPattern) == vector.map(\.bitPattern))
+        let blobLength = try await repositories.database.dbPool.read { db in
+            try Int.fetchOne(db, sql: "SELECT length(embedding) FROM knowledge_chunks")!
+        }
+        #expect(blobLength == vector.count * 4)
+        let chunk = try #require(try await repositories.knowledge.chunks(
+            ids: [stored.chunkId], businessId: business.id).first)
+        #expect(chunk.embeddingVector.map(\.bitPattern) == vector.map(\.bitPattern))
+    }
+
+    @Test func allChunksCarriesCategories() async throws {
+        let repositories = try TestRepositories()
+        let business = try await repositories.makeBusiness("acme")
+        _ = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: business.id, title: "A", content: "a", category: "billing"),
+            chunks: chunks("A", ["one", "two"]))
+        _ = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: business.id, title: "B", content: "b"), chunks: chunks("B", ["three"]))
+        let all = try await repositories.knowledge.allChunks(businessId: business.id)
+        #expect(all.map(\.category) == ["billing", "billing", nil])
+        #expect(all.map(\.chunkId) == all.map(\.chunkId).sorted())
+    }
+
+    @Test func listFiltersAndPaginates() async throws {
+        let clock = TestClock()
+        let repositories = try TestRepositories(clock: clock)
+        let business = try await repositories.makeBusiness("acme")
+        for index in 0..<7 {
+            clock.advance(by: 1)
+            _ = try await repositories.knowledge.upsert(
+                KnowledgeEntry(businessId: business.id, title: "Entry \(index)",
+                               content: index == 3 ? "100% satisfaction_guaranteed" : "plain",
+                               category: index.isMultiple(of: 2) ? "even" : "odd"),
+                chunks: [])
+        }
+        var titles: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await repositories.knowledge.list(
+                businessId: business.id, category: nil, text: nil, limit: 3, cursor: cursor)
+            titles += page.items.map(\.title)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(titles == (0..<7).map { "Entry \($0)" })
+
+        let even = try await repositories.knowledge.list(
+            businessId: business.id, category: "even", text: nil, limit: 10, cursor: nil)
+        #expect(even.items.map(\.title) == ["Entry 0", "Entry 2", "Entry 4", "Entry 6"])
+        // LIKE wildcards in the text are literal.
+        let percent = try await repositories.knowledge.list(
+            businessId: business.id, category: nil, text: "0% SATISFACTION_", limit: 10, cursor: nil)
+        #expect(percent.items.map(\.title) == ["Entry 3"])
+        let noMatch = try await repositories.knowledge.list(
+            businessId: business.id, category: nil, text: "_", limit: 10, cursor: nil)
+        #expect(noMatch.items.map(\.title) == ["Entry 3"])
+    }
+}
+
+/// FTS5's own structural check of the index. On SQLite before 3.44 it does not compare an external-content index
+/// with its content table (a stale row passes), so the tests that matter also look for stale rows with `ftsRowids`.
+func expectFTSConsistent(_ database: AppDatabase) async throws {
+    try await database.dbPool.write { db in
+        try db.execute(sql: "INSERT INTO knowledge_fts(knowledge_fts) VALUES ('integrity-check')")
+    }
+}
+
+/// Rowids the FTS index itself returns for `match` (no join with the content table).
+func ftsRowids(_ database: AppDatabase, matching match: String) async throws -> [Int64] {
+    try await database.dbPool.read { db in
+        try Int64.fetchAll(db, sql: "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ?", arguments: [match])
+    }
+}

@@ -1,0 +1,127 @@
+import CBLAS
+
+// The fast forward pass. Sequences are packed back to back: row `offsets[b] + t` holds token t of sequence b,
+// so the batch carries no padding rows at all. The dense layers work on all R = Σ lengths rows at once;
+// attention runs per (sequence, head) over that sequence's own rows, which is exactly what an additive −∞ mask
+// on padded keys computes, without computing the padding.
+//
+// Notation: R packed rows, H hidden (384), I intermediate (1536), A heads (12), D = H / A head size (32),
+// L one sequence's length.
+
+extension BertModel {
+    /// Per-call working memory: one allocation, carved into the activations of the current layer.
+    struct Scratch {
+        let x: Floats        // R × H   hidden state
+        let qkv: Floats      // R × 3H  fused projections
+        let context: Floats  // R × H   attention output before its dense layer
+        let y: Floats        // R × H   output of a dense layer, before residual + LayerNorm
+        let inner: Floats    // R × I   intermediate activations
+        let scores: Floats   // Lmax × Lmax, one (sequence, head) at a time
+        let base: UnsafeMutableRawPointer
+
+        init(rows: Int, hidden h: Int, intermediate i: Int, maxLength: Int) {
+            let sizes = [rows * h, rows * 3 * h, rows * h, rows * h, rows * i, maxLength * maxLength]
+            let padded = sizes.map { ($0 + 15) / 16 * 16 }
+            base = UnsafeMutableRawPointer.allocate(byteCount: padded.reduce(0, +) * 4, alignment: 64)
+            var pointers: [Floats] = []
+            var offset = 0
+            for count in padded {
+                pointers.append((base + offset * 4).bindMemory(to: Float.self, capacity: count))
+                offset += count
+            }
+            (x, qkv, context, y, inner, scores) = (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5])
+        }
+
+        func deallocate() { base.deallocate() }
+    }
+
+    func forwardBLAS(_ batch: [[Int32]]) -> [[Float]] {
+        let h = config.hiddenSize
+        let lengths = batch.map(\.count)
+        var offsets = [0]
+        for length in lengths { offsets.append(offsets.last! + length) }
+        let rows = offsets.last!
+        let scratch = Scratch(rows: rows, hidden: h, intermediate: config.intermediateSize, maxLength: lengths.max() ?? 0)
+        defer { scratch.deallocate() }
+        let w = UnsafePointer(storage.base)
+
+        embedTokens(batch, offsets: offsets, weights: w, into: scratch.x)
+        for layer in layout.layers {
+            attentionBlock(layer, lengths: lengths, offsets: offsets, weights: w, scratch: scratch)
+            feedForwardBlock(layer, rows: rows, weights: w, scratch: scratch)
+        }
+        return (0..<batch.count).map { b in
+            meanPoolNormalised(scratch.x + offsets[b] * h, count: lengths[b], width: h)
+        }
+    }
+
+    /// x (R × H) = LayerNorm(word[id] + position[t] + tokenType[0]).
+    private func embedTokens(_ batch: [[Int32]], offsets: [Int], weights w: UnsafePointer<Float>, into x: Floats) {
+        let h = config.hiddenSize
+        let (word, position, type) = (w + layout.wordEmbeddings, w + layout.positionEmbeddings, w + layout.tokenTypeEmbeddings)
+        for (b, tokens) in batch.enumerated() {
+            for (t, id) in tokens.enumerated() {
+                let row = x + (offsets[b] + t) * h
+                let (wordRow, positionRow) = (word + Int(id) * h, position + t * h)
+                for k in 0..<h { row[k] = wordRow[k] + positionRow[k] + type[k] }
+            }
+        }
+        FastKernels.addLayerNorm(x, nil, bias: nil, count: offsets.last!, width: h,
+                                 gamma: w + layout.embeddingNormGamma, beta: w + layout.embeddingNormBeta, eps: config.layerNormEps)
+    }
+
+    /// x = LayerNorm(x + SelfAttention(x) · Woᵀ + bo).
+    private func attentionBlock(_ layer: WeightLayout.Layer, lengths: [Int], offsets: [Int], weights w: UnsafePointer<Float>,
+                                scratch s: Scratch) {
+        let (h, heads, d) = (config.hiddenSize, config.numAttentionHeads, config.headSize)
+        let rows = offsets.last!
+        // qkv (R × 3H) = x (R × H) · Wqkvᵀ (H × 3H) + bqkv
+        FastKernels.linear(s.x, rows: rows, inputs: h, weight: w + layer.qkvWeight, outputs: 3 * h, into: s.qkv)
+        FastKernels.addBias(s.qkv, count: rows, width: 3 * h, bias: w + layer.qkvBias)
+
+        let scale = 1 / Float(d).squareRoot()
+        for (b, length) in lengths.enumerated() where length > 0 {
+            for head in 0..<heads {
+                let q = s.qkv + offsets[b] * 3 * h + head * d  // L × D, row stride 3H
+                let k = q + h
+                let v = q + 2 * h
+                // scores (L × L) = q (L × D) · kᵀ (D × L) / √D
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(d),
+                            scale, q, Int32(3 * h), k, Int32(3 * h), 0, s.scores, Int32(length))
+                // probabilities (L × L) = softmax over each row
+                for i in 0..<length { FastKernels.softmax(s.scores + i * length, count: length) }
+                // context[:, head·D ..< (head+1)·D] (L × D) = probabilities (L × L) · v (L × D)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(length), Int32(d), Int32(length),
+                            1, s.scores, Int32(length), v, Int32(3 * h), 0, s.context + offsets[b] * h + head * d, Int32(h))
+            }
+        }
+        // y (R × H) = context (R × H) · Woᵀ (H × H)
+        FastKernels.linear(s.context, rows: rows, inputs: h, weight: w + layer.attentionOutputWeight, outputs: h, into: s.y)
+        // x (R × H) = LayerNorm(x + y + bo)
+        FastKernels.addLayerNorm(s.x, s.y, bias: w + layer.attentionOutputBias, count: rows, width: h,
+                                 gamma: w + layer.attentionNormGamma, beta: w + layer.attentionNormBeta, eps: config.layerNormEps)
+    }
+
+    /// x = LayerNorm(x + GELU(x · W1ᵀ + b1) · W2ᵀ + b2).
+    private func feedForwardBlock(_ layer: WeightLayout.Layer, rows: Int, weights w: UnsafePointer<Float>, scratch s: Scratch) {
+        let (h, i) = (config.hiddenSize, config.intermediateSize)
+        // inner (R × I) = GELU(x (R × H) · W1ᵀ (H × I) + b1)
+        FastKernels.linear(s.x, rows: rows, inputs: h, weight: w + layer.intermediateWeight, outputs: i, into: s.inner)
+        FastKernels.addBiasGELU(s.inner, count: rows, width: i, bias: w + layer.intermediateBias)
+        // y (R × H) = inner (R × I) · W2ᵀ (I × H)
+        FastKernels.linear(s.inner, rows: rows, inputs: i, weight: w + layer.outputWeight, outputs: h, into: s.y)
+        // x (R × H) = LayerNorm(x + y + b2)
+        FastKernels.addLayerNorm(s.x, s.y, bias: w + layer.outputBias, count: rows, width: h,
+                                 gamma: w + layer.outputNormGamma, beta: w + layer.outputNormBeta, eps: config.layerNormEps)
+    }
+
+    /// Mean of `count` rows (count × width), scaled to unit length; zeros when count is 0.
+    private func meanPoolNormalised(_ rows: UnsafePointer<Float>, count: Int, width: Int) -> [Float] {
+        var sum = [Float](repeating: 0, count: width)
+        for r in 0..<count {
+            for k in 0..<width { sum[k] += rows[r * width + k] }
+        }
+        if count > 0 { sum = sum.map { $0 / Float(count) } }
+        return NaiveKernels.l2Normalised(sum)
+    }
+}

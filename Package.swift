@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import Foundation
 import PackageDescription
 
@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Without the swift-configuration trait: we read our own configuration (AppConfig).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
     ],
     targets: [
         // System libraries: Debian's libblas.so.3 is an alternatives slot filled by OpenBLAS (fast) or the
@@ -39,6 +42,8 @@ let package = Package(
                 "VectorIndex", "Receptionist", "Analytics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: nativeSwift
         ),
@@ -47,6 +52,8 @@ let package = Package(
             dependencies: [
                 "Server", "VectorIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: nativeSwift
         ),
@@ -55,6 +62,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

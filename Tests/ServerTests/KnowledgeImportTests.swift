@@ -190,21 +190,18 @@ func knowledgeImportDetectsContentTypes(contentType: String, expected: Knowledge
     ])
 }
 
-@Test(.timeLimit(.minutes(1)))
-func knowledgeImportParsesTwentyThousandJSONLRowsInLinearTime() throws {
+// Tests never assert timings (those live in benchmarks); this one checks a bulk import parses completely.
+@Test func knowledgeImportParsesTwentyThousandJSONLRows() throws {
     var body = ""
     for index in 1...20_000 {
         body += #"{"question": "Question \#(index)?", "answer": "Answer number \#(index), with some text.", "#
         body += #""tags": "faq,bulk"}"# + "\n"
     }
-    let clock = ContinuousClock()
-    var result: KnowledgeImportResult?
-    let elapsed = try clock.measure { result = try parse(body, .jsonl, source: "bulk") }
+    let result: KnowledgeImportResult? = try parse(body, .jsonl, source: "bulk")
     #expect(result?.errors.isEmpty == true)
     #expect(result?.drafts.count == 20_000)
     #expect(result?.drafts.last?.title == "Question 20000?")
-    // Generous for a debug build on a shared machine; quadratic building would take minutes.
-    #expect(elapsed < .seconds(20))
+    #expect(result?.drafts.first?.tags == ["faq", "bulk"])
 }
 
 // MARK: - CSV

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+
+/// The one error type the HTTP boundary speaks: a status, a stable machine-readable code and a message,
+/// rendered as `{"error": {"code": ..., "message": ...}}`.
+public struct AppError: HTTPResponseError, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Self.render(status: status, code: code, message: message)
+    }
+
+    static func render(status: HTTPResponse.Status, code: String, message: String) throws -> Response {
+        struct Body: Encodable { struct Inner: Encodable { let code: String; let message: String }; let error: Inner }
+        let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}
+
+/// Turns every error that escapes a route into the JSON error shape: `AppError` as is, Hummingbird's own
+/// `HTTPError` (unknown route, bad method, body too large) with a code derived from its status, anything
+/// else as a logged 500 that reveals nothing.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as AppError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            case .contentTooLarge: "body_too_large"
+            case .badRequest: "bad_request"
+            case .unauthorized: "unauthorized"
+            case .forbidden: "forbidden"
+            default: "http_\(error.status.code)"
+            }
+            return try AppError.render(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return try AppError.render(status: .internalServerError, code: "internal", message: "internal server error")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import VectorIndex
+
+struct BenchEmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Embedder throughput: ~10-token queries at batch 1 and 32, 128-token passages at batch 32, BLAS threads 1 and 2.",
+        discussion: """
+            Texts come from <data>/queries.txt and <data>/passages.txt (written by scripts/bench_anchors.py texts, \
+            so ONNX Runtime embeds exactly the same ones); without them they are picked from SciFact with the same rule. \
+            With <data>/ort.json present, ratios against ONNX Runtime are printed.
+            """
+    )
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var bench: BenchDataOptions
+
+    @Option(help: "Comma-separated BLAS thread counts to measure.")
+    var threads: String = "1,2"
+
+    func run() throws {
+        let weights = try MiniLMEmbedder.loadModel(directory: model.resolvedDirectory)
+        let vocab = model.resolvedDirectory.appendingPathComponent("vocab.txt")
+        let queryEmbedder = MiniLMEmbedder(tokenizer: try WordPieceTokenizer(vocabularyFile: vocab, maxLength: 256), model: weights)
+        let passageEmbedder = MiniLMEmbedder(tokenizer: try WordPieceTokenizer(vocabularyFile: vocab, maxLength: 128), model: weights)
+        let (queries, passages) = try loadTexts(tokenizer: try WordPieceTokenizer(vocabularyFile: vocab, maxLength: 512))
+        let meanTokens = Double(queries.map { queryEmbedder.tokenCount($0) }.reduce(0, +)) / Double(queries.count)
+        print("embedder: all-MiniLM-L6-v2, \(queries.count) queries (mean \(String(format: "%.1f", meanTokens)) tokens), \(passages.count) passages (128 tokens)")
+
+        let anchor = readAnchor(bench.dataURL.appendingPathComponent("ort.json"))
+        var rows: [[String]] = []
+        for threadCount in threads.split(separator: ",").compactMap({ Int($0) }) {
+            guard BLASThreadsShim.set(threadCount) else {
+                print("note: this BLAS cannot set its thread count; measuring with its default")
+                break
+            }
+            let workloads: [(name: String, key: String, rate: Double, target: Double)] = [
+                ("queries, batch 1", "queries_b1", try rate(queryEmbedder, Array(queries.prefix(96)), batch: 1, runs: 3), 1.5),
+                ("queries, batch 32", "queries_b32", try rate(queryEmbedder, queries, batch: 32, runs: 3), 1.15),
+                ("passages, batch 32", "passages_b32", try rate(passageEmbedder, Array(passages.prefix(96)), batch: 32, runs: 2), 1.15),
+            ]
+            for w in workloads {
+                let ort = anchor?["\(w.key)_t\(threadCount)"] as? Double
+                rows.append([w.name, "\(threadCount)", formatRate(w.rate), ort.map(formatRate) ?? "-",
+                             ort.map { String(format: "%.2f×", w.rate / $0) } ?? "-",
+                             threadCount == 2 ? String(format: "≥ %.2f×", w.target) : ""])
+            }
+        }
+        printTable(["workload", "threads", "frontdesk/s", "onnxruntime/s", "ratio", "target"], rows)
+        if anchor == nil { print("(no \(bench.data)/ort.json: run `make bench` for the ONNX Runtime anchor)") }
+    }
+
+    private func rate(_ embedder: MiniLMEmbedder, _ texts: [String], batch: Int, runs: Int) throws -> Double {
+        let chunks = stride(from: 0, to: texts.count, by: batch).map { Array(texts[$0..<min($0 + batch, texts.count)]) }
+        _ = try embedder.embed(chunks[0])  // warm-up: page in the weights, size the scratch buffers
+        let seconds = try Stopwatch.best(of: runs) {
+            for chunk in chunks { _ = try embedder.embed(chunk) }
+        }
+        return Double(texts.count) / seconds
+    }
+
+    /// The anchor's texts when present, else the same selection rule applied with our tokenizer.
+    private func loadTexts(tokenizer: WordPieceTokenizer) throws -> ([String], [String]) {
+        let q = bench.dataURL.appendingPathComponent("queries.txt")
+        let p = bench.dataURL.appendingPathComponent("passages.txt")
+        if let queries = try? String(contentsOf: q, encoding: .utf8), let passages = try? String(contentsOf: p, encoding: .utf8) {
+            return (queries.split(separator: "\n").map(String.init), passages.split(separator: "\n").map(String.init))
+        }
+        let scifact = try SciFact(directory: bench.scifactURL)
+        var short = scifact.queries.map(\.text).filter { (8...12).contains(tokenizer.encode($0).count) }
+        while short.count < 320 { short += short }
+        let passages = scifact.documents.lazy
+            .map { ($0.title + ". " + $0.text).replacingOccurrences(of: "\n", with: " ") }
+            .filter { tokenizer.encode($0).count >= 128 }
+            .prefix(192)
+        return (Array(short.prefix(320)), Array(passages))
+    }
+}

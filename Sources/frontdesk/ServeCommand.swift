@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Server
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start the HTTP server (stops cleanly on SIGTERM/SIGINT).",
+        discussion: "Flags override the FRONTDESK_* environment variables, which override the defaults."
+    )
+
+    @Option(help: "Address to listen on (env FRONTDESK_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on, 0 for any free port (env FRONTDESK_PORT; default 8080).")
+    var port: Int?
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env FRONTDESK_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var config: AppConfig
+        do { config = try AppConfig(environment: environment) } catch { throw ValidationError("\(error)") }
+        if let host { config.host = host }
+        if let port { config.port = port }
+        if let directory = model.modelDirectory { config.modelDirectory = directory }
+
+        let levelName = logLevel ?? environment["FRONTDESK_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level \"\(levelName)\"") }
+        var logger = Logger(label: "frontdesk")
+        logger.logLevel = level
+
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(config, logger: logger)
+        } catch let error as StartupError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        try await app.runService()
+    }
+}

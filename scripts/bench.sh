@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make bench`: FrontDesk's benchmarks with their anchors measured in the same run, printing ratios.
+#   ONNX Runtime on ../shared/models/all-MiniLM-L6-v2.fp32.onnx  → frontdesk bench embed
+#   FAISS IndexFlatIP on the same vectors                         → frontdesk bench search
+# The anchors live in a private virtualenv (.venv-bench); without PyPI they are skipped and only our own
+# figures are printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/release/frontdesk
+DATA=${FRONTDESK_BENCH_DIR:-.bench}
+SHARED=${FRONTDESK_SHARED_DIR:-../shared}
+MODEL_DIR=${FRONTDESK_MODEL_DIR:-.models/all-MiniLM-L6-v2}
+VENV=.venv-bench
+mkdir -p "$DATA"
+
+anchors=1
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import faiss, onnxruntime, tokenizers, numpy" 2>/dev/null; then
+    echo "bench: installing the anchors (faiss-cpu, onnxruntime, tokenizers, numpy) into $VENV"
+    if ! { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check faiss-cpu onnxruntime tokenizers numpy; }; then
+        echo "bench: could not install the anchors from PyPI; printing FrontDesk's own figures without ratios" >&2
+        anchors=0
+    fi
+fi
+PY="$VENV/bin/python"
+
+echo "== embedder =="
+if [ "$anchors" = 1 ]; then
+    "$PY" scripts/bench_anchors.py texts --scifact "$SHARED/data/retrieval/scifact" --vocab "$MODEL_DIR/vocab.txt" --out "$DATA"
+    "$PY" scripts/bench_anchors.py embed --onnx "$SHARED/models/all-MiniLM-L6-v2.fp32.onnx" --vocab "$MODEL_DIR/vocab.txt" --data "$DATA"
+fi
+"$BIN" bench embed --data "$DATA" --scifact "$SHARED/data/retrieval/scifact"
+
+echo
+echo "== vector search =="
+"$BIN" bench search --prepare --data "$DATA" --scifact "$SHARED/data/retrieval/scifact"
+if [ "$anchors" = 1 ]; then
+    "$PY" scripts/bench_anchors.py search --data "$DATA"
+fi
+"$BIN" bench search --data "$DATA" --scifact "$SHARED/data/retrieval/scifact"

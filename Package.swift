@@ -9,6 +9,9 @@ let portable = ProcessInfo.processInfo.environment["FRONTDESK_PORTABLE"].map { $
 let nativeSwift: [SwiftSetting] = portable ? [] : [
     .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
 ]
+// The embedding engine is optimised in debug builds too: unoptimised Swift runs the BERT forward pass's
+// element-wise loops ~50× slower, which would make every test that embeds text take minutes.
+let optimisedEngine: [SwiftSetting] = nativeSwift + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "frontdesk",
@@ -22,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         // Without the swift-configuration trait: we read our own configuration (AppConfig).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
     ],
@@ -33,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
                        providers: [.apt(["liblapacke-dev"])]),
 
-        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: nativeSwift),
+        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedEngine),
         .target(name: "Receptionist", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
         .target(name: "Analytics", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
         .target(
@@ -44,6 +50,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: nativeSwift
         ),
@@ -64,6 +73,7 @@ let package = Package(
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
     ]
 )

@@ -3,7 +3,7 @@ import GRDB
 @testable import Server
 
 /// A directory under the system temp dir, removed on deinit; for tests that close and reopen a database file.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let url: URL
 
     init() throws {

@@ -54,6 +54,11 @@ public final class AppDatabase: Sendable {
         }
     }
 
+    /// Closes every connection (checkpointing the WAL), at shutdown. Later use of the pool fails.
+    public func close() throws {
+        try dbPool.close()
+    }
+
     /// Whether every migration this build knows has been applied (always true after a successful `init`).
     public var migrationsApplied: Bool {
         (try? dbPool.read { try Self.migrator.hasCompletedMigrations($0) }) ?? false

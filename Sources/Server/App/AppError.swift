@@ -7,27 +7,48 @@ public struct AppError: HTTPResponseError, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Per-item problems (e.g. the rows of a rejected import), rendered as `error.details`.
+    public let details: [ErrorDetail]?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, details: [ErrorDetail]? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.details = details
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try Self.render(status: status, code: code, message: message)
+        try Self.render(status: status, code: code, message: message, details: details)
     }
 
-    static func render(status: HTTPResponse.Status, code: String, message: String) throws -> Response {
-        struct Body: Encodable { struct Inner: Encodable { let code: String; let message: String }; let error: Inner }
-        let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
+    static func render(status: HTTPResponse.Status, code: String, message: String, details: [ErrorDetail]? = nil) throws -> Response {
+        struct Body: Encodable {
+            struct Inner: Encodable { let code: String; let message: String; let details: [ErrorDetail]? }
+            let error: Inner
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Body(error: .init(code: code, message: message, details: details)))
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
+    }
+}
+
+/// One problem inside a request: which row (1-based, where the input has rows), which field, what is wrong.
+public struct ErrorDetail: Codable, Sendable, Equatable {
+    public let row: Int?
+    public let field: String?
+    public let message: String
+
+    public init(row: Int? = nil, field: String? = nil, message: String) {
+        self.row = row
+        self.field = field
+        self.message = message
     }
 }
 
@@ -40,6 +61,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as AppError {
             return try error.response(from: request, context: context)
+        } catch let error as RepositoryError {
+            return try error.httpError.response(from: request, context: context)
         } catch let error as HTTPError {
             let code = switch error.status {
             case .notFound: "not_found"

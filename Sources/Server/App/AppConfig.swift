@@ -9,6 +9,16 @@ public struct AppConfig: Sendable {
     public var port = 8080
     /// Directory holding model.safetensors, vocab.txt and config.json. Env `FRONTDESK_MODEL_DIR`.
     public var modelDirectory = ".models/all-MiniLM-L6-v2"
+    /// SQLite database file (WAL; `-wal`/`-shm` files sit next to it). Env `FRONTDESK_DB`.
+    public var databasePath = "./frontdesk.sqlite"
+    /// The operator key for `/v1/admin/...`. Env `FRONTDESK_ADMIN_KEY`. When unset on first start a key is
+    /// generated and printed once; only its hash is stored.
+    public var adminKey: String?
+    /// The URL Twilio and browsers use to reach this server (behind a proxy). Env `FRONTDESK_PUBLIC_BASE_URL`.
+    public var publicBaseURL: String?
+    /// A folder of sample businesses (`<slug>/business.json` + `knowledge.jsonl`) loaded at start-up when the
+    /// database does not have them yet. Env `FRONTDESK_DEMO_CORPORA`; `make serve` passes `corpora`.
+    public var demoCorporaDirectory: String?
 
     public init() {}
 
@@ -23,6 +33,10 @@ public struct AppConfig: Sendable {
             self.port = number
         }
         if let directory = value("FRONTDESK_MODEL_DIR") { modelDirectory = directory }
+        if let path = value("FRONTDESK_DB") { databasePath = path }
+        adminKey = value("FRONTDESK_ADMIN_KEY")
+        publicBaseURL = value("FRONTDESK_PUBLIC_BASE_URL")
+        demoCorporaDirectory = value("FRONTDESK_DEMO_CORPORA")
     }
 }
 

@@ -1,0 +1,34 @@
+import Foundation
+import Hummingbird
+
+/// The request context of every FrontDesk route: Hummingbird's core storage plus the authenticated business
+/// (set by `BusinessAuthMiddleware`) and per-route body limits.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The business the `X-API-Key` belongs to; set on `/v1/...` tenant routes only.
+    public var business: Business?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// Bodies above this are refused with 413 before a route sees them. Imports may be 20 MB; every other
+    /// route is limited by the route itself (an entry is at most 1 MB).
+    public var maxUploadSize: Int { AppLimits.maxImportBytes }
+
+    public var requestDecoder: JSONRequestDecoder { JSONRequestDecoder() }
+
+    /// The authenticated business; throws 401 if a route forgot its middleware (a programming error made safe).
+    func requireBusiness() throws -> Business {
+        guard let business else { throw AppError(.unauthorized, code: "unauthorized", message: "missing API key") }
+        return business
+    }
+}
+
+/// Request size limits from the issue: 1 MB per knowledge entry, 20 MB per import.
+public enum AppLimits {
+    public static let maxEntryBytes = 1_000_000
+    public static let maxImportBytes = 20_000_000
+    /// JSON bodies of the other routes: an entry's 1 MB of content plus JSON escaping and the other fields.
+    public static let maxJSONBytes = 2_000_000
+}

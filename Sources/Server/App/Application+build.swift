@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VectorIndex
+
+/// Why the server would not start: the message says what to do about it.
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Everything the routes use, assembled once by `buildApplication`.
+struct AppServices: Sendable {
+    let database: AppDatabase
+    let businesses: any BusinessRepository
+    let apiKeys: any APIKeyRepository
+    let adminKeys: any AdminKeyStore
+    let knowledgeRepository: any KnowledgeRepository
+    let knowledge: KnowledgeService
+    let embedder: MiniLMEmbedder
+}
+
+/// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
+///
+/// - Parameters:
+///   - announce: where one-time secrets are shown (a generated admin key, demo businesses' API keys); standard
+///     output by default, never the log.
+public func buildApplication(
+    _ config: AppConfig, logger: Logger = Logger(label: "frontdesk"),
+    announce: @escaping @Sendable (String) -> Void = { print($0) }
+) async throws -> some ApplicationProtocol {
+    let services = try await makeServices(config, logger: logger, announce: announce)
+    let router = buildRouter(services, logger: logger)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "frontdesk"),
+        services: [ShutdownService(database: services.database, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger)],
+        logger: logger
+    )
+    if let directory = config.demoCorporaDirectory {
+        app.beforeServerStarts {
+            try await DemoCorpora(directory: URL(fileURLWithPath: directory, isDirectory: true), services: services, logger: logger)
+                .load(announce: announce)
+        }
+    }
+    return app
+}
+
+func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (String) -> Void) async throws -> AppServices {
+    let modelURL = URL(fileURLWithPath: config.modelDirectory, isDirectory: true)
+    let embedder: MiniLMEmbedder
+    do {
+        embedder = try MiniLMEmbedder(modelDirectory: modelURL)
+    } catch {
+        throw StartupError(description: """
+            frontdesk will not start without its embedding model: \(error)
+            Fetch it with `make bootstrap` (or `bash scripts/bootstrap.sh`), or set FRONTDESK_MODEL_DIR / --model-dir \
+            to the directory holding model.safetensors, vocab.txt and config.json.
+            """)
+    }
+    logger.info("model loaded", metadata: ["directory": "\(modelURL.path)", "dimension": "\(embedder.dimension)"])
+
+    let database: AppDatabase
+    do {
+        database = try AppDatabase(path: config.databasePath)
+    } catch {
+        throw StartupError(description: "cannot open the database at \(config.databasePath): \(error)")
+    }
+    logger.info("database ready", metadata: ["path": "\(config.databasePath)"])
+
+    let adminKeys = GRDBAdminKeyStore(database: database)
+    do {
+        if let generated = try await adminKeys.ensureAdminKey(configured: config.adminKey) {
+            announce("""
+                Generated the admin key (shown only now; only its hash is stored):
+                  \(generated)
+                Use it as `Authorization: Bearer <key>` on /v1/admin/…, or set FRONTDESK_ADMIN_KEY to choose your own.
+                """)
+        }
+    } catch let error as RepositoryError {
+        throw StartupError(description: "FRONTDESK_ADMIN_KEY is not usable: \(error)")
+    }
+
+    let knowledgeRepository = GRDBKnowledgeRepository(database: database)
+    let tokenizer = try WordPieceTokenizer(vocabularyFile: modelURL.appendingPathComponent("vocab.txt"))
+    let knowledge = KnowledgeService(
+        repository: knowledgeRepository,
+        queryEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 32, name: "embed-queries"),
+        bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk"),
+        chunker: KnowledgeChunker(tokenizer: tokenizer),
+        logger: logger)
+    return AppServices(
+        database: database, businesses: GRDBBusinessRepository(database: database),
+        apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
+        knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder)
+}
+
+func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(JSONErrorMiddleware())
+    HealthController(embedder: services.embedder, database: services.database).addRoutes(to: router.group())
+
+    let tenant = router.group("v1").add(middleware: BusinessAuthMiddleware(keys: services.apiKeys))
+    KnowledgeController(service: services.knowledge, repository: services.knowledgeRepository)
+        .addRoutes(to: tenant.group("knowledge"))
+    return router
+}
+
+/// Runs last at shutdown (after the HTTP server has finished its in-flight requests): stops the embedding
+/// threads and closes the database cleanly.
+struct ShutdownService: Service {
+    let database: AppDatabase
+    let queues: [EmbeddingQueue]
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        queues.forEach { $0.shutdown() }
+        try database.close()
+        logger.info("database closed")
+    }
+}

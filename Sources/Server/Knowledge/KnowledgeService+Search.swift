@@ -1,0 +1,82 @@
+import Foundation
+import VectorIndex
+
+/// Which retriever(s) answer a search.
+public enum SearchMode: String, Codable, Sendable, CaseIterable {
+    /// BM25 and MiniLM, fused.
+    case hybrid
+    /// MiniLM cosine similarity only.
+    case dense
+    /// SQLite FTS5 BM25 only.
+    case keyword
+}
+
+/// One ranked chunk of a search answer.
+public struct KnowledgeSearchResult: Codable, Sendable, Equatable {
+    public let chunkId: Int64
+    public let entryId: String
+    public let title: String
+    public let snippet: String
+    public let category: String?
+    public let source: String?
+    /// Fused score (hybrid), cosine similarity (dense) or −BM25 (keyword); higher is better.
+    public let score: Double
+    /// Cosine similarity of the chunk to the query when the dense retriever ranked it (hybrid and dense), else nil.
+    /// The receptionist compares this with the business's answer-confidence threshold.
+    public let similarity: Double?
+}
+
+extension KnowledgeService {
+    /// Ranked chunks of the business's knowledge for `query`.
+    /// - Parameters:
+    ///   - k: results wanted (1…50).
+    ///   - categories: only entries in these categories; nil for all.
+    public func search(
+        businessId: String, query: String, k: Int, categories: Set<String>?, mode: SearchMode
+    ) async throws -> [KnowledgeSearchResult] {
+        let knowledge = try await knowledge(for: businessId)
+        let depth = max(k, Self.candidateDepth)
+        var dense: [(id: String, score: Float)] = []
+        if mode != .keyword, knowledge.index.count > 0 {
+            let vector = try await queryEmbedder.embed([query])[0]
+            let filter = categories.map { SearchFilter(categories: $0) }
+            dense = try knowledge.index.search(vector, k: depth, filter: filter).map { ($0.id, $0.score) }
+        }
+        var keyword: [(id: String, score: Double)] = []
+        if mode != .dense {
+            keyword = try await repository.keywordSearch(businessId: businessId, query: query, limit: depth, categories: categories)
+                .map { (String($0.chunkId), $0.score) }
+        }
+        let ranked: [(id: String, score: Double)] = switch mode {
+        case .dense: dense.prefix(k).map { ($0.id, Double($0.score)) }
+        case .keyword: Array(keyword.prefix(k))
+        case .hybrid: HybridFusion.fuse(dense: dense, keyword: keyword, method: fusion, limit: k)
+        }
+        let similarity = Dictionary(dense.map { ($0.id, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
+        let ids = ranked.compactMap { Int64($0.id) }
+        let chunks = Dictionary(try await repository.chunks(ids: ids, businessId: businessId).map { ($0.id!, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        var entries: [String: KnowledgeEntry] = [:]
+        var results: [KnowledgeSearchResult] = []
+        for hit in ranked {
+            // A chunk deleted between ranking and this read is simply skipped.
+            guard let chunkId = Int64(hit.id), let chunk = chunks[chunkId] else { continue }
+            if entries[chunk.entryId] == nil {
+                entries[chunk.entryId] = try await repository.get(entryId: chunk.entryId, businessId: businessId)
+            }
+            guard let entry = entries[chunk.entryId] else { continue }
+            results.append(KnowledgeSearchResult(
+                chunkId: chunkId, entryId: entry.id, title: entry.title, snippet: Self.snippet(chunk.body),
+                category: entry.category, source: entry.source, score: hit.score, similarity: similarity[hit.id]))
+        }
+        return results
+    }
+
+    /// The start of a chunk's text, cut at a word boundary near 300 characters.
+    static func snippet(_ body: String, limit: Int = 300) -> String {
+        guard body.count > limit else { return body }
+        let cut = body.prefix(limit)
+        let end = cut.lastIndex(where: { $0 == " " || $0 == "\n" }) ?? cut.endIndex
+        return String(cut[..<end]).trimmingCharacters(in: .whitespacesAndNewlines) + "…"
+    }
+}

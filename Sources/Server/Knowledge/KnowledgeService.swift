@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import Synchronization
+import VectorIndex
+
+/// A business's knowledge base: SQLite is the source of truth (entries, chunks, embeddings, FTS5), and an
+/// in-memory `FlatIndex` per business answers dense queries.
+///
+/// Consistency: every write commits to SQLite first and then applies the same change to the index, inside the
+/// business's `SerialGate`, so the index follows the commit order. Embedding happens before the gate (it is the
+/// slow part and needs no ordering). The index of a business is built from the database the first time the
+/// business is used after start-up, so after a crash (even `kill -9` between a commit and its index update) the
+/// index equals the database again: every acknowledged entry is searchable and no deleted chunk comes back.
+public final class KnowledgeService: Sendable {
+    /// How many candidates each retriever contributes before fusion.
+    public static let candidateDepth = 100
+
+    let repository: any KnowledgeRepository
+    let queryEmbedder: EmbeddingQueue
+    let bulkEmbedder: EmbeddingQueue
+    let chunker: KnowledgeChunker
+    let fusion: RankFusion
+    let logger: Logger
+    private let businesses = Mutex<[String: BusinessKnowledge]>([:])
+
+    /// - Parameters:
+    ///   - queryEmbedder: the queue searches use (interactive, micro-batched).
+    ///   - bulkEmbedder: the queue writes and imports use, so a large import never delays a caller's search.
+    public init(
+        repository: any KnowledgeRepository, queryEmbedder: EmbeddingQueue, bulkEmbedder: EmbeddingQueue,
+        chunker: KnowledgeChunker, fusion: RankFusion = .reciprocalRank(k: 60), logger: Logger
+    ) {
+        self.repository = repository
+        self.queryEmbedder = queryEmbedder
+        self.bulkEmbedder = bulkEmbedder
+        self.chunker = chunker
+        self.fusion = fusion
+        self.logger = logger
+    }
+
+    // MARK: Writes
+
+    /// Stores a new entry (validated draft) and makes it searchable.
+    public func create(businessId: String, draft: KnowledgeDraft) async throws -> KnowledgeEntry {
+        try await write(businessId: businessId, entry: KnowledgeEntry(
+            businessId: businessId, title: draft.title, content: draft.content, category: draft.category,
+            tags: draft.tags, source: draft.source))
+    }
+
+    /// Replaces an existing entry's fields and chunks atomically. Unknown id → `RepositoryError.notFound`.
+    public func replace(businessId: String, entryId: String, draft: KnowledgeDraft) async throws -> KnowledgeEntry {
+        guard try await repository.get(entryId: entryId, businessId: businessId) != nil else { throw RepositoryError.notFound }
+        return try await write(businessId: businessId, entry: KnowledgeEntry(
+            id: entryId, businessId: businessId, title: draft.title, content: draft.content,
+            category: draft.category, tags: draft.tags, source: draft.source))
+    }
+
+    /// Deletes an entry and its chunks; the next search no longer sees them.
+    public func delete(businessId: String, entryId: String) async throws {
+        let knowledge = try await knowledge(for: businessId)
+        try await knowledge.gate.run { [repository] in
+            try await repository.delete(entryId: entryId, businessId: businessId)
+            knowledge.removeEntry(entryId)
+        }
+    }
+
+    /// Imports validated drafts all-or-nothing: one transaction, then the index is synchronised.
+    public func importDrafts(businessId: String, _ drafts: [KnowledgeDraft]) async throws -> [KnowledgeEntry] {
+        var items: [KnowledgeImportItem] = []
+        items.reserveCapacity(drafts.count)
+        let pieces = drafts.map { chunker.chunks(title: $0.title, content: $0.content) }
+        // Embedded 1,000 rows at a time: one queue request each (the embedder sub-batches), one log line each.
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for start in stride(from: 0, to: pieces.count, by: 1000) {
+            let rows = pieces[start..<min(start + 1000, pieces.count)]
+            vectors += try await bulkEmbedder.embed(rows.flatMap { $0.map(\.text) })
+            if pieces.count > 1000 {
+                logger.info("import embedding", metadata: ["business": "\(businessId)", "rows": "\(start + rows.count)/\(pieces.count)"])
+            }
+        }
+        var cursor = 0
+        for (draft, chunks) in zip(drafts, pieces) {
+            let entry = KnowledgeEntry(businessId: businessId, title: draft.title, content: draft.content,
+                                       category: draft.category, tags: draft.tags, source: draft.source)
+            let inputs = chunks.map { chunk -> KnowledgeChunkInput in
+                defer { cursor += 1 }
+                return KnowledgeChunkInput(ordinal: chunk.ordinal, text: chunk.text, body: chunk.body, embedding: vectors[cursor])
+            }
+            items.append(KnowledgeImportItem(entry: entry, chunks: inputs))
+        }
+        let knowledge = try await knowledge(for: businessId)
+        return try await knowledge.gate.run { [repository, items] in
+            let stored = try await repository.importAll(businessId: businessId, items)
+            try await knowledge.synchronise(with: repository)
+            return stored
+        }
+    }
+
+    /// Forgets a deleted business's index.
+    public func forget(businessId: String) {
+        _ = businesses.withLock { $0.removeValue(forKey: businessId) }
+    }
+
+    private func write(businessId: String, entry: KnowledgeEntry) async throws -> KnowledgeEntry {
+        let chunks = chunker.chunks(title: entry.title, content: entry.content)
+        let vectors = try await bulkEmbedder.embed(chunks.map(\.text))
+        let inputs = zip(chunks, vectors).map { chunk, vector in
+            KnowledgeChunkInput(ordinal: chunk.ordinal, text: chunk.text, body: chunk.body, embedding: vector)
+        }
+        let knowledge = try await knowledge(for: businessId)
+        return try await knowledge.gate.run { [repository] in
+            let stored = try await repository.upsert(entry, chunks: inputs)
+            let rows = try await repository.chunks(entryId: stored.id, businessId: businessId)
+            try knowledge.replaceEntry(stored.id, category: stored.category, chunks: rows.map { row in
+                (row.id!, inputs.first { $0.ordinal == row.ordinal }?.embedding ?? row.embeddingVector)
+            })
+            return stored
+        }
+    }
+
+    // MARK: Index state
+
+    /// The business's index, built from the database on first use.
+    func knowledge(for businessId: String) async throws -> BusinessKnowledge {
+        let (knowledge, isNew) = businesses.withLock { map -> (BusinessKnowledge, Bool) in
+            if let existing = map[businessId] { return (existing, false) }
+            let created = BusinessKnowledge(businessId: businessId, dimension: queryEmbedder.dimension)
+            map[businessId] = created
+            return (created, true)
+        }
+        if isNew {
+            // Every other caller of this business waits behind the load in the gate.
+            try await knowledge.gate.run { [repository, logger] in
+                try await knowledge.synchronise(with: repository)
+                logger.debug("knowledge index loaded", metadata: ["business": "\(businessId)", "vectors": "\(knowledge.index.count)"])
+            }
+        } else {
+            try await knowledge.loaded()
+        }
+        return knowledge
+    }
+
+    /// Chunks in the database vs vectors in the index, for `/v1/knowledge/status` and the crash test.
+    public func status(businessId: String) async throws -> KnowledgeIndexStatus {
+        let knowledge = try await knowledge(for: businessId)
+        return try await knowledge.gate.run { [repository] in
+            let stored = try await repository.allChunks(businessId: businessId)
+            let databaseIds = Set(stored.map { String($0.chunkId) })
+            let indexIds = Set(knowledge.index.ids)
+            return KnowledgeIndexStatus(
+                entries: Set(stored.map(\.entryId)).count, chunks: databaseIds.count, vectors: indexIds.count,
+                consistent: databaseIds == indexIds)
+        }
+    }
+}
+
+/// Whether a business's vector index matches its database.
+public struct KnowledgeIndexStatus: Codable, Sendable, Equatable {
+    public let entries: Int
+    public let chunks: Int
+    public let vectors: Int
+    public let consistent: Bool
+}
+
+/// One business's in-memory index and the bookkeeping to update it per entry.
+final class BusinessKnowledge: Sendable {
+    let businessId: String
+    let index: FlatIndex
+    let gate = SerialGate()
+    /// entry id → its chunk ids in the index. Only touched inside `gate`.
+    private let entryChunks = Mutex<[String: [Int64]]>([:])
+    private let isLoaded = Mutex(false)
+
+    init(businessId: String, dimension: Int) {
+        self.businessId = businessId
+        index = FlatIndex(dimension: dimension)
+    }
+
+    /// Waits for the initial load (it runs first in the gate).
+    func loaded() async throws {
+        if isLoaded.withLock({ $0 }) { return }
+        try await gate.run {}
+    }
+
+    func replaceEntry(_ entryId: String, category: String?, chunks: [(id: Int64, vector: [Float])]) throws {
+        let old = entryChunks.withLock { $0[entryId] ?? [] }
+        try index.upsert(chunks.map { (id: String($0.id), vector: $0.vector, category: category) })
+        let keep = Set(chunks.map(\.id))
+        for id in old where !keep.contains(id) { index.delete(id: String(id)) }
+        entryChunks.withLock { $0[entryId] = chunks.map(\.id) }
+    }
+
+    func removeEntry(_ entryId: String) {
+        let old = entryChunks.withLock { $0.removeValue(forKey: entryId) ?? [] }
+        for id in old { index.delete(id: String(id)) }
+    }
+
+    /// Makes the index equal to the database: adds missing chunks, removes ones the database no longer has.
+    func synchronise(with repository: any KnowledgeRepository) async throws {
+        let stored = try await repository.allChunks(businessId: businessId)
+        let wanted = Set(stored.map { String($0.chunkId) })
+        for id in index.ids where !wanted.contains(id) { index.delete(id: id) }
+        try index.upsert(stored.filter { !index.contains(id: String($0.chunkId)) }
+            .map { (id: String($0.chunkId), vector: $0.embedding, category: $0.category) })
+        var map: [String: [Int64]] = [:]
+        for chunk in stored { map[chunk.entryId, default: []].append(chunk.chunkId) }
+        entryChunks.withLock { $0 = map }
+        isLoaded.withLock { $0 = true }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import Server
+
+/// The model directory the bootstrap fills: `$FRONTDESK_MODEL_DIR` (relative to the package root) or
+/// `<root>/.models/all-MiniLM-L6-v2`.
+enum ServerTestPaths {
+    static var repoRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var modelDirectory: String {
+        if let dir = ProcessInfo.processInfo.environment["FRONTDESK_MODEL_DIR"], !dir.isEmpty {
+            return dir.hasPrefix("/") ? dir : repoRoot.appendingPathComponent(dir).path
+        }
+        return repoRoot.appendingPathComponent(".models/all-MiniLM-L6-v2").path
+    }
+
+    static var corpora: URL { repoRoot.appendingPathComponent("corpora", isDirectory: true) }
+}
+
+/// The real application (model, SQLite in a temporary folder, every route) for router tests.
+struct TestApp {
+    static let adminKey = "test-admin-key-0123456789abcdef"
+
+    let directory: TemporaryDirectory
+    let config: AppConfig
+    let services: AppServices
+    let app: Application<RouterResponder<AppRequestContext>>
+
+    static func make() async throws -> TestApp {
+        let directory = try TemporaryDirectory()
+        var config = AppConfig()
+        config.port = 0
+        config.modelDirectory = ServerTestPaths.modelDirectory
+        config.databasePath = directory.path("frontdesk.sqlite")
+        config.adminKey = adminKey
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let services = try await makeServices(config, logger: logger, announce: { _ in })
+        let app = Application(router: buildRouter(services, logger: logger), logger: logger)
+        return TestApp(directory: directory, config: config, services: services, app: app)
+    }
+
+    /// A new ACTIVE business with one API key.
+    func makeTenant(_ slug: String) async throws -> (business: Business, key: String) {
+        let business = try await services.businesses.create(NewBusiness(slug: slug, name: "Business \(slug)", timeZone: "Europe/London"))
+        return (business, try await services.apiKeys.rotate(businessId: business.id))
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends JSON (or raw text) with an API key and returns status and the decoded JSON object.
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, key: String?, json: Any? = nil, raw: String? = nil,
+        contentType: String = "application/json", headers extra: HTTPFields = [:]
+    ) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
+        var headers = extra
+        if let key { headers[HTTPField.Name("X-API-Key")!] = key }
+        var body: ByteBuffer?
+        if let json {
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+            headers[.contentType] = contentType
+        } else if let raw {
+            body = ByteBuffer(string: raw)
+            headers[.contentType] = contentType
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: body) { response in
+            let object = response.body.readableBytes == 0 ? [:]
+                : (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:])
+            return (response.status, object)
+        }
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    var errorCode: String? { (self["error"] as? [String: Any])?["code"] as? String }
+    var results: [[String: Any]] { self["results"] as? [[String: Any]] ?? [] }
+}

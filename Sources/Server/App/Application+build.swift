@@ -27,7 +27,10 @@ struct AppServices: Sendable {
 ///     output by default, never the log.
 public func buildApplication(
     _ config: AppConfig, logger: Logger = Logger(label: "frontdesk"),
-    announce: @escaping @Sendable (String) -> Void = { print($0) }
+    announce: @escaping @Sendable (String) -> Void = { line in
+        // Unbuffered (print is block-buffered when piped): a supervisor or test must see the line now.
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
 ) async throws -> some ApplicationProtocol {
     let services = try await makeServices(config, logger: logger, announce: announce)
     let router = buildRouter(services, logger: logger)
@@ -35,6 +38,11 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "frontdesk"),
         services: [ShutdownService(database: services.database, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger)],
+        onServerRunning: { channel in
+            // Printed (not only logged) so scripts and the live tests can find a port chosen with --port 0.
+            let port = channel.localAddress?.port ?? config.port
+            announce("FrontDesk listening on http://\(config.host):\(port)")
+        },
         logger: logger
     )
     if let directory = config.demoCorporaDirectory {

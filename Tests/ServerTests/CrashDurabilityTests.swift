@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import Server
+
+/// Kills a real `frontdesk serve` process with SIGKILL in the middle of a large import and concurrent writes,
+/// restarts it on the same database and checks that the vector index equals the database: every acknowledged
+/// entry is there and searchable, no deleted entry comes back, the import is all or nothing.
+@Suite(.serialized)
+struct CrashDurabilityTests {
+    /// Entries the writer saw acknowledged (and the one it may have had in flight when the server died).
+    actor Ledger {
+        var created: [String: String] = [:]  // id → unique marker word in its content
+        var deleted: Set<String> = []
+        var inFlight = 0
+        func add(_ id: String, _ marker: String) { created[id] = marker }
+        func remove(_ id: String) { created[id] = nil; deleted.insert(id) }
+        func begin() { inFlight += 1 }
+        func end() { inFlight -= 1 }
+    }
+
+    @Test func killDashNineDuringALargeImportLeavesIndexEqualToDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        let databasePath = directory.path("frontdesk.sqlite")
+        let key: String
+        do {
+            // The tenant is created straight in the database file before the server first opens it.
+            let database = try AppDatabase(path: databasePath)
+            let business = try await GRDBBusinessRepository(database: database)
+                .create(NewBusiness(slug: "crash", name: "Crash Test Plumbing", timeZone: "Europe/London"))
+            key = try await GRDBAPIKeyRepository(database: database).rotate(businessId: business.id)
+            try database.close()
+        }
+
+        let ledger = Ledger()
+        let server = try LiveServer(databasePath: databasePath)
+        for i in 0..<12 {
+            let marker = "zqmark\(i)x"
+            let response = try await server.json("POST", "/v1/knowledge", key: key, [
+                "title": "Service note \(i)", "content": "Note \(i) about boilers and radiators. Reference \(marker).",
+            ])
+            #expect(response.status == 201)
+            await ledger.add(try #require(response.json["id"] as? String), marker)
+        }
+        for id in await Array(ledger.created.keys.sorted().prefix(4)) {
+            #expect(try await server.request("DELETE", "/v1/knowledge/\(id)", key: key).status == 204)
+            await ledger.remove(id)
+        }
+
+        // A 1,500-row import in flight, single writes and deletes beside it, then SIGKILL.
+        let rows = 1500
+        let jsonl = (0..<rows).map { i in
+            #"{"title": "Imported answer \#(i)", "content": "Imported content number \#(i) about taps, tanks and tariffs.", "category": "bulk"}"#
+        }.joined(separator: "\n")
+        let importTask = Task { () -> Int? in
+            try? await server.request("POST", "/v1/knowledge/import", key: key,
+                                      body: Data(jsonl.utf8), contentType: "application/x-ndjson").status
+        }
+        let writer = Task {
+            var i = 100
+            while !Task.isCancelled {
+                let marker = "zqmark\(i)x"
+                await ledger.begin()
+                guard let response = try? await server.json("POST", "/v1/knowledge", key: key, [
+                    "title": "Live note \(i)", "content": "Written while importing. Reference \(marker).",
+                ]), response.status == 201, let id = response.json["id"] as? String else { break }
+                await ledger.add(id, marker)
+                await ledger.end()
+                if i % 3 == 0, (try? await server.request("DELETE", "/v1/knowledge/\(id)", key: key))?.status == 204 {
+                    await ledger.remove(id)
+                }
+                i += 1
+            }
+        }
+        try await Task.sleep(for: .milliseconds(2500))
+        server.kill9()
+        writer.cancel()
+        _ = await writer.value
+        let importAcknowledged = await importTask.value == 201
+
+        let restarted = try LiveServer(databasePath: databasePath)
+        defer { restarted.stop() }
+        let status = try await restarted.request("GET", "/v1/knowledge/status", key: key)
+        #expect(status.status == 200)
+        #expect(status.json["consistent"] as? Bool == true, "index and database differ after restart: \(status.json)")
+
+        // Acknowledged entries are back and found by keyword (FTS5) and dense (vector index) search.
+        let created = await ledger.created
+        for (id, marker) in created {
+            #expect(try await restarted.request("GET", "/v1/knowledge/\(id)", key: key).status == 200)
+            let keyword = try await restarted.json("POST", "/v1/knowledge/search", key: key, ["query": marker, "mode": "keyword"])
+            #expect((keyword.json["results"] as? [[String: Any]])?.first?["entry_id"] as? String == id)
+        }
+        for (id, marker) in created.sorted(by: { $0.key < $1.key }).prefix(3) {
+            let dense = try await restarted.json("POST", "/v1/knowledge/search", key: key,
+                                                 ["query": "Reference \(marker)", "mode": "dense", "k": 50])
+            let ids = (dense.json["results"] as? [[String: Any]] ?? []).compactMap { $0["entry_id"] as? String }
+            #expect(ids.contains(id))
+        }
+        // Deleted entries stay deleted, in the database and in every search mode.
+        for id in await ledger.deleted {
+            #expect(try await restarted.request("GET", "/v1/knowledge/\(id)", key: key).status == 404)
+        }
+        let deletedIDs = await ledger.deleted
+        for mode in ["keyword", "dense", "hybrid"] {
+            let search = try await restarted.json("POST", "/v1/knowledge/search", key: key, ["query": "Reference zqmark", "mode": mode, "k": 50])
+            let ids = (search.json["results"] as? [[String: Any]] ?? []).compactMap { $0["entry_id"] as? String }
+            #expect(Set(ids).isDisjoint(with: deletedIDs), "a deleted entry came back in \(mode) search")
+        }
+
+        // The import is all or nothing; at most the one write in flight at the kill may have committed unseen.
+        var imported = 0, others = 0
+        var cursor: String?
+        repeat {
+            let page = try await restarted.request("GET", "/v1/knowledge?limit=500" + (cursor.map { "&cursor=\($0)" } ?? ""), key: key)
+            for item in page.json["items"] as? [[String: Any]] ?? [] {
+                if (item["title"] as? String)?.hasPrefix("Imported answer") == true { imported += 1 } else { others += 1 }
+            }
+            cursor = page.json["next_cursor"] as? String
+        } while cursor != nil
+        print("crash test: imported \(imported)/\(rows), acknowledged import \(importAcknowledged), entries \(others), acknowledged \(created.count), deleted \(await ledger.deleted.count)")
+        #expect(imported == 0 || imported == rows, "a partial import survived: \(imported) of \(rows)")
+        if importAcknowledged { #expect(imported == rows) }
+        let inFlight = await ledger.inFlight
+        #expect(others >= created.count && others <= created.count + inFlight,
+                "entries \(others), acknowledged \(created.count), in flight \(inFlight)")
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import Server
+
+/// The real `frontdesk serve` binary, started by a test on 127.0.0.1 with a free port, spoken to over HTTP.
+final class LiveServer: @unchecked Sendable {
+    static var binary: URL { ServerTestPaths.repoRoot.appendingPathComponent(".build/debug/frontdesk") }
+
+    let process = Process()
+    let port: Int
+    private let output = Pipe()
+
+    /// Starts the server and waits (up to 60 s) for its "listening" line.
+    init(databasePath: String, adminKey: String = TestApp.adminKey) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw LiveServerError("\(Self.binary.path) is missing: build it first (`swift build`; `make test` does)")
+        }
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--port", "0", "--log-level", "warning"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["FRONTDESK_DB"] = databasePath
+        environment["FRONTDESK_ADMIN_KEY"] = adminKey
+        environment["FRONTDESK_MODEL_DIR"] = ServerTestPaths.modelDirectory
+        environment["FRONTDESK_DEMO_CORPORA"] = nil
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+
+        let deadline = Date().addingTimeInterval(60)
+        var seen = ""
+        var found: Int?
+        while found == nil, Date() < deadline, process.isRunning {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+            if let range = seen.range(of: #"listening on http://[^:]+:(\d+)"#, options: .regularExpression) {
+                found = Int(seen[range].split(separator: ":").last ?? "")
+            }
+        }
+        guard let found else {
+            process.terminate()
+            throw LiveServerError("server did not report its port; output: \(seen)")
+        }
+        port = found
+    }
+
+    /// SIGKILL: no shutdown code runs, exactly like a crash or power cut of the process.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+
+    /// One HTTP request; returns the status and the JSON object of the body (empty when none).
+    func request(_ method: String, _ path: String, key: String?, body: Data? = nil,
+                 contentType: String = "application/json") async throws -> (status: Int, json: [String: Any]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.timeoutInterval = 120
+        if let key { request.setValue(key, forHTTPHeaderField: "X-API-Key") }
+        if let body {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let json = data.isEmpty ? [:] : ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        return (status, json)
+    }
+
+    func json(_ method: String, _ path: String, key: String?, _ object: Any) async throws -> (status: Int, json: [String: Any]) {
+        try await request(method, path, key: key, body: try JSONSerialization.data(withJSONObject: object))
+    }
+}
+
+struct LiveServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

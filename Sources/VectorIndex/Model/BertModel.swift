@@ -32,6 +32,18 @@ public struct BertModel: Sendable {
     }
 
     public let config: BertConfig
+
+    /// Threads one `embed` call may use for its own parallelism (≥ 1).
+    ///
+    /// They are used only while the BLAS itself is single-threaded (`BLASThreads.current` is 1, or not
+    /// OpenBLAS): OpenBLAS's pthreads build serialises concurrent multi-threaded calls on one lock, so our
+    /// workers and its workers must not both run. With OpenBLAS at n > 1 threads, OpenBLAS parallelises each
+    /// product and the rest of the pass runs on the caller's thread.
+    public var threads: Int = 1
+
+    var effectiveThreads: Int {
+        threads > 1 && (BLASThreads.current ?? 1) == 1 ? threads : 1
+    }
     let layout: WeightLayout
     let storage: WeightStorage
 

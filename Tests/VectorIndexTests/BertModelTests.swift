@@ -13,6 +13,16 @@ import Testing
         }
     }
 
+    @Test func blasThreadsRoundTrip() {
+        guard let previous = BLASThreads.current else {
+            #expect(BLASThreads.set(1) == false)  // reference BLAS: nothing to set
+            return
+        }
+        defer { BLASThreads.set(previous) }
+        #expect(BLASThreads.set(1))
+        #expect(BLASThreads.current == 1)
+    }
+
     @Test func erfAndExpMatchTheLibrary() {
         var worstErf: Float = 0, worstExp: Float = 0
         for start in stride(from: Float(-6), to: 6, by: 0.0016) {

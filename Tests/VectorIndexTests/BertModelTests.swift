@@ -13,6 +13,16 @@ import Testing
         }
     }
 
+    @Test func blasThreadsRoundTrip() {
+        guard let previous = BLASThreads.current else {
+            #expect(BLASThreads.set(1) == false)  // reference BLAS: nothing to set
+            return
+        }
+        defer { BLASThreads.set(previous) }
+        #expect(BLASThreads.set(1))
+        #expect(BLASThreads.current == 1)
+    }
+
     @Test func erfAndExpMatchTheLibrary() {
         var worstErf: Float = 0, worstExp: Float = 0
         for start in stride(from: Float(-6), to: 6, by: 0.0016) {
@@ -119,7 +129,29 @@ import Testing
             for _ in 0..<4 { group.addTask { model.embed(tokenBatch: batch) } }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        for result in results { #expect(result == expected) }
+        // Not bit-equal: another test may switch OpenBLAS's thread count meanwhile, which changes its blocking.
+        for result in results {
+            for (a, b) in zip(result, expected) { #expect(cosine(a, b) >= 0.999999) }
+        }
+    }
+
+    @Test func ownThreadsMatchOneThread() throws {
+        // The model's own workers engage only while OpenBLAS runs single-threaded.
+        let previous = BLASThreads.current
+        BLASThreads.set(1)
+        defer { if let previous { BLASThreads.set(previous) } }
+        let batch = items.prefix(18).map(\.token_ids)
+        let expected = model.embed(tokenBatch: batch)
+        for threads in [2, 3] {
+            var threaded = model
+            threaded.threads = threads
+            #expect(threaded.effectiveThreads == (previous == nil || BLASThreads.current == 1 ? threads : 1))
+            // whole sequences per worker
+            for (a, b) in zip(threaded.embed(tokenBatch: batch), expected) { #expect(cosine(a, b) >= 0.99999) }
+            // fewer sequences than workers: column blocks and heads per worker
+            let single = threaded.embed(tokenBatch: [items[8].token_ids])[0]
+            #expect(cosine(single, items[8].embedding) >= 0.9999)
+        }
     }
 
     @Test func edgeCases() {

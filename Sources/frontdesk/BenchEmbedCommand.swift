@@ -16,8 +16,11 @@ struct BenchEmbedCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var bench: BenchDataOptions
 
-    @Option(help: "Comma-separated BLAS thread counts to measure.")
+    @Option(help: "Comma-separated thread counts to measure (model threads over single-threaded OpenBLAS).")
     var threads: String = "1,2"
+
+    @Flag(help: "Also measure OpenBLAS's own threads (model at 1 thread) for comparison.")
+    var blasThreads = false
 
     func run() throws {
         let weights = try MiniLMEmbedder.loadModel(directory: model.resolvedDirectory)
@@ -30,21 +33,27 @@ struct BenchEmbedCommand: ParsableCommand {
 
         let anchor = readAnchor(bench.dataURL.appendingPathComponent("ort.json"))
         var rows: [[String]] = []
-        for threadCount in threads.split(separator: ",").compactMap({ Int($0) }) {
-            guard BLASThreadsShim.set(threadCount) else {
-                print("note: this BLAS cannot set its thread count; measuring with its default")
-                break
+        // Settings: "n" = n model threads over 1-thread OpenBLAS (what `serve` uses); "n (BLAS)" = OpenBLAS's own
+        // n threads under a 1-thread model, for comparison.
+        var settings = threads.split(separator: ",").compactMap { Int($0) }.map { (label: "\($0)", model: $0, blas: 1) }
+        if blasThreads { settings.append((label: "2 (BLAS)", model: 1, blas: 2)) }
+        for setting in settings {
+            guard BLASThreads.set(setting.blas) else {
+                print("note: this BLAS cannot set its thread count; skipping \(setting.label)")
+                continue
             }
+            let (q, p) = (queryEmbedder.withThreads(setting.model), passageEmbedder.withThreads(setting.model))
             let workloads: [(name: String, key: String, rate: Double, target: Double)] = [
-                ("queries, batch 1", "queries_b1", try rate(queryEmbedder, Array(queries.prefix(96)), batch: 1, runs: 3), 1.5),
-                ("queries, batch 32", "queries_b32", try rate(queryEmbedder, queries, batch: 32, runs: 3), 1.15),
-                ("passages, batch 32", "passages_b32", try rate(passageEmbedder, Array(passages.prefix(96)), batch: 32, runs: 2), 1.15),
+                ("queries, batch 1", "queries_b1", try rate(q, Array(queries.prefix(96)), batch: 1, runs: 3), 1.5),
+                ("queries, batch 32", "queries_b32", try rate(q, queries, batch: 32, runs: 3), 1.15),
+                ("passages, batch 32", "passages_b32", try rate(p, Array(passages.prefix(96)), batch: 32, runs: 2), 1.15),
             ]
+            let anchorThreads = min(setting.model * setting.blas, 2)
             for w in workloads {
-                let ort = anchor?["\(w.key)_t\(threadCount)"] as? Double
-                rows.append([w.name, "\(threadCount)", formatRate(w.rate), ort.map(formatRate) ?? "-",
+                let ort = anchor?["\(w.key)_t\(anchorThreads)"] as? Double
+                rows.append([w.name, setting.label, formatRate(w.rate), ort.map(formatRate) ?? "-",
                              ort.map { String(format: "%.2f×", w.rate / $0) } ?? "-",
-                             threadCount == 2 ? String(format: "≥ %.2f×", w.target) : ""])
+                             setting.label == "2" ? String(format: "≥ %.2f×", w.target) : ""])
             }
         }
         printTable(["workload", "threads", "frontdesk/s", "onnxruntime/s", "ratio", "target"], rows)

@@ -16,6 +16,9 @@ public struct AppConfig: Sendable {
     public var adminKey: String?
     /// The URL Twilio and browsers use to reach this server (behind a proxy). Env `FRONTDESK_PUBLIC_BASE_URL`.
     public var publicBaseURL: String?
+    /// Threads each query embedding uses (OpenBLAS itself runs single-threaded). Env `FRONTDESK_EMBED_THREADS`;
+    /// default: the number of cores, at most 4.
+    public var embedThreads = min(max(1, ProcessInfo.processInfo.activeProcessorCount), 4)
     /// A folder of sample businesses (`<slug>/business.json` + `knowledge.jsonl`) loaded at start-up when the
     /// database does not have them yet. Env `FRONTDESK_DEMO_CORPORA`; `make serve` passes `corpora`.
     public var demoCorporaDirectory: String?
@@ -34,6 +37,12 @@ public struct AppConfig: Sendable {
         }
         if let directory = value("FRONTDESK_MODEL_DIR") { modelDirectory = directory }
         if let path = value("FRONTDESK_DB") { databasePath = path }
+        if let threads = value("FRONTDESK_EMBED_THREADS") {
+            guard let number = Int(threads), (1...64).contains(number) else {
+                throw ConfigError(message: "FRONTDESK_EMBED_THREADS must be 1–64, got \"\(threads)\"")
+            }
+            embedThreads = number
+        }
         adminKey = value("FRONTDESK_ADMIN_KEY")
         publicBaseURL = value("FRONTDESK_PUBLIC_BASE_URL")
         demoCorporaDirectory = value("FRONTDESK_DEMO_CORPORA")

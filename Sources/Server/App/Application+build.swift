@@ -89,11 +89,15 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         throw StartupError(description: "FRONTDESK_ADMIN_KEY is not usable: \(error)")
     }
 
+    // Our own workers parallelise each forward pass; OpenBLAS stays single-threaded so the two never contend
+    // (its pthreads build serialises concurrent threaded calls). Queries get `embedThreads` for latency; bulk
+    // work (imports, edits) runs on one thread so a large import leaves a core for callers' searches.
+    _ = BLASThreads.set(1)
     let knowledgeRepository = GRDBKnowledgeRepository(database: database)
     let tokenizer = try WordPieceTokenizer(vocabularyFile: modelURL.appendingPathComponent("vocab.txt"))
     let knowledge = KnowledgeService(
         repository: knowledgeRepository,
-        queryEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 32, name: "embed-queries"),
+        queryEmbedder: EmbeddingQueue(embedder: embedder.withThreads(config.embedThreads), maxBatch: 32, name: "embed-queries"),
         bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk"),
         chunker: KnowledgeChunker(tokenizer: tokenizer),
         logger: logger)

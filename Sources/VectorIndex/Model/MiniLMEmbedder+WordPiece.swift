@@ -23,3 +23,16 @@ extension MiniLMEmbedder {
         tokenizer.encode(text).count
     }
 }
+
+extension MiniLMEmbedder {
+    /// The same embedder (same weights, no copy) running each forward pass on `threads` threads.
+    ///
+    /// Only effective with OpenBLAS at 1 thread (`BLASThreads.set(1)`): its pthreads build serialises
+    /// concurrent multi-threaded calls, so its workers and ours must not both run. On 2 cores, 2 model threads
+    /// over 1-thread OpenBLAS is the fastest setting measured (see docs/benchmarks.md).
+    public func withThreads(_ threads: Int) -> MiniLMEmbedder {
+        var model = self.model
+        model.threads = max(1, threads)
+        return MiniLMEmbedder(tokenizer: tokenizer, model: model, maxBatchSize: maxBatchSize)
+    }
+}

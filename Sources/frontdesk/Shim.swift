@@ -1,1 +1,0 @@
-enum BLASThreadsShim { static func set(_ n: Int) -> Bool { false } }

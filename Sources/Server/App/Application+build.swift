@@ -115,6 +115,11 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     let tenant = router.group("v1").add(middleware: BusinessAuthMiddleware(keys: services.apiKeys))
     KnowledgeController(service: services.knowledge, repository: services.knowledgeRepository)
         .addRoutes(to: tenant.group("knowledge"))
+    ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
+
+    let admin = router.group("v1/admin").add(middleware: AdminAuthMiddleware(store: services.adminKeys))
+    AdminController(businesses: services.businesses, apiKeys: services.apiKeys, knowledge: services.knowledge)
+        .addRoutes(to: admin)
     return router
 }
 

@@ -32,8 +32,24 @@ public struct JSONRequestDecoder: RequestDecoder {
         }
     }
 
+    /// The field path as the client wrote it: the decoder's keys are already converted from snake_case, so each
+    /// is converted back ("timeZone" → "time_zone").
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        keys.map { $0.intValue.map { "[\($0)]" } ?? snakeCased($0.stringValue) }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+
+    /// "businessHours.monday" → "business_hours.monday": the API's spelling of a Swift property name (what
+    /// `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase` makes of each key).
+    static func snakeCased(_ name: some StringProtocol) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
     }
 
     private static func describe(_ type: Any.Type) -> String {

@@ -88,10 +88,10 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let tokenizer = try WordPieceTokenizer(vocabularyFile: modelURL.appendingPathComponent("vocab.txt"))
     let knowledge = KnowledgeService(
         repository: knowledgeRepository,
-        queryEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 32, name: "embed-queries"),
-        bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk"),
+        queryEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 32, name: "embed-queries", metrics: metrics.factory),
+        bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk", metrics: metrics.factory),
         chunker: KnowledgeChunker(tokenizer: tokenizer),
-        logger: logger)
+        logger: logger, metrics: metrics.factory)
     return AppServices(
         database: database, businesses: GRDBBusinessRepository(database: database),
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,

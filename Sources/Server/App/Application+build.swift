@@ -18,6 +18,8 @@ struct AppServices: Sendable {
     let knowledgeRepository: any KnowledgeRepository
     let knowledge: KnowledgeService
     let embedder: MiniLMEmbedder
+    /// This application's metrics registry; never the process-global `MetricsSystem`.
+    let metrics: AppMetrics
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -93,24 +95,29 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     // (its pthreads build serialises concurrent threaded calls). Queries get `embedThreads` for latency; bulk
     // work (imports, edits) runs on one thread so a large import leaves a core for callers' searches.
     _ = BLASThreads.set(1)
+    let metrics = AppMetrics()
     let knowledgeRepository = GRDBKnowledgeRepository(database: database)
     let tokenizer = try WordPieceTokenizer(vocabularyFile: modelURL.appendingPathComponent("vocab.txt"))
     let knowledge = KnowledgeService(
         repository: knowledgeRepository,
-        queryEmbedder: EmbeddingQueue(embedder: embedder.withThreads(config.embedThreads), maxBatch: 32, name: "embed-queries"),
-        bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk"),
+        queryEmbedder: EmbeddingQueue(embedder: embedder.withThreads(config.embedThreads), maxBatch: 32,
+                                      name: "embed-queries", metrics: metrics.factory),
+        bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk", metrics: metrics.factory),
         chunker: KnowledgeChunker(tokenizer: tokenizer),
-        logger: logger)
+        logger: logger, metrics: metrics.factory)
     return AppServices(
         database: database, businesses: GRDBBusinessRepository(database: database),
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
-        knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder)
+        knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // Outermost, so it records the status JSONErrorMiddleware renders for thrown errors.
+    router.middlewares.add(RequestMetricsMiddleware(factory: services.metrics.factory))
     router.middlewares.add(JSONErrorMiddleware())
     HealthController(embedder: services.embedder, database: services.database).addRoutes(to: router.group())
+    MetricsController(metrics: services.metrics).addRoutes(to: router.group())
 
     let tenant = router.group("v1").add(middleware: BusinessAuthMiddleware(keys: services.apiKeys))
     KnowledgeController(service: services.knowledge, repository: services.knowledgeRepository)

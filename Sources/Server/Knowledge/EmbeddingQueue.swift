@@ -1,4 +1,6 @@
+import CoreMetrics
 import Foundation
+import Metrics
 import VectorIndex
 
 /// Runs a `TextEmbedder` on a dedicated thread and coalesces concurrent requests into micro-batches.
@@ -16,6 +18,9 @@ public final class EmbeddingQueue: @unchecked Sendable {
 
     public let embedder: any TextEmbedder
     public let maxBatch: Int
+    /// Seconds per forward pass and texts per forward pass, labelled with the queue's name.
+    private let duration: Metrics.Timer
+    private let batchSize: Recorder
     private let condition = NSCondition()
     private var pending: [Request] = []  // guarded by condition
     private var stopped = false  // guarded by condition
@@ -24,10 +29,15 @@ public final class EmbeddingQueue: @unchecked Sendable {
 
     /// - Parameters:
     ///   - maxBatch: most texts coalesced into one forward pass (a single larger request still runs whole).
-    ///   - name: thread name, for debuggers and `top -H`.
-    public init(embedder: any TextEmbedder, maxBatch: Int = 32, name: String) {
+    ///   - name: thread name, for debuggers and `top -H`; also the `queue` label of its metrics.
+    ///   - metrics: where `frontdesk_embedder_duration_seconds` and `frontdesk_embedder_batch_size` go
+    ///     (the application's `AppMetrics.factory`); nowhere by default.
+    public init(embedder: any TextEmbedder, maxBatch: Int = 32, name: String,
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.embedder = embedder
         self.maxBatch = max(1, maxBatch)
+        duration = Metrics.Timer(label: AppMetrics.Name.embedderDuration, dimensions: [("queue", name)], factory: metrics)
+        batchSize = Recorder(label: AppMetrics.Name.embedderBatchSize, dimensions: [("queue", name)], factory: metrics)
         let thread = Thread { [self] in self.work() }
         thread.name = name
         thread.stackSize = 4 << 20
@@ -78,8 +88,12 @@ public final class EmbeddingQueue: @unchecked Sendable {
     }
 
     private func run(_ batch: [Request]) {
+        let texts = batch.flatMap(\.texts)
+        batchSize.record(texts.count)
+        let start = ContinuousClock.now
         do {
-            let vectors = try embedder.embed(batch.flatMap(\.texts))
+            let vectors = try embedder.embed(texts)
+            duration.record(duration: ContinuousClock.now - start)
             var offset = 0
             for request in batch {
                 request.continuation.resume(returning: Array(vectors[offset..<offset + request.texts.count]))

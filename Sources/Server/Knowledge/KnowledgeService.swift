@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import Synchronization
@@ -21,14 +22,17 @@ public final class KnowledgeService: Sendable {
     let chunker: KnowledgeChunker
     let fusion: RankFusion
     let logger: Logger
+    let metrics: any MetricsFactory
     private let businesses = Mutex<[String: BusinessKnowledge]>([:])
 
     /// - Parameters:
     ///   - queryEmbedder: the queue searches use (interactive, micro-batched).
     ///   - bulkEmbedder: the queue writes and imports use, so a large import never delays a caller's search.
+    ///   - metrics: where each business's `frontdesk_index_vectors` gauge goes; nowhere by default.
     public init(
         repository: any KnowledgeRepository, queryEmbedder: EmbeddingQueue, bulkEmbedder: EmbeddingQueue,
-        chunker: KnowledgeChunker, fusion: RankFusion = .reciprocalRank(k: 60), logger: Logger
+        chunker: KnowledgeChunker, fusion: RankFusion = .reciprocalRank(k: 60), logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.repository = repository
         self.queryEmbedder = queryEmbedder
@@ -36,6 +40,7 @@ public final class KnowledgeService: Sendable {
         self.chunker = chunker
         self.fusion = fusion
         self.logger = logger
+        self.metrics = metrics
     }
 
     // MARK: Writes
@@ -97,9 +102,9 @@ public final class KnowledgeService: Sendable {
         }
     }
 
-    /// Forgets a deleted business's index.
+    /// Forgets a deleted business's index (and its gauge, so `/metrics` stops reporting it).
     public func forget(businessId: String) {
-        _ = businesses.withLock { $0.removeValue(forKey: businessId) }
+        businesses.withLock { $0.removeValue(forKey: businessId) }?.vectorCount.destroy()
     }
 
     private func write(businessId: String, entry: KnowledgeEntry) async throws -> KnowledgeEntry {
@@ -125,7 +130,7 @@ public final class KnowledgeService: Sendable {
     func knowledge(for businessId: String) async throws -> BusinessKnowledge {
         let (knowledge, isNew) = businesses.withLock { map -> (BusinessKnowledge, Bool) in
             if let existing = map[businessId] { return (existing, false) }
-            let created = BusinessKnowledge(businessId: businessId, dimension: queryEmbedder.dimension)
+            let created = BusinessKnowledge(businessId: businessId, dimension: queryEmbedder.dimension, metrics: metrics)
             map[businessId] = created
             return (created, true)
         }
@@ -168,13 +173,18 @@ final class BusinessKnowledge: Sendable {
     let businessId: String
     let index: FlatIndex
     let gate = SerialGate()
+    /// `frontdesk_index_vectors{business=<id>}`, set after every change to `index`. The id, not the slug:
+    /// ids never change, so a renamed business stays one time series.
+    let vectorCount: Recorder
     /// entry id → its chunk ids in the index. Only touched inside `gate`.
     private let entryChunks = Mutex<[String: [Int64]]>([:])
     private let isLoaded = Mutex(false)
 
-    init(businessId: String, dimension: Int) {
+    init(businessId: String, dimension: Int, metrics: any MetricsFactory) {
         self.businessId = businessId
         index = FlatIndex(dimension: dimension)
+        vectorCount = Recorder(label: AppMetrics.Name.indexVectors, dimensions: [("business", businessId)],
+                               aggregate: false, factory: metrics)
     }
 
     /// Waits for the initial load (it runs first in the gate).
@@ -189,11 +199,13 @@ final class BusinessKnowledge: Sendable {
         let keep = Set(chunks.map(\.id))
         for id in old where !keep.contains(id) { index.delete(id: String(id)) }
         entryChunks.withLock { $0[entryId] = chunks.map(\.id) }
+        vectorCount.record(index.count)
     }
 
     func removeEntry(_ entryId: String) {
         let old = entryChunks.withLock { $0.removeValue(forKey: entryId) ?? [] }
         for id in old { index.delete(id: String(id)) }
+        vectorCount.record(index.count)
     }
 
     /// Makes the index equal to the database: adds missing chunks, removes ones the database no longer has.
@@ -206,6 +218,7 @@ final class BusinessKnowledge: Sendable {
         var map: [String: [Int64]] = [:]
         for chunk in stored { map[chunk.entryId, default: []].append(chunk.chunkId) }
         entryChunks.withLock { $0 = map }
+        vectorCount.record(index.count)
         isLoaded.withLock { $0 = true }
     }
 }

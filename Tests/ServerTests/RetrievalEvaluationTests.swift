@@ -132,4 +132,21 @@ private let embedder = TableEmbedder(table: [
         #expect(abs(denseOnly.ndcgAt10 - 0.5) < 1e-9)
         #expect(denseOnly.queries == 1)
     }
+
+    @Test func depthCutsBothListsBeforeFusing() {
+        // b is second in both lists: RRF 2/62 beats a's and c's 1/61 at depth 2; at depth 1 it is cut away.
+        let candidates = [RetrievalCandidates(
+            queryId: "q", dense: [(id: "a", score: 0.9), (id: "b", score: 0.8)],
+            keyword: [(id: "c", score: 9), (id: "b", score: 8)])]
+        let qrels = ["q": ["b": 1]]
+        let deep = RetrievalEvaluation.score(candidates, qrels: qrels, mode: .hybrid, fusion: .reciprocalRank(k: 60), depth: 2)
+        #expect(deep.hitAtOne == 1)
+        #expect(deep.ndcgAt10 == 1)
+        let shallow = RetrievalEvaluation.score(candidates, qrels: qrels, mode: .hybrid, fusion: .reciprocalRank(k: 60), depth: 1)
+        #expect(shallow.ndcgAt10 == 0)
+        #expect(shallow.recallAt10 == 0)
+        // Single modes are cut the same way.
+        #expect(RetrievalEvaluation.score(candidates, qrels: qrels, mode: .dense, fusion: .reciprocalRank(), depth: 1).recallAt10 == 0)
+        #expect(RetrievalEvaluation.score(candidates, qrels: qrels, mode: .keyword, fusion: .reciprocalRank(), depth: 2).recallAt10 == 1)
+    }
 }

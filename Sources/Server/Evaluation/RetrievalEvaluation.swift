@@ -34,6 +34,12 @@ public struct RetrievalCandidates: Sendable {
     public var dense: [(id: String, score: Float)]
     /// Keyword hits, best first (−bm25).
     public var keyword: [(id: String, score: Double)]
+
+    public init(queryId: String, dense: [(id: String, score: Float)], keyword: [(id: String, score: Double)]) {
+        self.queryId = queryId
+        self.dense = dense
+        self.keyword = keyword
+    }
 }
 
 /// Runs a BEIR collection through the same storage and search path the knowledge service uses: every document

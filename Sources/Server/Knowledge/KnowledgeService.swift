@@ -14,7 +14,7 @@ import VectorIndex
 /// index equals the database again: every acknowledged entry is searchable and no deleted chunk comes back.
 public final class KnowledgeService: Sendable {
     /// How many candidates each retriever contributes before fusion.
-    public static let candidateDepth = 100
+    public static let candidateDepth = HybridFusion.defaultCandidateDepth
 
     let repository: any KnowledgeRepository
     let queryEmbedder: EmbeddingQueue
@@ -31,7 +31,7 @@ public final class KnowledgeService: Sendable {
     ///   - metrics: where each business's `frontdesk_index_vectors` gauge goes; nowhere by default.
     public init(
         repository: any KnowledgeRepository, queryEmbedder: EmbeddingQueue, bulkEmbedder: EmbeddingQueue,
-        chunker: KnowledgeChunker, fusion: RankFusion = .reciprocalRank(k: 60), logger: Logger,
+        chunker: KnowledgeChunker, fusion: RankFusion = HybridFusion.defaultMethod, logger: Logger,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.repository = repository

@@ -46,14 +46,21 @@ struct CrashDurabilityTests {
             await ledger.remove(id)
         }
 
-        // A 1,500-row import in flight, single writes and deletes beside it, then SIGKILL.
-        let rows = 1500
-        let jsonl = (0..<rows).map { i in
-            #"{"title": "Imported answer \#(i)", "content": "Imported content number \#(i) about taps, tanks and tariffs.", "category": "bulk"}"#
-        }.joined(separator: "\n")
-        let importTask = Task { () -> Int? in
-            try? await server.request("POST", "/v1/knowledge/import", key: key,
-                                      body: Data(jsonl.utf8), contentType: "application/x-ndjson").status
+        // Imports of 120 rows back to back, single writes and deletes beside them, then SIGKILL at a moment that
+        // falls in a different phase (embedding, the import transaction, an edit) from run to run.
+        let rows = 120
+        let importer = Task { () -> [Int: Bool] in
+            var acknowledged: [Int: Bool] = [:]
+            for batch in 0..<50 {
+                let jsonl = (0..<rows).map { i in
+                    #"{"title": "Imported answer \#(batch)-\#(i)", "content": "Imported content \#(i) of batch \#(batch) about taps, tanks and tariffs.", "category": "bulk"}"#
+                }.joined(separator: "\n")
+                let status = try? await server.request("POST", "/v1/knowledge/import", key: key,
+                                                       body: Data(jsonl.utf8), contentType: "application/x-ndjson").status
+                acknowledged[batch] = status == 201
+                if status != 201 { break }
+            }
+            return acknowledged
         }
         let writer = Task {
             var i = 100
@@ -73,10 +80,10 @@ struct CrashDurabilityTests {
                 i += 1
             }
         }
-        try await Task.sleep(for: .milliseconds(2500))
+        try await Task.sleep(for: .milliseconds(Int.random(in: 1500...3500)))
         server.kill9()
         _ = await writer.value
-        let importAcknowledged = await importTask.value == 201
+        let importsAcknowledged = await importer.value
 
         let restarted = try LiveServer(databasePath: databasePath)
         defer { restarted.stop() }
@@ -108,19 +115,25 @@ struct CrashDurabilityTests {
             #expect(Set(ids).isDisjoint(with: deletedIDs), "a deleted entry came back in \(mode) search")
         }
 
-        // The import is all or nothing; at most the one write in flight at the kill may have committed unseen.
-        var imported = 0, others = 0
+        // Each import is all or nothing, acknowledged ones are complete; at most the one write in flight at the
+        // kill may have committed unseen.
+        var importedPerBatch: [Int: Int] = [:], others = 0
         var cursor: String?
         repeat {
             let page = try await restarted.request("GET", "/v1/knowledge?limit=500" + (cursor.map { "&cursor=\($0)" } ?? ""), key: key)
             for item in page.json["items"] as? [[String: Any]] ?? [] {
-                if (item["title"] as? String)?.hasPrefix("Imported answer") == true { imported += 1 } else { others += 1 }
+                let title = item["title"] as? String ?? ""
+                if title.hasPrefix("Imported answer "), let batch = Int(title.dropFirst(16).split(separator: "-")[0]) {
+                    importedPerBatch[batch, default: 0] += 1
+                } else {
+                    others += 1
+                }
             }
             cursor = page.json["next_cursor"] as? String
         } while cursor != nil
-        print("crash test: imported \(imported)/\(rows), acknowledged import \(importAcknowledged), entries \(others), acknowledged \(created.count), deleted \(await ledger.deleted.count)")
-        #expect(imported == 0 || imported == rows, "a partial import survived: \(imported) of \(rows)")
-        if importAcknowledged { #expect(imported == rows) }
+        for (batch, count) in importedPerBatch { #expect(count == rows, "import \(batch) survived partially: \(count) of \(rows)") }
+        for (batch, acknowledged) in importsAcknowledged where acknowledged { #expect(importedPerBatch[batch] == rows) }
+        print("crash test: imports acknowledged \(importsAcknowledged.values.filter { $0 }.count), present \(importedPerBatch.count); entries \(others), acknowledged \(created.count), deleted \(await ledger.deleted.count)")
         let inFlight = await ledger.inFlight
         #expect(others >= created.count && others <= created.count + inFlight,
                 "entries \(others), acknowledged \(created.count), in flight \(inFlight)")

@@ -27,7 +27,7 @@ public final class KnowledgeService: Sendable {
 
     /// - Parameters:
     ///   - queryEmbedder: the queue searches use (interactive, micro-batched).
-    ///   - bulkEmbedder: the queue writes and imports use, so a large import never delays a caller's search.
+    ///   - bulkEmbedder: the queue imports use, so a large import never delays a caller's search or an edit.
     ///   - metrics: where each business's `frontdesk_index_vectors` gauge goes; nowhere by default.
     public init(
         repository: any KnowledgeRepository, queryEmbedder: EmbeddingQueue, bulkEmbedder: EmbeddingQueue,
@@ -109,7 +109,8 @@ public final class KnowledgeService: Sendable {
 
     private func write(businessId: String, entry: KnowledgeEntry) async throws -> KnowledgeEntry {
         let chunks = chunker.chunks(title: entry.title, content: entry.content)
-        let vectors = try await bulkEmbedder.embed(chunks.map(\.text))
+        // One entry is interactive work (an admin saving a form): the query queue, not behind a bulk import.
+        let vectors = try await queryEmbedder.embed(chunks.map(\.text))
         let inputs = zip(chunks, vectors).map { chunk, vector in
             KnowledgeChunkInput(ordinal: chunk.ordinal, text: chunk.text, body: chunk.body, embedding: vector)
         }

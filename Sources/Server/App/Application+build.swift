@@ -117,6 +117,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     router.middlewares.add(RequestMetricsMiddleware(factory: services.metrics.factory))
     router.middlewares.add(JSONErrorMiddleware())
     HealthController(embedder: services.embedder, database: services.database).addRoutes(to: router.group())
+    OpenAPIController().addRoutes(to: router.group())
     MetricsController(metrics: services.metrics).addRoutes(to: router.group())
 
     let tenant = router.group("v1").add(middleware: BusinessAuthMiddleware(keys: services.apiKeys))

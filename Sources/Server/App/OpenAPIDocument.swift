@@ -1,0 +1,204 @@
+import Foundation
+import Hummingbird
+
+/// The OpenAPI 3.1 description of every route, served at `GET /openapi.json`.
+///
+/// Written by hand next to the controllers; `OpenAPITests` fails when a registered route is missing here or a
+/// documented one no longer exists, so the two cannot drift apart silently.
+enum OpenAPIDocument {
+    typealias JSON = [String: Any]
+
+    static func data() throws -> Data {
+        try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    static var document: JSON { [
+        "openapi": "3.1.0",
+        "info": [
+            "title": "FrontDesk",
+            "version": "0.1.0",
+            "description": "Self-hosted AI phone receptionist and knowledge server for small service businesses. "
+                + "Tenant routes take the business's `X-API-Key`; admin routes take the operator key as "
+                + "`Authorization: Bearer <key>` (or `X-Admin-Key`). Errors are `{\"error\": {\"code\", \"message\", \"details\"?}}`.",
+        ] as JSON,
+        "components": components,
+        "paths": paths,
+    ] }
+
+    // MARK: Paths
+
+    static var paths: JSON { [
+        "/healthz": ["get": op("Health", "200 once migrations ran and the model is loaded.", tag: "operations", auth: nil,
+                                responses: ["200": body("Health"), "503": error("The database is not answering.")])],
+        "/metrics": ["get": op("Prometheus metrics", "Prometheus text format (requests and latency per route, index sizes, embedder latency). No secrets, but keep it private.",
+                               tag: "operations", auth: nil, responses: ["200": text("text/plain; version=0.0.4")])],
+        "/openapi.json": ["get": op("This document", "The OpenAPI 3.1 description of the API.", tag: "operations", auth: nil,
+                                    responses: ["200": ["description": "OpenAPI document", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON])],
+
+        "/v1/knowledge": [
+            "post": op("Create a knowledge entry", "Chunked, embedded and searchable on the next search.", tag: "knowledge",
+                       request: "EntryInput", responses: ["201": body("Entry"), "400": error("Malformed JSON or a wrong-typed field."),
+                                                         "413": error("Body over 2 MB."), "422": error("Validation failed (empty title, content over 1 MB, …).")]),
+            "get": op("List knowledge entries", "In creation order, paginated.", tag: "knowledge",
+                      parameters: [query("category", "Only this category."), query("text", "Title or content contains this text."),
+                                   query("limit", "1–500, default 50.", type: "integer"), query("cursor", "`next_cursor` of the previous page.")],
+                      responses: ["200": body("EntryPage"), "400": error("Bad limit or cursor.")]),
+        ],
+        "/v1/knowledge/import": [
+            "post": op("Import entries", "All or nothing. Formats: JSON array, JSON Lines, Markdown (one entry per heading), CSV (question/answer or title/content columns, optional category, tags, source), plain text. Chosen by Content-Type or `?format=`. Up to 20 MB.",
+                       tag: "knowledge",
+                       parameters: [query("format", "json, jsonl, markdown, csv or text; overrides Content-Type."), query("source", "Source recorded on rows without one.")],
+                       requestContent: ["application/json": ["schema": ["type": "array", "items": ref("EntryInput")]] as JSON,
+                                        "application/x-ndjson": ["schema": ["type": "string"]] as JSON,
+                                        "text/markdown": ["schema": ["type": "string"]] as JSON,
+                                        "text/csv": ["schema": ["type": "string"]] as JSON,
+                                        "text/plain": ["schema": ["type": "string"]] as JSON],
+                       responses: ["201": body("ImportResult"), "400": error("Unreadable body (not UTF-8, not JSON, no CSV header, …)."),
+                                   "413": error("Body over 20 MB."), "415": error("Unknown format."),
+                                   "422": error("Some rows are invalid; `details` lists them by row. Nothing was imported.")]),
+        ],
+        "/v1/knowledge/search": [
+            "post": op("Search the knowledge base", "Hybrid (BM25 + MiniLM, fused by reciprocal rank), dense or keyword.", tag: "knowledge",
+                       request: "SearchInput", responses: ["200": body("SearchResult"), "400": error("Empty query, k outside 1–50, unknown mode.")]),
+        ],
+        "/v1/knowledge/status": [
+            "get": op("Index status", "Chunks in the database vs vectors in the index; `consistent` is true when they are the same set.", tag: "knowledge",
+                      responses: ["200": body("IndexStatus")]),
+        ],
+        "/v1/knowledge/{id}": [
+            "get": op("Get an entry", nil, tag: "knowledge", parameters: [path("id")], responses: ["200": body("Entry"), "404": error("No such entry in this business.")]),
+            "put": op("Replace an entry", "Fields and chunks are replaced atomically.", tag: "knowledge", parameters: [path("id")], request: "EntryInput",
+                      responses: ["200": body("Entry"), "400": error("Malformed JSON."), "404": error("No such entry."), "422": error("Validation failed.")]),
+            "patch": op("Change some fields of an entry", "Absent fields stay; `null` clears category or source.", tag: "knowledge", parameters: [path("id")], request: "EntryPatch",
+                        responses: ["200": body("Entry"), "404": error("No such entry."), "422": error("Validation failed.")]),
+            "delete": op("Delete an entry", "Its chunks leave the index at once.", tag: "knowledge", parameters: [path("id")],
+                         responses: ["204": ["description": "Deleted"] as JSON, "404": error("No such entry.")]),
+        ],
+        "/v1/config": [
+            "get": op("Receptionist settings", nil, tag: "config", responses: ["200": body("ReceptionistSettings")]),
+            "put": op("Replace receptionist settings", "Live on the next call. Omitted fields return to their defaults.", tag: "config", request: "ReceptionistSettings",
+                      responses: ["200": body("ReceptionistSettings"), "400": error("Malformed JSON."), "422": error("Invalid value; the field is named.")]),
+        ],
+        "/v1/admin/businesses": [
+            "post": op("Create a business", "Returns its first API key once.", tag: "admin", auth: "admin", request: "BusinessInput",
+                       responses: ["201": body("BusinessWithKey"), "409": error("Slug or number taken."), "422": error("Invalid field.")]),
+            "get": op("List businesses", nil, tag: "admin", auth: "admin",
+                      parameters: [query("limit", "1–500, default 50.", type: "integer"), query("cursor", "`next_cursor` of the previous page.")],
+                      responses: ["200": body("BusinessPage")]),
+        ],
+        "/v1/admin/businesses/{id}": [
+            "get": op("Get a business", nil, tag: "admin", auth: "admin", parameters: [path("id")], responses: ["200": body("Business"), "404": error("No such business.")]),
+            "patch": op("Change a business", "Any of name, time_zone, status (ACTIVE/SUSPENDED), numbers (replaces the set), settings.", tag: "admin", auth: "admin",
+                        parameters: [path("id")], request: "BusinessPatch",
+                        responses: ["200": body("Business"), "404": error("No such business."), "409": error("Number taken."), "422": error("Invalid field.")]),
+            "delete": op("Delete a business", "With its numbers, keys and knowledge.", tag: "admin", auth: "admin", parameters: [path("id")],
+                         responses: ["204": ["description": "Deleted"] as JSON, "404": error("No such business.")]),
+        ],
+        "/v1/admin/businesses/{id}/keys": [
+            "post": op("Rotate the business's API key", "The old key stops working at once; the new one is shown only here.", tag: "admin", auth: "admin",
+                       parameters: [path("id")], responses: ["201": body("NewKey"), "404": error("No such business.")]),
+            "get": op("List the business's keys", "Prefixes and dates only, never the keys.", tag: "admin", auth: "admin",
+                      parameters: [path("id")], responses: ["200": body("KeyList"), "404": error("No such business.")]),
+        ],
+    ] }
+
+    // MARK: Components
+
+    static var components: JSON { [
+        "securitySchemes": [
+            "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key", "description": "A business's API key."] as JSON,
+            "admin": ["type": "http", "scheme": "bearer", "description": "The operator (admin) key."] as JSON,
+        ] as JSON,
+        "schemas": [
+            "Error": object(["error": object(["code": string(), "message": string(),
+                                              "details": ["type": "array", "items": object(["row": ["type": ["integer", "null"]], "field": nullable("string"), "message": string()], required: ["message"])]],
+                                             required: ["code", "message"])], required: ["error"]),
+            "Health": object(["status": string(), "model": string(), "dimension": ["type": "integer"], "migrations": ["type": "boolean"]]),
+            "EntryInput": object(["title": string(), "content": string(), "category": nullable("string"),
+                                  "tags": ["type": "array", "items": string()], "source": nullable("string")], required: ["title", "content"]),
+            "EntryPatch": object(["title": string(), "content": string(), "category": nullable("string"),
+                                  "tags": ["type": "array", "items": string()], "source": nullable("string")]),
+            "Entry": object(["id": string(), "title": string(), "content": string(), "category": nullable("string"),
+                             "tags": ["type": "array", "items": string()], "source": nullable("string"),
+                             "created_at": string(format: "date-time"), "updated_at": string(format: "date-time")]),
+            "EntryPage": object(["items": ["type": "array", "items": ref("Entry")], "next_cursor": nullable("string")]),
+            "ImportResult": object(["imported": ["type": "integer"], "format": string(), "ids": ["type": "array", "items": string()]]),
+            "SearchInput": object(["query": string(), "k": ["type": "integer", "minimum": 1, "maximum": 50, "default": 5],
+                                   "categories": ["type": "array", "items": string()],
+                                   "mode": ["type": "string", "enum": ["hybrid", "dense", "keyword"], "default": "hybrid"]], required: ["query"]),
+            "SearchResult": object(["query": string(), "mode": string(), "results": ["type": "array", "items": object([
+                "chunk_id": ["type": "integer"], "entry_id": string(), "title": string(), "snippet": string(),
+                "category": nullable("string"), "source": nullable("string"), "score": ["type": "number"],
+                "similarity": ["type": ["number", "null"], "description": "Cosine similarity when the dense retriever ranked the chunk."],
+            ])]]),
+            "IndexStatus": object(["entries": ["type": "integer"], "chunks": ["type": "integer"], "vectors": ["type": "integer"], "consistent": ["type": "boolean"]]),
+            "ReceptionistSettings": object([
+                "greeting": string(), "business_hours": ["type": "object", "description": "monday…sunday → {open: \"08:00\", close: \"18:00\"}"],
+                "transfer_number": nullable("string"), "emergency_phrases": ["type": "array", "items": string()],
+                "answer_confidence_threshold": ["type": "number", "minimum": 0, "maximum": 1], "voice": string(), "language": string(),
+            ]),
+            "BusinessInput": object(["slug": string(), "name": string(), "time_zone": string(), "numbers": ["type": "array", "items": string()],
+                                     "settings": ref("ReceptionistSettings"), "status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]]],
+                                    required: ["slug", "name", "time_zone"]),
+            "BusinessPatch": object(["name": string(), "time_zone": string(), "numbers": ["type": "array", "items": string()],
+                                     "settings": ref("ReceptionistSettings"), "status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]]]),
+            "Business": object(["id": string(), "slug": string(), "name": string(), "time_zone": string(),
+                                "status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]], "numbers": ["type": "array", "items": string()],
+                                "settings": ref("ReceptionistSettings"), "created_at": string(format: "date-time"), "updated_at": string(format: "date-time")]),
+            "BusinessWithKey": ["allOf": [ref("Business"), object(["api_key": string()])]] as JSON,
+            "BusinessPage": object(["items": ["type": "array", "items": ref("Business")], "next_cursor": nullable("string")]),
+            "NewKey": object(["api_key": string(), "prefix": string(), "created_at": string(format: "date-time")]),
+            "KeyList": object(["items": ["type": "array", "items": object(["id": string(), "prefix": string(),
+                                                                            "created_at": string(format: "date-time"), "revoked_at": nullable("string")])]]),
+        ] as JSON,
+    ] }
+
+    // MARK: Builders
+
+    static func op(
+        _ summary: String, _ description: String?, tag: String, auth: String? = "apiKey", parameters: [JSON] = [],
+        request: String? = nil, requestContent: JSON? = nil, responses: JSON
+    ) -> JSON {
+        var operation: JSON = ["summary": summary, "tags": [tag], "responses": responses]
+        if let description { operation["description"] = description }
+        if let auth {
+            operation["security"] = [[auth: [String]()]]
+            var withAuth = responses
+            withAuth["401"] = withAuth["401"] ?? error("Missing or wrong key.")
+            if auth == "apiKey" { withAuth["403"] = withAuth["403"] ?? error("The business is suspended.") }
+            operation["responses"] = withAuth
+        }
+        if !parameters.isEmpty { operation["parameters"] = parameters }
+        if let request { operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]] as JSON }
+        if let requestContent { operation["requestBody"] = ["required": true, "content": requestContent] as JSON }
+        return operation
+    }
+
+    static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }
+    static func body(_ schema: String) -> JSON { ["description": schema, "content": ["application/json": ["schema": ref(schema)]]] }
+    static func text(_ type: String) -> JSON { ["description": "text", "content": [type: ["schema": ["type": "string"]]]] }
+    static func error(_ description: String) -> JSON {
+        ["description": description, "content": ["application/json": ["schema": ref("Error")]]]
+    }
+    static func path(_ name: String) -> JSON { ["name": name, "in": "path", "required": true, "schema": ["type": "string"]] }
+    static func query(_ name: String, _ description: String, type: String = "string") -> JSON {
+        ["name": name, "in": "query", "required": false, "description": description, "schema": ["type": type]]
+    }
+    static func string(format: String? = nil) -> JSON { format.map { ["type": "string", "format": $0] } ?? ["type": "string"] }
+    static func nullable(_ type: String) -> JSON { ["type": [type, "null"]] }
+    static func object(_ properties: JSON, required: [String] = []) -> JSON {
+        var schema: JSON = ["type": "object", "properties": properties]
+        if !required.isEmpty { schema["required"] = required }
+        return schema
+    }
+}
+
+/// `GET /openapi.json`.
+struct OpenAPIController {
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
+        group.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.data())))
+        }
+    }
+}

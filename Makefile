@@ -17,8 +17,9 @@ build: bootstrap
 release: bootstrap
 	$(SWIFT) build -c release --product frontdesk
 
+# Loads the sample businesses in corpora/ on first start (idempotent) and prints their API keys once.
 serve: release
-	$(RELEASE_BIN) serve
+	FRONTDESK_DEMO_CORPORA=$${FRONTDESK_DEMO_CORPORA-corpora} $(RELEASE_BIN) serve
 
 test: bootstrap
 	$(SWIFT) build --build-tests

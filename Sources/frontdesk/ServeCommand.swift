@@ -19,6 +19,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @Option(help: "SQLite database file (env FRONTDESK_DB; default ./frontdesk.sqlite).")
+    var db: String?
+
+    @Option(help: "Admin key for /v1/admin (env FRONTDESK_ADMIN_KEY, preferred: a flag shows in `ps`). Unset on first start: one is generated and printed once.")
+    var adminKey: String?
+
+    @Option(help: "Public URL this server is reached at, behind a proxy (env FRONTDESK_PUBLIC_BASE_URL).")
+    var publicBaseURL: String?
+
+    @Option(help: "Load the sample businesses in this folder on start if missing (env FRONTDESK_DEMO_CORPORA; `make serve` passes corpora).")
+    var demoCorpora: String?
+
+    @Option(help: "Threads per query embedding (env FRONTDESK_EMBED_THREADS; default: cores, at most 4).")
+    var embedThreads: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env FRONTDESK_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -29,6 +44,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { config.host = host }
         if let port { config.port = port }
         if let directory = model.modelDirectory { config.modelDirectory = directory }
+        if let db { config.databasePath = db }
+        if let adminKey { config.adminKey = adminKey }
+        if let publicBaseURL { config.publicBaseURL = publicBaseURL }
+        if let demoCorpora { config.demoCorporaDirectory = demoCorpora }
+        if let embedThreads {
+            guard (1...64).contains(embedThreads) else { throw ValidationError("--embed-threads must be 1–64") }
+            config.embedThreads = embedThreads
+        }
 
         let levelName = logLevel ?? environment["FRONTDESK_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level \"\(levelName)\"") }

@@ -54,8 +54,11 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// Closes every connection (checkpointing the WAL), at shutdown. Later use of the pool fails.
+    /// Copies the WAL into the database file, truncates the WAL to zero bytes and closes every connection, at
+    /// shutdown. Later use of the pool fails. (SQLite alone would leave the WAL in place whenever a pooled reader
+    /// connection is still open when the writer closes.)
     public func close() throws {
+        try dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try dbPool.close()
     }
 

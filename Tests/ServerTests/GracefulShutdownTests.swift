@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import Server
+
+/// SIGTERM on a real `frontdesk serve`: the request in flight still gets its answer, the process exits 0 and
+/// the database is closed cleanly (WAL checkpointed and removed), with the write durable.
+@Suite(.serialized, .timeLimit(.minutes(10)))  // a hang guard, not a timing assertion
+struct GracefulShutdownTests {
+    @Test func sigtermFinishesTheInFlightImportThenClosesTheDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        let databasePath = directory.path("frontdesk.sqlite")
+        let key: String
+        do {
+            let database = try AppDatabase(path: databasePath)
+            let business = try await GRDBBusinessRepository(database: database)
+                .create(NewBusiness(slug: "shutdown", name: "Shutdown Dental", timeZone: "America/New_York"))
+            key = try await GRDBAPIKeyRepository(database: database).rotate(businessId: business.id)
+            try database.close()
+        }
+        let server = try LiveServer(databasePath: databasePath)
+        let rows = 150
+        let jsonl = (0..<rows).map { #"{"title": "Question \#($0)", "content": "Answer \#($0) about fillings and crowns."}"# }
+            .joined(separator: "\n")
+        let importTask = Task { () -> Int? in
+            try? await server.request("POST", "/v1/knowledge/import", key: key, body: Data(jsonl.utf8),
+                                      contentType: "application/x-ndjson").status
+        }
+        try await Task.sleep(for: .milliseconds(300))  // the import is being embedded now
+        server.process.terminate()  // SIGTERM
+        server.process.waitUntilExit()
+        let status = await importTask.value
+
+        #expect(status == 201, "the in-flight import was not answered")
+        #expect(server.process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: databasePath + "-wal") ||
+                ((try? FileManager.default.attributesOfItem(atPath: databasePath + "-wal")[.size] as? Int) ?? 0) == 0,
+                "the WAL was not checkpointed: the database was not closed cleanly")
+        let database = try AppDatabase(path: databasePath)
+        let count = try await database.dbPool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM knowledge_entries")! }
+        #expect(count == rows)
+    }
+}

@@ -24,15 +24,7 @@ struct CrashDurabilityTests {
     @Test func killDashNineDuringALargeImportLeavesIndexEqualToDatabase() async throws {
         let directory = try TemporaryDirectory()
         let databasePath = directory.path("frontdesk.sqlite")
-        let key: String
-        do {
-            // The tenant is created straight in the database file before the server first opens it.
-            let database = try AppDatabase(path: databasePath)
-            let business = try await GRDBBusinessRepository(database: database)
-                .create(NewBusiness(slug: "crash", name: "Crash Test Plumbing", timeZone: "Europe/London"))
-            key = try await GRDBAPIKeyRepository(database: database).rotate(businessId: business.id)
-            try database.close()
-        }
+        let key = try await LiveServer.makeTenant(databasePath: databasePath, slug: "crash", name: "Crash Test Plumbing")
 
         let ledger = Ledger()
         let server = try LiveServer(databasePath: databasePath)

@@ -9,14 +9,7 @@ struct GracefulShutdownTests {
     @Test func sigtermFinishesTheInFlightImportThenClosesTheDatabase() async throws {
         let directory = try TemporaryDirectory()
         let databasePath = directory.path("frontdesk.sqlite")
-        let key: String
-        do {
-            let database = try AppDatabase(path: databasePath)
-            let business = try await GRDBBusinessRepository(database: database)
-                .create(NewBusiness(slug: "shutdown", name: "Shutdown Dental", timeZone: "America/New_York"))
-            key = try await GRDBAPIKeyRepository(database: database).rotate(businessId: business.id)
-            try database.close()
-        }
+        let key = try await LiveServer.makeTenant(databasePath: databasePath, slug: "shutdown", name: "Shutdown Dental")
         let server = try LiveServer(databasePath: databasePath)
         let rows = 150
         let jsonl = (0..<rows).map { #"{"title": "Question \#($0)", "content": "Answer \#($0) about fillings and crowns."}"# }

@@ -134,6 +134,10 @@ struct KnowledgeAPITests {
             let unknownID = try await client.call(.put, "/v1/knowledge/no-such-id", key: key, json: ["title": "t", "content": "c"])
             #expect(unknownID.status == .notFound)
             #expect(unknownID.body.errorCode == "not_found")
+            let hugeImport = try await client.call(.post, "/v1/knowledge/import", key: key,
+                                                   raw: String(repeating: "x", count: 20_000_001), contentType: "text/plain")
+            #expect(hugeImport.status == .contentTooLarge)
+            #expect(hugeImport.body.errorCode == "body_too_large")
             let badLimit = try await client.call(.get, "/v1/knowledge?limit=0", key: key)
             #expect(badLimit.status == .badRequest)
             let list = try await client.call(.get, "/v1/knowledge", key: key)

@@ -48,6 +48,15 @@ final class LiveServer: @unchecked Sendable {
         port = found
     }
 
+    /// Creates a business and its API key straight in the database file, before a server first opens it.
+    static func makeTenant(databasePath: String, slug: String, name: String) async throws -> String {
+        let database = try AppDatabase(path: databasePath)
+        defer { try? database.close() }
+        let business = try await GRDBBusinessRepository(database: database)
+            .create(NewBusiness(slug: slug, name: name, timeZone: "Europe/London"))
+        return try await GRDBAPIKeyRepository(database: database).rotate(businessId: business.id)
+    }
+
     /// SIGKILL: no shutdown code runs, exactly like a crash or power cut of the process.
     func kill9() {
         kill(process.processIdentifier, SIGKILL)

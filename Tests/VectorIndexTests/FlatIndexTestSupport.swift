@@ -1,20 +1,8 @@
 import Foundation
 @testable import VectorIndex
 
-/// Deterministic RNG (SplitMix64) so every test sees the same data on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Test data from the deterministic `SplitMix64`, so every test sees the same data on every machine.
+extension SplitMix64 {
     /// Uniform in [-1, 1).
     mutating func nextFloat() -> Float {
         Float(next() >> 40) / Float(1 << 23) - 1

@@ -49,17 +49,6 @@ private func corpusEntries() throws -> [(corpus: String, entry: CorpusEntry)] {
     return entries
 }
 
-/// SplitMix64: a tiny seeded generator, so synthetic texts are the same on every run and platform.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private let syntheticWords = [
     "the", "boiler", "engineer", "will", "call", "you", "within", "two", "hours", "of", "booking", "and",
@@ -73,7 +62,7 @@ private let syntheticWords = [
 /// `monsters`, some paragraphs are one 300–700-word sentence with no full stop, and some one very long
 /// whitespace-free "word". Breaks vary: double spaces, tabs, single newlines, CR LF, blank lines with spaces.
 private func syntheticText(seed: UInt64, paragraphs: Int, monsters: Bool, wordLimit: Int = .max) -> String {
-    var random = SeededGenerator(state: seed)
+    var random = SplitMix64(seed: seed)
     let paragraphBreaks = ["\n\n", "\n \n", "\r\n\r\n", "\n\n\n"]
     let wordBreaks = [" ", " ", " ", " ", "  ", "\n", "\t"]
     var text = ""

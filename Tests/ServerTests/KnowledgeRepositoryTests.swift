@@ -225,7 +225,11 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
     }
 
     @Test func keywordQueryQuotesEveryTerm() {
-        #expect(KeywordQuery.matchExpression(#"Price: "AND" re-key?"#) == #""price" OR "and" OR "re" OR "key""#)
+        #expect(KeywordQuery.matchExpression(#"Price: "AND" re-key?"#) == #""price" OR "re" OR "key""#)
+        // Stop words are dropped unless nothing else is left.
+        #expect(KeywordQuery.matchExpression("Is there a callout fee at the weekend") == #""callout" OR "fee" OR "weekend""#)
+        #expect(KeywordQuery.matchExpression("what is it") == #""what""#)
+        #expect(KeywordQuery.matchExpression("to be or not to be") == #""to" OR "be" OR "or" OR "not""#)
         #expect(KeywordQuery.matchExpression("🚰 ... ::") == nil)
         #expect(KeywordQuery.terms("a a A b") == ["a", "b"])
         #expect(KeywordQuery.terms(String(repeating: "w ", count: 10) + (0..<100).map { "t\($0)" }

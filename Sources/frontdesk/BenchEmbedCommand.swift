@@ -19,17 +19,21 @@ struct BenchEmbedCommand: ParsableCommand {
     @Option(help: "Comma-separated thread counts to measure (model threads over single-threaded OpenBLAS).")
     var threads: String = "1,2"
 
+    @Option(help: "GEMM for the model's projections: blas (cblas_sgemm) or tiled (Swift AVX-512); default: the model's.")
+    var kernel: ProjectionKernelOption?
+
     @Flag(help: "Also measure OpenBLAS's own threads (model at 1 thread) for comparison.")
     var blasThreads = false
 
     func run() throws {
-        let weights = try MiniLMEmbedder.loadModel(directory: model.resolvedDirectory)
+        var weights = try MiniLMEmbedder.loadModel(directory: model.resolvedDirectory)
+        if let kernel { weights.projectionKernel = kernel.value }
         let vocab = model.resolvedDirectory.appendingPathComponent("vocab.txt")
         let queryEmbedder = MiniLMEmbedder(tokenizer: try WordPieceTokenizer(vocabularyFile: vocab, maxLength: 256), model: weights)
         let passageEmbedder = MiniLMEmbedder(tokenizer: try WordPieceTokenizer(vocabularyFile: vocab, maxLength: 128), model: weights)
         let (queries, passages) = try loadTexts(tokenizer: try WordPieceTokenizer(vocabularyFile: vocab, maxLength: 512))
         let meanTokens = Double(queries.map { queryEmbedder.tokenCount($0) }.reduce(0, +)) / Double(queries.count)
-        print("embedder: all-MiniLM-L6-v2, \(queries.count) queries (mean \(String(format: "%.1f", meanTokens)) tokens), \(passages.count) passages (128 tokens)")
+        print("embedder: all-MiniLM-L6-v2 (\(weights.projectionKernel) projections), \(queries.count) queries (mean \(String(format: "%.1f", meanTokens)) tokens), \(passages.count) passages (128 tokens)")
 
         let anchor = readAnchor(bench.dataURL.appendingPathComponent("ort.json"))
         var rows: [[String]] = []
@@ -84,5 +88,16 @@ struct BenchEmbedCommand: ParsableCommand {
             .filter { tokenizer.encode($0).count >= 128 }
             .prefix(192)
         return (Array(short.prefix(320)), Array(passages))
+    }
+}
+
+enum ProjectionKernelOption: String, ExpressibleByArgument, CaseIterable {
+    case blas, tiled
+
+    var value: BertModel.ProjectionKernel {
+        switch self {
+        case .blas: .blas
+        case .tiled: .tiled
+        }
     }
 }

@@ -92,29 +92,37 @@ extension BertModel {
         let team = WorkerTeam(size: parts)
 
         embedTokens(batch, offsets: offsets, weights: w, into: scratch.x)
-        for layer in layout.layers {
-            attentionBlock(layer, lengths: lengths, offsets: offsets, weights: w, scratch: scratch, team: team)
-            feedForwardBlock(layer, rows: rows, weights: w, scratch: scratch, team: team)
+        let tiled = projectionKernel == .tiled ? packed : nil
+        for (index, layer) in layout.layers.enumerated() {
+            let packedLayer = tiled.map { PackedWeights(base: UnsafePointer($0.storage.base), layer: $0.layers[index]) }
+            attentionBlock(layer, packedLayer, lengths: lengths, offsets: offsets, weights: w, scratch: scratch, team: team)
+            feedForwardBlock(layer, packedLayer, rows: rows, weights: w, scratch: scratch, team: team)
         }
         return (0..<batch.count).map { b in
             meanPoolNormalised(scratch.x + offsets[b] * h, count: lengths[b], width: h)
         }
     }
 
-    /// out (R × N) = x (R × K) · Wᵀ, the N output columns cut into one block per team member.
-    private func linear(_ x: Floats, rows: Int, inputs k: Int, weight: UnsafePointer<Float>, outputs n: Int, into out: Floats,
-                        team: WorkerTeam) {
-        guard team.size > 1 else {
-            FastKernels.linear(x, rows: rows, inputs: k, weight: weight, outputs: n, into: out)
-            return
-        }
-        let block = (n + team.size * 16 - 1) / (team.size * 16) * 16
-        team.run { p in
-            let first = p * block
-            guard first < n else { return }
+    /// out (R × N) = x (R × K) · Wᵀ, the N output columns cut into one block per team member (multiples of 16
+    /// columns, which are whole `TiledGEMM` panels). `packed` is W packed for `TiledGEMM`; nil uses cblas_sgemm.
+    private func linear(_ x: Floats, rows: Int, inputs k: Int, weight: UnsafePointer<Float>, packed: UnsafePointer<Float>?,
+                        outputs n: Int, into out: Floats, team: WorkerTeam) {
+        func block(_ first: Int, _ width: Int) {
             // out[:, first ..< first + width] (R × width) = x (R × K) · W[first ..< first + width, :]ᵀ
-            FastKernels.linear(x, rows: rows, inputs: k, weight: weight + first * k, outputs: min(block, n - first),
-                               into: out + first, ldOut: n)
+            if let packed {
+                TiledGEMM.multiply(x, rows: rows, inputs: k, lda: k, packed: packed, columns: first..<(first + width),
+                                   into: out, ldOut: n)
+            } else {
+                FastKernels.linear(x, rows: rows, inputs: k, weight: weight + first * k, outputs: width,
+                                   into: out + first, ldOut: n)
+            }
+        }
+        guard team.size > 1 else { return block(0, n) }
+        let width = (n + team.size * 16 - 1) / (team.size * 16) * 16
+        team.run { p in
+            let first = p * width
+            guard first < n else { return }
+            block(first, min(width, n - first))
         }
     }
 
@@ -134,12 +142,13 @@ extension BertModel {
     }
 
     /// x = LayerNorm(x + SelfAttention(x) · Woᵀ + bo).
-    private func attentionBlock(_ layer: WeightLayout.Layer, lengths: [Int], offsets: [Int], weights w: UnsafePointer<Float>,
+    private func attentionBlock(_ layer: WeightLayout.Layer, _ packed: PackedWeights?, lengths: [Int], offsets: [Int], weights w: UnsafePointer<Float>,
                                 scratch s: Scratch, team: WorkerTeam) {
         let (h, heads) = (config.hiddenSize, config.numAttentionHeads)
         let rows = offsets.last!
         // qkv (R × 3H) = x (R × H) · Wqkvᵀ (H × 3H) + bqkv
-        linear(s.x, rows: rows, inputs: h, weight: w + layer.qkvWeight, outputs: 3 * h, into: s.qkv, team: team)
+        linear(s.x, rows: rows, inputs: h, weight: w + layer.qkvWeight, packed: packed?.qkv, outputs: 3 * h,
+               into: s.qkv, team: team)
         FastKernels.addBias(s.qkv, count: rows, width: 3 * h, bias: w + layer.qkvBias)
 
         // Heads write disjoint column blocks of `context`; each team member has its own score matrix.
@@ -150,7 +159,8 @@ extension BertModel {
         }
 
         // y (R × H) = context (R × H) · Woᵀ (H × H)
-        linear(s.context, rows: rows, inputs: h, weight: w + layer.attentionOutputWeight, outputs: h, into: s.y, team: team)
+        linear(s.context, rows: rows, inputs: h, weight: w + layer.attentionOutputWeight, packed: packed?.attentionOutput,
+               outputs: h, into: s.y, team: team)
         // x (R × H) = LayerNorm(x + y + bo)
         FastKernels.addLayerNorm(s.x, s.y, bias: w + layer.attentionOutputBias, count: rows, width: h,
                                  gamma: w + layer.attentionNormGamma, beta: w + layer.attentionNormBeta, eps: config.layerNormEps)
@@ -176,14 +186,16 @@ extension BertModel {
     }
 
     /// x = LayerNorm(x + GELU(x · W1ᵀ + b1) · W2ᵀ + b2).
-    private func feedForwardBlock(_ layer: WeightLayout.Layer, rows: Int, weights w: UnsafePointer<Float>, scratch s: Scratch,
+    private func feedForwardBlock(_ layer: WeightLayout.Layer, _ packed: PackedWeights?, rows: Int, weights w: UnsafePointer<Float>, scratch s: Scratch,
                                   team: WorkerTeam) {
         let (h, i) = (config.hiddenSize, config.intermediateSize)
         // inner (R × I) = GELU(x (R × H) · W1ᵀ (H × I) + b1)
-        linear(s.x, rows: rows, inputs: h, weight: w + layer.intermediateWeight, outputs: i, into: s.inner, team: team)
+        linear(s.x, rows: rows, inputs: h, weight: w + layer.intermediateWeight, packed: packed?.intermediate,
+               outputs: i, into: s.inner, team: team)
         FastKernels.addBiasGELU(s.inner, count: rows, width: i, bias: w + layer.intermediateBias)
         // y (R × H) = inner (R × I) · W2ᵀ (I × H)
-        linear(s.inner, rows: rows, inputs: i, weight: w + layer.outputWeight, outputs: h, into: s.y, team: team)
+        linear(s.inner, rows: rows, inputs: i, weight: w + layer.outputWeight, packed: packed?.output,
+               outputs: h, into: s.y, team: team)
         // x (R × H) = LayerNorm(x + y + b2)
         FastKernels.addLayerNorm(s.x, s.y, bias: w + layer.outputBias, count: rows, width: h,
                                  gamma: w + layer.outputNormGamma, beta: w + layer.outputNormBeta, eps: config.layerNormEps)
@@ -198,6 +210,16 @@ extension BertModel {
         if count > 0 { sum = sum.map { $0 / Float(count) } }
         return NaiveKernels.l2Normalised(sum)
     }
+}
+
+/// One layer's `TiledGEMM`-packed projection weights.
+private struct PackedWeights {
+    let base: UnsafePointer<Float>
+    let layer: PackedProjections.Layer
+    var qkv: UnsafePointer<Float> { base + layer.qkv }
+    var attentionOutput: UnsafePointer<Float> { base + layer.attentionOutput }
+    var intermediate: UnsafePointer<Float> { base + layer.intermediate }
+    var output: UnsafePointer<Float> { base + layer.output }
 }
 
 /// Hands a pointer to `concurrentPerform` workers that write disjoint parts of it.

@@ -31,7 +31,20 @@ public struct BertModel: Sendable {
         case naive
     }
 
+    /// Which GEMM computes the dense projections (QKV, attention output, FFN up and down) of a `.blas` pass.
+    public enum ProjectionKernel: Sendable, CaseIterable {
+        /// cblas_sgemm on the weights as loaded.
+        case blas
+        /// `TiledGEMM`, a register-tiled AVX-512 Swift kernel on weights packed at load (falls back to
+        /// cblas_sgemm when a projection width is not a multiple of 16).
+        case tiled
+    }
+
     public let config: BertConfig
+
+    /// The GEMM for the projections. `.tiled` by default: with OpenBLAS held to its AVX2 kernels it is the
+    /// faster on every measured workload (docs/benchmarks.md, `frontdesk bench embed --kernel`).
+    public var projectionKernel: ProjectionKernel = .tiled
 
     /// Threads one `embed` call may use for its own parallelism (≥ 1).
     ///
@@ -49,6 +62,9 @@ public struct BertModel: Sendable {
     }
     let layout: WeightLayout
     let storage: WeightStorage
+    /// The projection weights again, packed for `TiledGEMM` (one more copy, 42 MB for MiniLM-L6); nil when a
+    /// width is not a multiple of 16.
+    let packed: PackedProjections?
 
     /// Length of every output vector (the hidden size, 384 for MiniLM).
     public var dimension: Int { config.hiddenSize }
@@ -82,6 +98,7 @@ public struct BertModel: Sendable {
                 offset += count
             }
         }
+        packed = PackedProjections(config: config, layout: layout, weights: UnsafePointer(storage.base))
     }
 
     /// Embeds each token sequence into a `dimension`-long, L2-normalised vector (mean over its tokens).
@@ -122,6 +139,41 @@ final class WeightStorage: @unchecked Sendable {
     }
 
     deinit { base.deallocate() }
+}
+
+/// The four projection weights of every layer packed into `TiledGEMM` panels, in one allocation.
+struct PackedProjections: Sendable {
+    /// Offsets (in floats) inside `storage` of one layer's packed weights.
+    struct Layer: Sendable {
+        var qkv = 0, attentionOutput = 0, intermediate = 0, output = 0
+    }
+
+    let storage: WeightStorage
+    let layers: [Layer]
+
+    init?(config c: BertConfig, layout: WeightLayout, weights w: UnsafePointer<Float>) {
+        let (h, i) = (c.hiddenSize, c.intermediateSize)
+        guard TiledGEMM.canPack(outputs: h), TiledGEMM.canPack(outputs: i) else { return nil }
+        // Per layer: QKV (3H × H), attention output (H × H), FFN up (I × H), FFN down (H × I); all multiples of 16.
+        let perLayer = 3 * h * h + h * h + i * h + h * i
+        let storage = WeightStorage(count: perLayer * layout.layers.count)
+        var layers: [Layer] = []
+        var offset = 0
+        func pack(_ weight: Int, outputs n: Int, inputs k: Int) -> Int {
+            defer { offset += n * k }
+            TiledGEMM.pack(w + weight, outputs: n, inputs: k, into: storage.base + offset)
+            return offset
+        }
+        for source in layout.layers {
+            var layer = Layer()
+            layer.qkv = pack(source.qkvWeight, outputs: 3 * h, inputs: h)
+            layer.attentionOutput = pack(source.attentionOutputWeight, outputs: h, inputs: h)
+            layer.intermediate = pack(source.intermediateWeight, outputs: i, inputs: h)
+            layer.output = pack(source.outputWeight, outputs: h, inputs: i)
+            layers.append(layer)
+        }
+        (self.storage, self.layers) = (storage, layers)
+    }
 }
 
 /// Offsets (in floats) of every tensor inside `WeightStorage`.

@@ -35,4 +35,11 @@ extension MiniLMEmbedder {
         model.threads = max(1, threads)
         return MiniLMEmbedder(tokenizer: tokenizer, model: model, maxBatchSize: maxBatchSize)
     }
+
+    /// The same embedder (same weights, no copy) computing the model's projections with `kernel`.
+    public func withProjectionKernel(_ kernel: BertModel.ProjectionKernel) -> MiniLMEmbedder {
+        var model = self.model
+        model.projectionKernel = kernel
+        return MiniLMEmbedder(tokenizer: tokenizer, model: model, maxBatchSize: maxBatchSize)
+    }
 }

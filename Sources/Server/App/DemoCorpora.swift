@@ -33,6 +33,8 @@ struct DemoCorpora {
             let manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: folder.appendingPathComponent("business.json")))
             if let existing = try await services.businesses.get(slug: manifest.slug) {
                 logger.info("demo business present", metadata: ["slug": "\(existing.slug)"])
+                announce("Demo business \(existing.name) (\(existing.slug)) is loaded; its API key was shown when it was created. "
+                         + "New key: POST /v1/admin/businesses/\(existing.id)/keys with the admin key.")
                 continue
             }
             var hours: [Weekday: DayHours] = [:]

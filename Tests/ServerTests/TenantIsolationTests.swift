@@ -24,6 +24,10 @@ import Testing
         #expect(try await knowledge.get(entryId: entryB.id, businessId: a.id) == nil)
         #expect(try await knowledge.chunks(entryId: entryB.id, businessId: a.id).isEmpty)
         #expect(try await knowledge.chunks(ids: [chunkB.chunkId], businessId: a.id).isEmpty)
+        #expect(try await knowledge.searchDetails(chunkIds: [chunkB.chunkId], businessId: a.id).isEmpty)
+        let ownDetails = try await knowledge.searchDetails(chunkIds: [chunkB.chunkId], businessId: b.id)
+        #expect(ownDetails.map(\.entryId) == [entryB.id])
+        #expect(ownDetails.first?.title == entryB.title)
         #expect(try await knowledge.list(businessId: a.id, category: nil, text: "confidential", limit: 10,
                                          cursor: nil).items.isEmpty)
         #expect(try await knowledge.list(businessId: a.id, category: nil, text: nil, limit: 10, cursor: nil)

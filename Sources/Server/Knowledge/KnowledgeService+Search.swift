@@ -53,21 +53,17 @@ extension KnowledgeService {
         case .hybrid: HybridFusion.fuse(dense: dense, keyword: keyword, method: fusion, limit: k)
         }
         let similarity = Dictionary(dense.map { ($0.id, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
-        let ids = ranked.compactMap { Int64($0.id) }
-        let chunks = Dictionary(try await repository.chunks(ids: ids, businessId: businessId).map { ($0.id!, $0) },
-                                uniquingKeysWith: { a, _ in a })
-        var entries: [String: KnowledgeEntry] = [:]
+        let details = Dictionary(
+            try await repository.searchDetails(chunkIds: ranked.compactMap { Int64($0.id) }, businessId: businessId)
+                .map { ($0.chunkId, $0) },
+            uniquingKeysWith: { a, _ in a })
         var results: [KnowledgeSearchResult] = []
         for hit in ranked {
             // A chunk deleted between ranking and this read is simply skipped.
-            guard let chunkId = Int64(hit.id), let chunk = chunks[chunkId] else { continue }
-            if entries[chunk.entryId] == nil {
-                entries[chunk.entryId] = try await repository.get(entryId: chunk.entryId, businessId: businessId)
-            }
-            guard let entry = entries[chunk.entryId] else { continue }
+            guard let chunkId = Int64(hit.id), let detail = details[chunkId] else { continue }
             results.append(KnowledgeSearchResult(
-                chunkId: chunkId, entryId: entry.id, title: entry.title, snippet: Self.snippet(chunk.body),
-                category: entry.category, source: entry.source, score: hit.score, similarity: similarity[hit.id]))
+                chunkId: chunkId, entryId: detail.entryId, title: detail.title, snippet: Self.snippet(detail.body),
+                category: detail.category, source: detail.source, score: hit.score, similarity: similarity[hit.id]))
         }
         return results
     }

@@ -71,6 +71,21 @@ public struct GRDBKnowledgeRepository: KnowledgeRepository {
         }
     }
 
+    public func searchDetails(chunkIds: [Int64], businessId: String) async throws -> [ChunkSearchDetails] {
+        guard !chunkIds.isEmpty else { return [] }
+        return try await database.dbPool.read { db in
+            let sql = """
+                SELECT c.id, c.entry_id, c.body, e.title, e.category, e.source
+                FROM knowledge_chunks c JOIN knowledge_entries e ON e.id = c.entry_id
+                WHERE c.business_id = ? AND c.id IN (\(databaseQuestionMarks(count: chunkIds.count)))
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments([businessId]) + StatementArguments(chunkIds)).map {
+                ChunkSearchDetails(chunkId: $0["id"], entryId: $0["entry_id"], body: $0["body"], title: $0["title"],
+                                   category: $0["category"], source: $0["source"])
+            }
+        }
+    }
+
     public func list(
         businessId: String, category: String?, text: String?, limit: Int, cursor: String?
     ) async throws -> Page<KnowledgeEntry> {

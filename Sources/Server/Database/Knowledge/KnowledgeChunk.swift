@@ -62,3 +62,13 @@ public struct KeywordHit: Sendable, Equatable {
     /// −bm25: positive, higher is better.
     public var score: Double
 }
+
+/// A chunk joined with its entry: what a search result needs to show.
+public struct ChunkSearchDetails: Sendable, Equatable {
+    public var chunkId: Int64
+    public var entryId: String
+    public var body: String
+    public var title: String
+    public var category: String?
+    public var source: String?
+}

@@ -31,6 +31,10 @@ public protocol KnowledgeRepository: Sendable {
     /// The chunks with these ids that belong to the business (others are skipped), in id order.
     func chunks(ids: [Int64], businessId: String) async throws -> [KnowledgeChunk]
 
+    /// What a search answer shows for these chunks (text, and their entries' title, category, source), in one
+    /// read; chunks of other businesses or no longer stored are skipped.
+    func searchDetails(chunkIds: [Int64], businessId: String) async throws -> [ChunkSearchDetails]
+
     /// Entries in creation order, optionally only one category and/or those whose title or content contains
     /// `text` (case-insensitive for ASCII); `limit` is clamped to 1...500.
     func list(

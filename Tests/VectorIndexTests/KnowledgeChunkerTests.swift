@@ -18,18 +18,6 @@ private func words(_ text: String) -> [String] {
     text.unicodeScalars.split(whereSeparator: \.properties.isWhitespace).map { String($0) }
 }
 
-private let miniLMVocabulary = TestPaths.modelDirectory.appendingPathComponent("vocab.txt")
-
-/// Loaded once for all tests: building the tries takes about half a second in a debug build.
-private let loadedMiniLMTokenizer = Result { try WordPieceTokenizer(vocabularyFile: miniLMVocabulary) }
-
-private func miniLMTokenizer() throws -> WordPieceTokenizer {
-    try #require(
-        FileManager.default.fileExists(atPath: miniLMVocabulary.path),
-        "MiniLM vocabulary not found at \(miniLMVocabulary.path): run `make bootstrap` (or set FRONTDESK_MODEL_DIR)"
-    )
-    return try loadedMiniLMTokenizer.get()
-}
 
 private struct CorpusEntry: Decodable {
     let title: String

@@ -1,4 +1,6 @@
 import Foundation
+import Testing
+@testable import VectorIndex
 
 /// Where tests find files that live outside the test bundle.
 enum TestPaths {
@@ -27,4 +29,17 @@ enum TestPaths {
         }
         return repoRoot.appendingPathComponent(".models/all-MiniLM-L6-v2", isDirectory: true)
     }
+}
+
+let miniLMVocabulary = TestPaths.modelDirectory.appendingPathComponent("vocab.txt")
+
+/// Loaded once for all tests: building the tries takes about half a second in a debug build.
+let loadedMiniLMTokenizer = Result { try WordPieceTokenizer(vocabularyFile: miniLMVocabulary) }
+
+func miniLMTokenizer() throws -> WordPieceTokenizer {
+    try #require(
+        FileManager.default.fileExists(atPath: miniLMVocabulary.path),
+        "MiniLM vocabulary not found at \(miniLMVocabulary.path): run `make bootstrap` (or set FRONTDESK_MODEL_DIR)"
+    )
+    return try loadedMiniLMTokenizer.get()
 }

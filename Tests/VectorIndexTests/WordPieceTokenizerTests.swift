@@ -207,18 +207,6 @@ private struct MiniLMReference: Decodable {
     let items: [Item]
 }
 
-private let miniLMVocabulary = TestPaths.modelDirectory.appendingPathComponent("vocab.txt")
-
-/// Loaded once for all tests: building the tries takes about half a second in a debug build.
-private let loadedMiniLMTokenizer = Result { try WordPieceTokenizer(vocabularyFile: miniLMVocabulary) }
-
-private func miniLMTokenizer() throws -> WordPieceTokenizer {
-    try #require(
-        FileManager.default.fileExists(atPath: miniLMVocabulary.path),
-        "MiniLM vocabulary not found at \(miniLMVocabulary.path): run `make bootstrap` (or set FRONTDESK_MODEL_DIR)"
-    )
-    return try loadedMiniLMTokenizer.get()
-}
 
 @Suite("WordPieceTokenizer with the MiniLM vocabulary")
 struct WordPieceTokenizerMiniLMTests {

@@ -2,6 +2,7 @@
 # `make bench`: FrontDesk's benchmarks with their anchors measured in the same run, printing ratios.
 #   ONNX Runtime on ../shared/models/all-MiniLM-L6-v2.fp32.onnx  → frontdesk bench embed
 #   FAISS IndexFlatIP on the same vectors                         → frontdesk bench search
+#   (no anchor)                                                   → frontdesk bench search-http
 # The anchors live in a private virtualenv (.venv-bench); without PyPI they are skipped and only our own
 # figures are printed.
 set -euo pipefail
@@ -37,3 +38,7 @@ if [ "$anchors" = 1 ]; then
     "$PY" scripts/bench_anchors.py search --data "$DATA"
 fi
 "$BIN" bench search --data "$DATA" --scifact "$SHARED/data/retrieval/scifact"
+
+echo
+echo "== knowledge search over HTTP =="
+"$BIN" bench search-http --data "$DATA" --scifact "$SHARED/data/retrieval/scifact"

@@ -41,4 +41,5 @@ fi
 
 echo
 echo "== knowledge search over HTTP =="
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "bench: wrk not installed; search-http uses the in-process client"; }
 "$BIN" bench search-http --data "$DATA" --scifact "$SHARED/data/retrieval/scifact"

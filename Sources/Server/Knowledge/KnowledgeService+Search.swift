@@ -36,17 +36,16 @@ extension KnowledgeService {
     ) async throws -> [KnowledgeSearchResult] {
         let knowledge = try await knowledge(for: businessId)
         let depth = max(k, Self.candidateDepth)
+        // The keyword query (SQLite, on a reader connection) runs while the query is being embedded.
+        async let keywordHits: [KeywordHit] = mode == .dense ? [] : repository.keywordSearch(
+            businessId: businessId, query: query, limit: depth, categories: categories)
         var dense: [(id: String, score: Float)] = []
         if mode != .keyword, knowledge.index.count > 0 {
             let vector = try await queryEmbedder.embed([query])[0]
             let filter = categories.map { SearchFilter(categories: $0) }
             dense = try knowledge.index.search(vector, k: depth, filter: filter).map { ($0.id, $0.score) }
         }
-        var keyword: [(id: String, score: Double)] = []
-        if mode != .dense {
-            keyword = try await repository.keywordSearch(businessId: businessId, query: query, limit: depth, categories: categories)
-                .map { (String($0.chunkId), $0.score) }
-        }
+        let keyword = try await keywordHits.map { (id: String($0.chunkId), score: $0.score) }
         let ranked: [(id: String, score: Double)] = switch mode {
         case .dense: dense.prefix(k).map { ($0.id, Double($0.score)) }
         case .keyword: Array(keyword.prefix(k))

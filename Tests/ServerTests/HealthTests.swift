@@ -4,23 +4,21 @@ import HummingbirdTesting
 import Testing
 @testable import Server
 
-/// The model directory the bootstrap fills: `$FRONTDESK_MODEL_DIR` or `<repo>/.models/all-MiniLM-L6-v2`.
-private var modelDirectory: String {
-    if let dir = ProcessInfo.processInfo.environment["FRONTDESK_MODEL_DIR"], !dir.isEmpty { return dir }
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return repo.appendingPathComponent(".models/all-MiniLM-L6-v2").path
-}
-
-private func testConfig() -> AppConfig {
+/// A configuration with the real model and a database in `directory` (never the working directory's
+/// `./frontdesk.sqlite`, which parallel tests would race to migrate).
+private func testConfig(_ directory: TemporaryDirectory) -> AppConfig {
     var config = AppConfig()
     config.port = 0
-    config.modelDirectory = modelDirectory
+    config.modelDirectory = ServerTestPaths.modelDirectory
+    config.databasePath = directory.path("frontdesk.sqlite")
+    config.adminKey = TestApp.adminKey
     return config
 }
 
 struct HealthTests {
     @Test func healthzReportsTheLoadedModel() async throws {
-        let app = try await buildApplication(testConfig())
+        let directory = try TemporaryDirectory()
+        let app = try await buildApplication(testConfig(directory), announce: { _ in })
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -32,7 +30,8 @@ struct HealthTests {
     }
 
     @Test func unknownRouteIsAJSONError() async throws {
-        let app = try await buildApplication(testConfig())
+        let directory = try TemporaryDirectory()
+        let app = try await buildApplication(testConfig(directory), announce: { _ in })
         try await app.test(.router) { client in
             try await client.execute(uri: "/no/such/route", method: .get) { response in
                 #expect(response.status == .notFound)
@@ -45,7 +44,8 @@ struct HealthTests {
     }
 
     @Test func refusesToStartWithoutTheModel() async throws {
-        var config = testConfig()
+        let directory = try TemporaryDirectory()
+        var config = testConfig(directory)
         config.modelDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("no-model-\(UUID())").path
         await #expect(throws: StartupError.self) { _ = try await buildApplication(config) }
         do {

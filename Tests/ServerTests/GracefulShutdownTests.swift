@@ -18,7 +18,14 @@ struct GracefulShutdownTests {
             try? await server.request("POST", "/v1/knowledge/import", key: key, body: Data(jsonl.utf8),
                                       contentType: "application/x-ndjson").status
         }
-        try await Task.sleep(for: .milliseconds(300))  // the import is being embedded now
+        // SIGTERM only once the server is handling the import: /metrics then counts two requests in flight
+        // (the import and the scrape itself).
+        var importInFlight = false
+        for _ in 0..<200 where !importInFlight {
+            importInFlight = try await server.inFlightRequests() >= 2
+            if !importInFlight { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(importInFlight, "the import never reached the server")
         server.process.terminate()  // SIGTERM
         server.process.waitUntilExit()
         let status = await importTask.value

@@ -89,6 +89,16 @@ final class LiveServer: @unchecked Sendable {
         return (status, json)
     }
 
+    /// `frontdesk_http_requests_in_flight` from `/metrics` (the scrape itself included).
+    func inFlightRequests() async throws -> Int {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        request.timeoutInterval = 30
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix("frontdesk_http_requests_in_flight ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+    }
+
     func json(_ method: String, _ path: String, key: String?, _ object: Any) async throws -> (status: Int, json: [String: Any]) {
         try await request(method, path, key: key, body: try JSONSerialization.data(withJSONObject: object))
     }

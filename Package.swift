@@ -45,7 +45,7 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev"])]),
 
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedEngine),
-        .target(name: "Receptionist", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
+        .target(name: "Receptionist", swiftSettings: nativeSwift),
         .target(name: "Analytics", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
         .target(
             name: "Server",

@@ -15,7 +15,9 @@ struct PhrasePattern: Sendable, CustomStringConvertible {
         var exact: Set<String>
         var prefixes: [String]
         func contains(_ word: String) -> Bool {
-            exact.contains(word) || prefixes.contains { word.hasPrefix($0) }
+            if exact.contains(word) || prefixes.contains(where: { word.hasPrefix($0) }) { return true }
+            // "the pipe's burst", "heating's off": a word with "'s" also matches its stem.
+            return word.hasSuffix("'s") && contains(String(word.dropLast(2)))
         }
     }
     enum Element: Sendable {

@@ -137,14 +137,23 @@ public struct SpokenText: Sendable, Equatable {
         return table
     }()
 
-    /// Expands one lower-cased word; possessive "'s" reads as "is" ("the pipe's burst" → "the pipe is burst"),
-    /// which is right for the contraction and harmless for phrase matching on the possessive.
+    /// Words whose "'s" is "is" ("it's", "name's"); on any other word it may be a possessive ("st mary's road"),
+    /// so the word stays whole and ``PhrasePattern`` matches "pipe's" where it asks for "pipe".
+    static let isContractions: Set<String> = [
+        "it", "that", "there", "here", "what", "who", "where", "how", "when", "he", "she", "name", "this",
+        "everything", "everyone", "nothing", "something", "someone", "somebody", "nobody",
+    ]
+
+    /// Expands one lower-cased word ("don't" → "do not", "that's" → "that is").
     static func expandingContraction(_ word: String) -> [String] {
         if let expanded = contractions[word] { return expanded }
         guard word.contains("'") else { return [word] }
+        if word.hasSuffix("'s") {
+            let stem = String(word.dropLast(2))
+            return isContractions.contains(stem) ? [stem, "is"] : [word]
+        }
         let suffixes: [(String, String)] = [
             ("n't", "not"), ("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would"), ("'m", "am"),
-            ("'s", "is"),
         ]
         for (suffix, replacement) in suffixes where word.hasSuffix(suffix) && word.count > suffix.count {
             let stem = String(word.dropLast(suffix.count))

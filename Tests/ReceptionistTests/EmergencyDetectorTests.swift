@@ -20,7 +20,8 @@ import Receptionist
         // water
         ("a pipe has burst in the loft", .water, "pipe has burst"),
         ("we've got a burst pipe", .water, "burst pipe"),
-        ("the pipe's burst under the sink", .water, "pipe is burst"),
+        ("the pipe's burst under the sink", .water, "pipe's burst"),
+        ("the heating's not working", .heating, "heating's not working"),
         ("the basement is flooding", .water, "flooding"),
         ("the kitchen is flooded", .water, "flooded"),
         ("there's water everywhere", .water, "water everywhere"),

@@ -10,6 +10,7 @@ import Testing
         ("that is|will be? all", "that will be all", "that will be all"),
         ("that is|will be? all", "that is all", "that is all"),
         ("fire !pit", "the kitchen is on fire", "fire"),
+        ("pipe ..2 burst", "the pipe's burst", "pipe's burst"),
     ])
     func matches(pattern: String, text: String, expected: String) throws {
         let spoken = SpokenText(text)

@@ -25,13 +25,16 @@ extension SpokenText {
     /// Digit-by-digit speech stays digit by digit ("five five five" → "5 5 5"), because one unit never
     /// continues another; phone-number reading depends on that. Numbers never run across a clause break.
     /// "oh", "double" and "triple" are left alone: they are digits only in a phone number.
-    public func convertingNumberWords() -> SpokenText {
+    ///
+    /// - Parameter digitGroups: read as a phone number is spoken: "hundred" and "thousand" end a number, so
+    ///   "eight hundred five five five" is "800 5 5 5", not "805 5 5".
+    public func convertingNumberWords(digitGroups: Bool = false) -> SpokenText {
         var out: [String] = []
         var breaks: Set<Int> = []
         var i = 0
         while i < words.count {
             if isClauseBreak(before: i) { breaks.insert(out.count) }
-            if let (value, end) = Self.number(in: words, at: i, clauseBreaks: clauseBreaks) {
+            if let (value, end) = Self.number(in: words, at: i, clauseBreaks: clauseBreaks, digitGroups: digitGroups) {
                 out.append(String(value))
                 i = end
             } else {
@@ -44,7 +47,8 @@ extension SpokenText {
 
     /// Reads one spoken number starting at `words[start]`; returns its value and the index after it.
     /// "a" counts only before "hundred"/"thousand", "and" only between "hundred" and what follows.
-    public static func number(in words: [String], at start: Int, clauseBreaks: Set<Int> = []) -> (Int, Int)? {
+    public static func number(in words: [String], at start: Int, clauseBreaks: Set<Int> = [],
+                              digitGroups: Bool = false) -> (Int, Int)? {
         enum Last { case none, unit, teen, tens, hundred, thousand, and }
         var last = Last.none
         var total = 0
@@ -75,11 +79,15 @@ extension SpokenText {
             }
             if word == "hundred" {
                 guard [.unit, .teen, .tens].contains(last), current > 0, current < 100 else { break }
-                current *= 100; last = .hundred; j += 1; continue
+                current *= 100; last = .hundred; j += 1
+                if digitGroups { break }
+                continue
             }
             if word == "thousand" {
                 guard [.unit, .teen, .tens, .hundred].contains(last), total == 0, current > 0 else { break }
-                total = current * 1000; current = 0; last = .thousand; j += 1; continue
+                total = current * 1000; current = 0; last = .thousand; j += 1
+                if digitGroups { break }
+                continue
             }
             if word == "and", last == .hundred || last == .thousand, let next = peek(j + 1),
                units[next] != nil || teens[next] != nil || tens[next] != nil {

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The business's rules for one turn, built by the server from its settings and the current time. Not stored with
+/// the call: an edited setting applies from the next turn.
+public struct CallPolicy: Sendable {
+    public var businessName: String
+    public var greeting: String
+    /// Whether the business is open now (transfers are only tried when it is).
+    public var isOpen: Bool
+    /// E.164 number to transfer to, if any.
+    public var transferNumber: String?
+    /// Said in the safety line of an emergency ("hang up and call 911").
+    public var emergencyNumber: String
+    /// The business's own emergency phrases, on top of the defaults.
+    public var emergencyPhrases: [String]
+    /// Minimum similarity of the best passage for answering from the knowledge base.
+    public var answerThreshold: Double
+    /// Below this speech-recognition confidence the caller is asked to repeat (at most twice in a row).
+    public var lowConfidenceThreshold: Double
+    /// Whether a lead needs a street address (a plumber's does, a clinic's does not).
+    public var collectAddress: Bool
+    /// Country calling code for national numbers the caller speaks ("1", "44").
+    public var defaultCountryCode: String
+    /// Now, and the business's time zone, for resolving "tomorrow morning".
+    public var now: Date
+    public var timeZone: TimeZone
+
+    public init(
+        businessName: String, greeting: String, isOpen: Bool, transferNumber: String? = nil,
+        emergencyNumber: String = "911", emergencyPhrases: [String] = [], answerThreshold: Double = 0.35,
+        lowConfidenceThreshold: Double = 0.3, collectAddress: Bool = true, defaultCountryCode: String = "1",
+        now: Date = Date(), timeZone: TimeZone = .current
+    ) {
+        self.businessName = businessName
+        self.greeting = greeting
+        self.isOpen = isOpen
+        self.transferNumber = transferNumber
+        self.emergencyNumber = emergencyNumber
+        self.emergencyPhrases = emergencyPhrases
+        self.answerThreshold = answerThreshold
+        self.lowConfidenceThreshold = lowConfidenceThreshold
+        self.collectAddress = collectAddress
+        self.defaultCountryCode = defaultCountryCode
+        self.now = now
+        self.timeZone = timeZone
+    }
+
+    /// Whether "talk to a person" can be honoured now.
+    var canTransfer: Bool { isOpen && transferNumber != nil }
+}

@@ -124,6 +124,19 @@ import Testing
         #expect(validator.signature(url: url, parameters: repeated) == "IK+Dwps556ElfBT0I3Rgjkr1wJU=")
     }
 
+    /// Computed with twilio 9.13.0's `RequestValidator("secret-token").compute_signature` over a MultiDict of these
+    /// pairs: non-ASCII values, a blank value, a repeated identical pair, both spellings of "é", mixed case names.
+    @Test func matchesTwilioPythonOnUnicodeAndDuplicates() {
+        let validator = TwilioSignatureValidator(authToken: "secret-token")
+        let parameters: FormParameters = [
+            "SpeechResult": "Crème brûlée, s'il vous plaît?", "Body": "Ünïcødé 🚀 + plus", "ToCity": "",
+            "Digits": "9", "Digits": "10", "Digits": "9", "é": "acute", "e\u{301}": "combining", "Z": "upper", "a": "lower",
+        ]
+        let url = "https://example.com/frontdesk/twilio/voice?business=plumber&x=%20y"
+        #expect(validator.signature(url: url, parameters: parameters) == "Jmj/274eFpC04bmKkiiTQ6Q6VzY=")
+        #expect(validator.isValid(signature: "Jmj/274eFpC04bmKkiiTQ6Q6VzY=", url: url, parameters: parameters))
+    }
+
     @Test func signedStringOrdersByCodePoint() {
         // "Sid" < "SidAccount" (prefix first) and "Z" < "a" (upper case first), like Python's sorted().
         let groups = TwilioSignatureValidator.sortedGroups(["a": "1", "Z": "2", "SidAccount": "3", "Sid": "4", "é": "5", "e\u{301}": "6"])

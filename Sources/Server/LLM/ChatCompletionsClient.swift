@@ -69,7 +69,7 @@ public struct ChatCompletionsClient: Sendable {
         let (data, response) = try await send(request)
         guard (200..<300).contains(response.statusCode) else {
             let message = (try? JSONDecoder().decode(ErrorBody.self, from: data))?.error.message
-            throw .http(status: response.statusCode, message: message)
+            throw .http(status: response.statusCode, message: message.map(redacted))
         }
         let body: ResponseBody
         do {
@@ -97,7 +97,7 @@ public struct ChatCompletionsClient: Sendable {
                         if nsError.domain == NSURLErrorDomain, nsError.code == NSURLErrorTimedOut {
                             once.resume(.failure(.timedOut))
                         } else {
-                            once.resume(.failure(.transport(error.localizedDescription)))
+                            once.resume(.failure(.transport(redacted(error.localizedDescription))))
                         }
                     } else if let response = response as? HTTPURLResponse {
                         once.resume(.success((data ?? Data(), response)))
@@ -117,6 +117,13 @@ public struct ChatCompletionsClient: Sendable {
             once.resume(.failure(.cancelled))
         }
         return try result.get()
+    }
+
+    /// `text` without the API key: servers echo a rejected key in their error message ("Incorrect API key
+    /// provided: …"), and these messages are logged.
+    private func redacted(_ text: String) -> String {
+        guard let apiKey = config.apiKey, !apiKey.isEmpty else { return text }
+        return text.replacingOccurrences(of: apiKey, with: "<redacted>")
     }
 
     private struct RequestBody: Encodable {

@@ -120,6 +120,17 @@ import Testing
         #expect(!logs.text.contains("sk-test-secret"))
     }
 
+    @Test func rejectedKeyIsNotLoggedEvenWhenTheServerEchoesIt() async throws {
+        let standIn = ChatStandIn(.error(status: 401, message: "Incorrect API key provided: sk-test-secret."))
+        let (logger, logs) = CollectingLogHandler.logger()
+        let result = try await standIn.run { base in
+            await Self.phrase(Self.phraser(base, apiKey: "sk-test-secret", logger: logger))
+        }
+        #expect(result == (Self.extractive, false))
+        #expect(logs.text.contains("HTTP 401: Incorrect API key provided: <redacted>."))
+        #expect(!logs.text.contains("sk-test-secret"))
+    }
+
     @Test func errorWithoutOpenAIBodyStillTyped() async throws {
         let standIn = ChatStandIn(.error(status: 401, message: "Incorrect API key provided"))
         let thrown = try await standIn.run { base -> ChatCompletionsError? in

@@ -22,6 +22,16 @@ public struct AppConfig: Sendable {
     /// A folder of sample businesses (`<slug>/business.json` + `knowledge.jsonl`) loaded at start-up when the
     /// database does not have them yet. Env `FRONTDESK_DEMO_CORPORA`; `make serve` passes `corpora`.
     public var demoCorporaDirectory: String?
+    /// The Twilio account auth token that signs webhooks (`X-Twilio-Signature`). Env `FRONTDESK_TWILIO_AUTH_TOKEN`.
+    /// A business may carry its own token, which takes precedence for its numbers.
+    public var twilioAuthToken: String?
+    /// Whether Twilio webhooks must carry a valid signature. Env `FRONTDESK_TWILIO_VERIFY`, `on` (default) or
+    /// `off`; turn it off only for local testing with hand-made requests.
+    public var twilioVerify = true
+    /// The OpenAI-compatible model that rephrases grounded answers for the phone, or nil to speak the extractive
+    /// answer as is. Env `FRONTDESK_LLM_BASE_URL`, `FRONTDESK_LLM_MODEL`, `FRONTDESK_LLM_API_KEY`,
+    /// `FRONTDESK_LLM_TIMEOUT_MS` (see ``LLMConfig``).
+    public var llm: LLMConfig?
 
     public init() {}
 
@@ -46,6 +56,15 @@ public struct AppConfig: Sendable {
         adminKey = value("FRONTDESK_ADMIN_KEY")
         publicBaseURL = value("FRONTDESK_PUBLIC_BASE_URL")
         demoCorporaDirectory = value("FRONTDESK_DEMO_CORPORA")
+        twilioAuthToken = value("FRONTDESK_TWILIO_AUTH_TOKEN")
+        if let verify = value("FRONTDESK_TWILIO_VERIFY") {
+            switch verify {
+            case "on": twilioVerify = true
+            case "off": twilioVerify = false
+            default: throw ConfigError(message: "FRONTDESK_TWILIO_VERIFY must be \"on\" or \"off\", got \"\(verify)\"")
+            }
+        }
+        llm = try LLMConfig(environment: value)
     }
 }
 

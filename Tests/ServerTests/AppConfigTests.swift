@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import Server
+
+@Suite struct AppConfigTests {
+    @Test func twilioDefaults() throws {
+        let config = try AppConfig(environment: [:])
+        #expect(config.twilioAuthToken == nil)
+        #expect(config.twilioVerify == true)
+        #expect(config.llm == nil)
+        #expect(AppConfig().twilioVerify == true)
+    }
+
+    @Test func twilioSettingsFromEnvironment() throws {
+        let config = try AppConfig(environment: ["FRONTDESK_TWILIO_AUTH_TOKEN": "tok", "FRONTDESK_TWILIO_VERIFY": "off"])
+        #expect(config.twilioAuthToken == "tok")
+        #expect(config.twilioVerify == false)
+        #expect(try AppConfig(environment: ["FRONTDESK_TWILIO_VERIFY": "on"]).twilioVerify == true)
+        // Empty means unset, like every FRONTDESK_* variable.
+        #expect(try AppConfig(environment: ["FRONTDESK_TWILIO_VERIFY": "", "FRONTDESK_TWILIO_AUTH_TOKEN": ""]).twilioVerify == true)
+        #expect(try AppConfig(environment: ["FRONTDESK_TWILIO_AUTH_TOKEN": ""]).twilioAuthToken == nil)
+    }
+
+    @Test(arguments: ["false", "0", "no", "OFF", "On", "true", "1", " off"])
+    func twilioVerifyAcceptsOnlyOnOrOff(_ value: String) {
+        #expect(throws: ConfigError.self) { try AppConfig(environment: ["FRONTDESK_TWILIO_VERIFY": value]) }
+    }
+
+    @Test func llmFromEnvironment() throws {
+        let config = try AppConfig(environment: [
+            "FRONTDESK_LLM_BASE_URL": "http://127.0.0.1:11434/v1", "FRONTDESK_LLM_MODEL": "llama3.2:1b",
+        ])
+        let llm = try #require(config.llm)
+        #expect(llm.baseURL.absoluteString == "http://127.0.0.1:11434/v1")
+        #expect(llm.model == "llama3.2:1b")
+        #expect(llm.apiKey == nil)
+        #expect(llm.timeout == .milliseconds(2000))
+        #expect(llm.chatCompletionsURL.absoluteString == "http://127.0.0.1:11434/v1/chat/completions")
+
+        let full = try #require(try AppConfig(environment: [
+            "FRONTDESK_LLM_BASE_URL": "https://api.openai.com/v1/", "FRONTDESK_LLM_MODEL": "gpt-4o-mini",
+            "FRONTDESK_LLM_API_KEY": "sk-secret-123", "FRONTDESK_LLM_TIMEOUT_MS": "3500",
+        ]).llm)
+        #expect(full.apiKey == "sk-secret-123")
+        #expect(full.timeout == .milliseconds(3500))
+        #expect(full.chatCompletionsURL.absoluteString == "https://api.openai.com/v1/chat/completions")
+        // The key never shows in a printed configuration.
+        #expect(!"\(full)".contains("sk-secret-123"))
+        #expect("\(full)".contains("redacted"))
+    }
+
+    @Test func llmSettingsMustBeComplete() {
+        let invalid: [[String: String]] = [
+            ["FRONTDESK_LLM_BASE_URL": "http://127.0.0.1:11434/v1"],                               // no model
+            ["FRONTDESK_LLM_MODEL": "llama3"],                                                      // no base URL
+            ["FRONTDESK_LLM_API_KEY": "sk-x"],
+            ["FRONTDESK_LLM_TIMEOUT_MS": "1000"],
+            ["FRONTDESK_LLM_BASE_URL": "127.0.0.1:11434", "FRONTDESK_LLM_MODEL": "m"],             // no scheme
+            ["FRONTDESK_LLM_BASE_URL": "ftp://host/v1", "FRONTDESK_LLM_MODEL": "m"],
+            ["FRONTDESK_LLM_BASE_URL": "http://h/v1", "FRONTDESK_LLM_MODEL": "m", "FRONTDESK_LLM_TIMEOUT_MS": "0"],
+            ["FRONTDESK_LLM_BASE_URL": "http://h/v1", "FRONTDESK_LLM_MODEL": "m", "FRONTDESK_LLM_TIMEOUT_MS": "2s"],
+            ["FRONTDESK_LLM_BASE_URL": "http://h/v1", "FRONTDESK_LLM_MODEL": "m", "FRONTDESK_LLM_TIMEOUT_MS": "-5"],
+        ]
+        for environment in invalid {
+            #expect(throws: ConfigError.self, "\(environment)") { try AppConfig(environment: environment) }
+        }
+        // A ConfigError never repeats the API key.
+        do {
+            _ = try AppConfig(environment: ["FRONTDESK_LLM_API_KEY": "sk-secret-123"])
+        } catch {
+            #expect(!"\(error)".contains("sk-secret-123"))
+        }
+    }
+}

@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "Server", "VectorIndex",
+                "Server", "VectorIndex", "Receptionist",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,8 +79,10 @@ let package = Package(
         .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "Server", "Receptionist", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            // Tests sign Twilio webhooks with their own HMAC code, independent of the server's validator.
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

@@ -8,7 +8,7 @@ import Testing
         let database = try AppDatabase.temporary()
         #expect(database.migrationsApplied)
         #expect(try database.appliedMigrations() ==
-            ["v1-businesses", "v1-api-keys", "v1-admin-credentials", "v1-knowledge"])
+            ["v1-businesses", "v1-api-keys", "v1-admin-credentials", "v1-knowledge", "v2-calls"])
     }
 
     @Test func pragmasAreDurableWALWithForeignKeys() throws {
@@ -37,7 +37,7 @@ import Testing
         for _ in 0..<2 {
             let database = try AppDatabase(path: path)
             #expect(database.migrationsApplied)
-            #expect(try database.appliedMigrations().count == 4)
+            #expect(try database.appliedMigrations().count == AppDatabase.migrator.migrations.count)
             let business = try await GRDBBusinessRepository(database: database).get(id: id)
             #expect(business?.slug == "acme")
         }

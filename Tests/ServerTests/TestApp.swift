@@ -32,13 +32,16 @@ struct TestApp {
     let services: AppServices
     let app: Application<RouterResponder<AppRequestContext>>
 
-    static func make() async throws -> TestApp {
-        let directory = try TemporaryDirectory()
+    static func make(
+        in existing: TemporaryDirectory? = nil, configure: (inout AppConfig) -> Void = { _ in }
+    ) async throws -> TestApp {
+        let directory = try existing ?? TemporaryDirectory()
         var config = AppConfig()
         config.port = 0
         config.modelDirectory = ServerTestPaths.modelDirectory
         config.databasePath = directory.path("frontdesk.sqlite")
         config.adminKey = adminKey
+        configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let services = try await makeServices(config, logger: logger, announce: { _ in })

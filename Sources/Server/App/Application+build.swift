@@ -20,6 +20,9 @@ struct AppServices: Sendable {
     let embedder: MiniLMEmbedder
     /// This application's metrics registry; never the process-global `MetricsSystem`.
     let metrics: AppMetrics
+    let calls: any CallRepository
+    let callService: CallService
+    let twilio: TwilioVerification
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -105,10 +108,34 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk", metrics: metrics.factory),
         chunker: KnowledgeChunker(tokenizer: tokenizer),
         logger: logger, metrics: metrics.factory)
+    let calls = GRDBCallRepository(database: database)
+    var phraser: CallService.Phraser?
+    if let llm = config.llm {
+        // One client (one URLSession) for the process; every answer it cannot phrase in time stays extractive.
+        let answerPhraser = AnswerPhraser(client: ChatCompletionsClient(config: llm), logger: logger)
+        phraser = { question, passages, extractive in
+            await answerPhraser.phrase(question: question, passages: passages.map { ($0.title, $0.text) },
+                                       extractive: extractive).text
+        }
+        logger.info("LLM phrasing on", metadata: ["llm": "\(llm)"])
+    }
+    let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser, logger: logger,
+                                  metrics: metrics.factory)
+    let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
+                                    publicBaseURL: config.publicBaseURL)
+    if !config.twilioVerify {
+        logger.warning("FRONTDESK_TWILIO_VERIFY=off: Twilio webhooks are NOT authenticated; anyone who can reach this server can fake calls")
+    } else if config.twilioAuthToken == nil {
+        logger.notice("no FRONTDESK_TWILIO_AUTH_TOKEN: Twilio webhooks are served only for businesses with their own auth token")
+    }
+    if config.twilioVerify, config.publicBaseURL == nil {
+        logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
+    }
     return AppServices(
         database: database, businesses: GRDBBusinessRepository(database: database),
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
-        knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics)
+        knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
+        calls: calls, callService: callService, twilio: twilio)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
@@ -124,9 +151,15 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     KnowledgeController(service: services.knowledge, repository: services.knowledgeRepository)
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
+    CallsController(calls: services.calls).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
+
+    TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
+                     verification: services.twilio, logger: logger, metrics: services.metrics.factory)
+        .addRoutes(to: router.group("twilio"))
 
     let admin = router.group("v1/admin").add(middleware: AdminAuthMiddleware(store: services.adminKeys))
-    AdminController(businesses: services.businesses, apiKeys: services.apiKeys, knowledge: services.knowledge)
+    AdminController(businesses: services.businesses, apiKeys: services.apiKeys, knowledge: services.knowledge,
+                    calls: services.calls)
         .addRoutes(to: admin)
     return router
 }

@@ -21,6 +21,8 @@ struct DemoCorpora {
         let transferNumber: String?
         let emergencyPhrases: [String]?
         let answerConfidenceThreshold: Double?
+        let emergencyNumber: String?
+        let collectAddress: Bool?
     }
 
     func load(announce: @Sendable (String) -> Void) async throws {
@@ -42,7 +44,9 @@ struct DemoCorpora {
             let settings = ReceptionistSettings(
                 greeting: manifest.greeting ?? ReceptionistSettings.defaultGreeting, businessHours: hours,
                 transferNumber: manifest.transferNumber, emergencyPhrases: manifest.emergencyPhrases ?? [],
-                answerConfidenceThreshold: manifest.answerConfidenceThreshold ?? ReceptionistSettings.defaultAnswerConfidenceThreshold)
+                answerConfidenceThreshold: manifest.answerConfidenceThreshold ?? ReceptionistSettings.defaultAnswerConfidenceThreshold,
+                emergencyNumber: manifest.emergencyNumber ?? ReceptionistSettings.defaultEmergencyNumber,
+                collectAddress: manifest.collectAddress ?? true)
             let business = try await services.businesses.create(NewBusiness(
                 slug: manifest.slug, name: manifest.name, timeZone: manifest.timezone, settings: settings,
                 numbers: manifest.phoneNumbers))

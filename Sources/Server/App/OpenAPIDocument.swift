@@ -79,6 +79,31 @@ enum OpenAPIDocument {
             "put": op("Replace receptionist settings", "Live on the next call. Omitted fields return to their defaults.", tag: "config", request: "ReceptionistSettings",
                       responses: ["200": body("ReceptionistSettings"), "400": error("Malformed JSON."), "422": error("Invalid value; the field is named.")]),
         ],
+        "/v1/calls": [
+            "get": op("List calls", "Newest first, paginated. Caller numbers are shown in full to the business (they are masked in logs).", tag: "calls",
+                      parameters: [query("limit", "1–500, default 50.", type: "integer"), query("cursor", "`next_cursor` of the previous page.")],
+                      responses: ["200": body("CallPage"), "400": error("Bad limit or cursor.")]),
+        ],
+        "/v1/calls/{sid}": [
+            "get": op("A call with its transcript and leads", "Turns in order: the caller's words with ASR confidence; the receptionist's reply with cited entries, retrieval similarity and server latency.",
+                      tag: "calls", parameters: [path("sid")], responses: ["200": body("CallDetail"), "404": error("No such call in this business.")]),
+        ],
+        "/v1/leads": [
+            "get": op("List leads", "Details taken on calls (messages, bookings, emergencies), newest first.", tag: "calls",
+                      parameters: [query("limit", "1–500, default 50.", type: "integer"), query("cursor", "`next_cursor` of the previous page.")],
+                      responses: ["200": body("LeadPage"), "400": error("Bad limit or cursor.")]),
+        ],
+        "/twilio/voice": ["post": twilio("Inbound call", "Finds the business by `To`, starts the call and greets the caller with `<Gather input=\"speech\">`. An unknown or suspended number hears that it is not set up.")],
+        "/twilio/gather": ["post": twilio("One caller turn", "`SpeechResult`, `Confidence` (empty: no speech). One step of the call's state machine; TwiML back.")],
+        "/twilio/transfer-status": ["post": twilio("Transfer finished", "`DialCallStatus` of the `<Dial>`: completed ends the call; busy, no-answer or failed go to taking a message.")],
+        "/twilio/call-status": ["post": twilio("Status callback", "`CallStatus`, `CallDuration`: a final status closes the call and records its outcome (a lead in progress is kept).")],
+        "/v1/admin/businesses/{id}/twilio-auth-token": [
+            "put": op("Set the business's Twilio auth token", "Its webhooks are then verified with this token instead of FRONTDESK_TWILIO_AUTH_TOKEN. Write-only.", tag: "admin", auth: "admin",
+                      parameters: [path("id")], request: "TwilioToken",
+                      responses: ["204": ["description": "Set"] as JSON, "404": error("No such business."), "422": error("Not a Twilio auth token.")]),
+            "delete": op("Remove the business's Twilio auth token", "The global token applies again.", tag: "admin", auth: "admin",
+                         parameters: [path("id")], responses: ["204": ["description": "Removed"] as JSON, "404": error("No such business.")]),
+        ],
         "/v1/admin/businesses": [
             "post": op("Create a business", "Returns its first API key once.", tag: "admin", auth: "admin", request: "BusinessInput",
                        responses: ["201": body("BusinessWithKey"), "409": error("Slug or number taken."), "422": error("Invalid field.")]),
@@ -131,11 +156,39 @@ enum OpenAPIDocument {
                 "category": nullable("string"), "source": nullable("string"), "score": ["type": "number"],
                 "similarity": ["type": ["number", "null"], "description": "Cosine similarity when the dense retriever ranked the chunk."],
             ])]]),
+            "Citation": object(["entry_id": string(), "chunk_id": ["type": "integer"], "score": ["type": "number"], "similarity": nullable("number")]),
+            "CallSummary": object([
+                "sid": string(), "caller": nullable("string"), "called": string(), "status": string(),
+                "state": ["type": "string", "enum": ["GREETING", "INTENT", "FAQ", "BOOKING_REQUEST", "TRANSFER_ATTEMPT", "LEAD_CAPTURE", "CONFIRMATION", "WRAP_UP", "ENDED"]],
+                "outcome": ["type": ["string", "null"], "enum": ["emergency", "transferred", "booked", "lead_captured", "answered_question", "abandoned", NSNull()]],
+                "is_emergency": ["type": "boolean"], "emergency_category": nullable("string"),
+                "started_at": string(format: "date-time"), "ended_at": nullable("string"), "duration_seconds": nullable("integer"),
+            ]),
+            "CallPage": object(["items": ["type": "array", "items": ref("CallSummary")], "next_cursor": nullable("string")]),
+            "Turn": object([
+                "seq": ["type": "integer"], "speaker": ["type": "string", "enum": ["caller", "receptionist"]], "text": string(), "event": string(),
+                "asr_confidence": nullable("number"), "state": string(), "citations": ["type": ["array", "null"], "items": ref("Citation")],
+                "answer_confidence": nullable("number"), "declined": ["type": "boolean"], "latency_ms": nullable("number"),
+                "created_at": string(format: "date-time"),
+            ]),
+            "Lead": object([
+                "id": string(), "call_sid": nullable("string"), "reason": ["type": "string", "enum": ["message", "booking", "emergency", "unanswered", "no_transfer"]],
+                "name": nullable("string"), "phone": nullable("string"), "address": nullable("string"), "notes": nullable("string"),
+                "preferred_time": nullable("string"), "preferred_start": nullable("string"), "preferred_end": nullable("string"),
+                "category": nullable("string"), "severity": nullable("string"), "is_emergency": ["type": "boolean"], "status": string(),
+                "created_at": string(format: "date-time"),
+            ]),
+            "LeadPage": object(["items": ["type": "array", "items": ref("Lead")], "next_cursor": nullable("string")]),
+            "CallDetail": ["allOf": [ref("CallSummary"), object(["turns": ["type": "array", "items": ref("Turn")],
+                                                                 "leads": ["type": "array", "items": ref("Lead")]])]] as JSON,
+            "TwilioToken": object(["auth_token": string()], required: ["auth_token"]),
             "IndexStatus": object(["entries": ["type": "integer"], "chunks": ["type": "integer"], "vectors": ["type": "integer"], "consistent": ["type": "boolean"]]),
             "ReceptionistSettings": object([
                 "greeting": string(), "business_hours": ["type": "object", "description": "monday…sunday → {open: \"08:00\", close: \"18:00\"}"],
                 "transfer_number": nullable("string"), "emergency_phrases": ["type": "array", "items": string()],
                 "answer_confidence_threshold": ["type": "number", "minimum": 0, "maximum": 1], "voice": string(), "language": string(),
+                "emergency_number": ["type": "string", "description": "Said in the emergency safety line, e.g. 911, 999, 112."],
+                "collect_address": ["type": "boolean", "description": "Ask callers for a street address when taking their details."],
             ]),
             "BusinessInput": object(["slug": string(), "name": string(), "time_zone": string(), "numbers": ["type": "array", "items": string()],
                                      "settings": ref("ReceptionistSettings"), "status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]]],
@@ -172,6 +225,26 @@ enum OpenAPIDocument {
         if let request { operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]] as JSON }
         if let requestContent { operation["requestBody"] = ["required": true, "content": requestContent] as JSON }
         return operation
+    }
+
+    /// A Twilio webhook: form body, `X-Twilio-Signature`, TwiML reply.
+    static func twilio(_ summary: String, _ description: String) -> JSON {
+        [
+            "summary": summary, "description": description + " Signed with `X-Twilio-Signature` (HMAC-SHA1 of the public URL and the sorted parameters); a redelivery with the same `I-Twilio-Idempotency-Token` gets the first reply again.",
+            "tags": ["twilio"],
+            "parameters": [["name": "X-Twilio-Signature", "in": "header", "required": true, "schema": ["type": "string"]] as JSON,
+                           ["name": "I-Twilio-Idempotency-Token", "in": "header", "required": false, "schema": ["type": "string"]] as JSON],
+            "requestBody": ["required": true, "content": ["application/x-www-form-urlencoded": ["schema": ["type": "object", "properties": [
+                "CallSid": string(), "From": string(), "To": string(), "SpeechResult": string(), "Confidence": string(),
+                "DialCallStatus": string(), "CallStatus": string(), "CallDuration": string(),
+            ] as JSON, "required": ["CallSid"]] as JSON]] as JSON] as JSON,
+            "responses": [
+                "200": ["description": "TwiML", "content": ["text/xml": ["schema": ["type": "string"]]]] as JSON,
+                "400": error("Not a Twilio webhook (no CallSid, unreadable form)."),
+                "403": error("Missing or wrong signature, or no Twilio auth token configured."),
+                "413": error("Body over 64 KB."),
+            ] as JSON,
+        ]
     }
 
     static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }

@@ -116,6 +116,99 @@ extension AppDatabase {
                 """)
         }
 
+        migrator.registerMigration("v2-calls") { db in
+            try db.execute(sql: """
+                -- One phone call. `machine` is the receptionist's state machine (JSON) between two webhooks, so a
+                -- call survives a restart; `version` makes a turn's write conditional on the state it was
+                -- computed from (a concurrent redelivery retries instead of overwriting).
+                CREATE TABLE calls (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    caller TEXT,
+                    called TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    machine TEXT NOT NULL CHECK (json_valid(machine)),
+                    version INTEGER NOT NULL DEFAULT 0,
+                    outcome TEXT,
+                    is_emergency INTEGER NOT NULL DEFAULT 0 CHECK (is_emergency IN (0, 1)),
+                    emergency_category TEXT,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    duration_seconds INTEGER CHECK (duration_seconds IS NULL OR duration_seconds >= 0)
+                );
+                CREATE INDEX calls_by_business ON calls(business_id, started_at, sid);
+
+                -- What was said, in order: the caller's words (with ASR confidence) and the receptionist's reply
+                -- (with the knowledge it cited, the retrieval scores and the server's latency for the turn).
+                CREATE TABLE call_turns (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    call_sid TEXT NOT NULL REFERENCES calls(sid) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL CHECK (seq >= 0),
+                    speaker TEXT NOT NULL CHECK (speaker IN ('caller', 'receptionist')),
+                    text TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    asr_confidence REAL,
+                    state TEXT NOT NULL,
+                    citations TEXT CHECK (citations IS NULL OR json_valid(citations)),
+                    answer_confidence REAL,
+                    declined INTEGER NOT NULL DEFAULT 0 CHECK (declined IN (0, 1)),
+                    latency_ms REAL,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (call_sid, seq)
+                );
+
+                -- Twilio redelivers a webhook with the same I-Twilio-Idempotency-Token: the first reply is stored
+                -- with the turn (same transaction) and sent again, so a retry is recorded once.
+                CREATE TABLE twilio_webhook_receipts (
+                    token TEXT PRIMARY KEY NOT NULL,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    response TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+
+                CREATE TABLE leads (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    call_sid TEXT REFERENCES calls(sid) ON DELETE SET NULL,
+                    reason TEXT NOT NULL,
+                    name TEXT,
+                    phone TEXT,
+                    address TEXT,
+                    notes TEXT,
+                    preferred_time TEXT,
+                    preferred_start TEXT,
+                    preferred_end TEXT,
+                    category TEXT,
+                    severity TEXT,
+                    is_emergency INTEGER NOT NULL CHECK (is_emergency IN (0, 1)),
+                    status TEXT NOT NULL DEFAULT 'new',
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX leads_by_business ON leads(business_id, created_at, id);
+
+                -- Texts for the owner (emergencies, new leads), queued here and sent by the SMS worker.
+                CREATE TABLE owner_alerts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    call_sid TEXT REFERENCES calls(sid) ON DELETE SET NULL,
+                    kind TEXT NOT NULL,
+                    callback_number TEXT,
+                    message TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'queued',
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX owner_alerts_queued ON owner_alerts(status, id);
+
+                -- A business's own Twilio auth token (sub-account), used instead of FRONTDESK_TWILIO_AUTH_TOKEN.
+                CREATE TABLE business_twilio_credentials (
+                    business_id TEXT PRIMARY KEY NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    auth_token TEXT NOT NULL CHECK (length(auth_token) > 0),
+                    updated_at TEXT NOT NULL
+                );
+                """)
+        }
+
         return migrator
     }
 }

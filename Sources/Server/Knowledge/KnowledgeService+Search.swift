@@ -1,4 +1,5 @@
 import Foundation
+import Receptionist
 import VectorIndex
 
 /// Which retriever(s) answer a search.
@@ -34,6 +35,29 @@ extension KnowledgeService {
     public func search(
         businessId: String, query: String, k: Int, categories: Set<String>?, mode: SearchMode
     ) async throws -> [KnowledgeSearchResult] {
+        try await rankedChunks(businessId: businessId, query: query, k: k, categories: categories, mode: mode)
+            .map { hit in
+                KnowledgeSearchResult(
+                    chunkId: hit.detail.chunkId, entryId: hit.detail.entryId, title: hit.detail.title,
+                    snippet: Self.snippet(hit.detail.body), category: hit.detail.category, source: hit.detail.source,
+                    score: hit.score, similarity: hit.similarity)
+            }
+    }
+
+    /// The receptionist's lookup: the best `k` chunks (hybrid) with their whole text, as `Passage` values.
+    public func passages(businessId: String, question: String, k: Int = 3) async throws -> [Passage] {
+        try await rankedChunks(businessId: businessId, query: question, k: k, categories: nil, mode: .hybrid)
+            .map { hit in
+                Passage(entryId: hit.detail.entryId, chunkId: hit.detail.chunkId, title: hit.detail.title,
+                        text: hit.detail.body, category: hit.detail.category, score: hit.score,
+                        similarity: hit.similarity)
+            }
+    }
+
+    /// Ranked chunks joined with their entries; a chunk deleted between ranking and the read is skipped.
+    func rankedChunks(
+        businessId: String, query: String, k: Int, categories: Set<String>?, mode: SearchMode
+    ) async throws -> [(detail: ChunkSearchDetails, score: Double, similarity: Double?)] {
         let knowledge = try await knowledge(for: businessId)
         let depth = max(k, Self.candidateDepth)
         // The keyword query (SQLite, on a reader connection) runs while the query is being embedded.
@@ -56,15 +80,10 @@ extension KnowledgeService {
             try await repository.searchDetails(chunkIds: ranked.compactMap { Int64($0.id) }, businessId: businessId)
                 .map { ($0.chunkId, $0) },
             uniquingKeysWith: { a, _ in a })
-        var results: [KnowledgeSearchResult] = []
-        for hit in ranked {
-            // A chunk deleted between ranking and this read is simply skipped.
-            guard let chunkId = Int64(hit.id), let detail = details[chunkId] else { continue }
-            results.append(KnowledgeSearchResult(
-                chunkId: chunkId, entryId: detail.entryId, title: detail.title, snippet: Self.snippet(detail.body),
-                category: detail.category, source: detail.source, score: hit.score, similarity: similarity[hit.id]))
+        return ranked.compactMap { hit in
+            guard let chunkId = Int64(hit.id), let detail = details[chunkId] else { return nil }
+            return (detail, hit.score, similarity[hit.id])
         }
-        return results
     }
 
     /// The start of a chunk's text, cut at a word boundary near 300 characters.

@@ -16,3 +16,26 @@ actor SerialGate {
         return try await task.value
     }
 }
+
+/// One `SerialGate` per key, made on first use and dropped when its last operation ends: the webhooks of one call
+/// run one at a time (in arrival order) while different calls run in parallel.
+actor KeyedSerialGates {
+    private var gates: [String: (gate: SerialGate, users: Int)] = [:]
+
+    func run<T: Sendable>(_ key: String, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        var entry = gates[key] ?? (SerialGate(), 0)
+        entry.users += 1
+        gates[key] = entry
+        defer { release(key) }
+        return try await entry.gate.run(operation)
+    }
+
+    private func release(_ key: String) {
+        guard var entry = gates[key] else { return }
+        entry.users -= 1
+        gates[key] = entry.users == 0 ? nil : entry
+    }
+
+    /// Keys with an operation running or waiting (for tests).
+    var activeKeys: Int { gates.count }
+}

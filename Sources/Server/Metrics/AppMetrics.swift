@@ -22,6 +22,12 @@ public struct AppMetrics: Sendable {
         public static let embedderDuration = "frontdesk_embedder_duration_seconds"
         /// Histogram of texts per embedder forward pass, by `queue`.
         public static let embedderBatchSize = "frontdesk_embedder_batch_size"
+        /// Histogram of the server's time for one call webhook (request to stored reply) in seconds.
+        public static let callTurnDuration = "frontdesk_call_turn_duration_seconds"
+        /// Counter of finished calls, by `outcome`.
+        public static let calls = "frontdesk_calls_total"
+        /// Counter of Twilio webhooks refused, by `reason` (bad signature, no token configured).
+        public static let twilioRejected = "frontdesk_twilio_rejected_total"
     }
 
     /// Request latency buckets: 1 ms … 10 s (a health check to a large import).

@@ -7,6 +7,7 @@ struct AdminController {
     let businesses: any BusinessRepository
     let apiKeys: any APIKeyRepository
     let knowledge: KnowledgeService
+    let calls: any CallRepository
 
     /// What the operator sends to create a business. `status` defaults to ACTIVE.
     struct CreateBody: Decodable {
@@ -76,6 +77,8 @@ struct AdminController {
         group.delete("businesses/:id", use: delete)
         group.post("businesses/:id/keys", use: rotateKey)
         group.get("businesses/:id/keys", use: listKeys)
+        group.put("businesses/:id/twilio-auth-token", use: setTwilioToken)
+        group.delete("businesses/:id/twilio-auth-token", use: removeTwilioToken)
     }
 
     // MARK: Handlers
@@ -175,6 +178,34 @@ struct AdminController {
         let business = try await existingBusiness(context)
         let keys = try await apiKeys.keys(businessId: business.id)
         return try JSONResponse.make(KeyListResponse(items: keys.map(KeyResponse.init)))
+    }
+
+    struct TwilioTokenBody: Decodable {
+        var authToken: String
+        static let fieldNames: Set<String> = ["auth_token"]
+    }
+
+    /// Sets the business's own Twilio auth token (a sub-account's): its webhooks are verified with it instead of
+    /// FRONTDESK_TWILIO_AUTH_TOKEN. Write-only: no route returns it.
+    @Sendable func setTwilioToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try await existingBusiness(context)
+        let data = try await request.collectBody(upTo: 4096)
+        try JSONRequestDecoder.rejectUnknownFields(in: data, allowed: TwilioTokenBody.fieldNames)
+        let body = try JSONRequestDecoder.decode(TwilioTokenBody.self, from: data)
+        let token = body.authToken.trimmingCharacters(in: .whitespaces)
+        guard (16...128).contains(token.count), token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw AppError(.unprocessableContent, code: "validation_failed",
+                           message: "auth_token must be the 32-character token from the Twilio console (16–128 letters and digits)")
+        }
+        try await calls.setTwilioAuthToken(token, businessId: business.id)
+        context.logger.info("Twilio auth token set", metadata: ["slug": "\(business.slug)"])
+        return JSONResponse.noContent()
+    }
+
+    @Sendable func removeTwilioToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try await existingBusiness(context)
+        try await calls.setTwilioAuthToken(nil, businessId: business.id)
+        return JSONResponse.noContent()
     }
 
     // MARK: Helpers

@@ -8,3 +8,34 @@ public enum PhoneNumber {
         return utf8.dropFirst(2).allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }
+
+extension PhoneNumber {
+    /// Country calling codes of one or two digits (ITU-T E.164 assignments); all others have three.
+    private static let shortCountryCodes: Set<String> = [
+        "1", "7", "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48",
+        "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
+        "86", "90", "91", "92", "93", "94", "95", "98",
+    ]
+
+    /// The country calling code of an E.164 number ("+442071234567" → "44"), or nil when it is not E.164.
+    public static func countryCode(of number: String) -> String? {
+        guard isE164(number) else { return nil }
+        let digits = number.dropFirst()
+        for length in 1...2 where shortCountryCodes.contains(String(digits.prefix(length))) {
+            return String(digits.prefix(length))
+        }
+        return String(digits.prefix(3))
+    }
+}
+
+/// Phone numbers as they appear in logs: enough to tell calls apart, not enough to identify a caller.
+public enum PhoneMask {
+    /// "+15551234567" → "+1******4567"; nil or short values → "unknown"/"***".
+    public static func mask(_ number: String?) -> String {
+        guard let number, !number.isEmpty else { return "unknown" }
+        guard number.count > 6 else { return "***" }
+        let keepStart = number.hasPrefix("+") ? 2 : 0
+        return String(number.prefix(keepStart)) + String(repeating: "*", count: number.count - keepStart - 4)
+            + String(number.suffix(4))
+    }
+}

@@ -4,7 +4,7 @@ extension ReceptionistSettings {
     /// The settings' JSON field names as the HTTP API spells them (snake_case), to refuse unknown ones.
     static let apiFieldNames: Set<String> = [
         "greeting", "business_hours", "transfer_number", "emergency_phrases", "answer_confidence_threshold",
-        "voice", "language",
+        "voice", "language", "emergency_number", "collect_address",
     ]
 }
 
@@ -16,7 +16,8 @@ struct SettingsResponse: Encodable {
     init(_ settings: ReceptionistSettings) { self.settings = settings }
 
     enum CodingKeys: String, CodingKey {
-        case greeting, businessHours, transferNumber, emergencyPhrases, answerConfidenceThreshold, voice, language
+        case greeting, businessHours, transferNumber, emergencyPhrases, answerConfidenceThreshold, voice, language, emergencyNumber,
+             collectAddress
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -30,5 +31,7 @@ struct SettingsResponse: Encodable {
         try container.encode(settings.answerConfidenceThreshold, forKey: .answerConfidenceThreshold)
         try container.encode(settings.voice, forKey: .voice)
         try container.encode(settings.language, forKey: .language)
+        try container.encode(settings.emergencyNumber, forKey: .emergencyNumber)
+        try container.encode(settings.collectAddress, forKey: .collectAddress)
     }
 }

@@ -19,11 +19,17 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
     public var voice: String
     /// BCP-47 language of speech recognition and synthesis.
     public var language: String
+    /// The number callers are told to ring when someone is in danger ("hang up and call 911").
+    public var emergencyNumber: String
+    /// Whether the receptionist asks callers for a street address when taking their details (a plumber needs one,
+    /// a clinic does not).
+    public var collectAddress: Bool
 
     public static let defaultGreeting = "Thank you for calling. How can I help you today?"
     public static let defaultAnswerConfidenceThreshold = 0.35
     public static let defaultVoice = "Polly.Joanna"
     public static let defaultLanguage = "en-US"
+    public static let defaultEmergencyNumber = "911"
 
     public init(
         greeting: String = ReceptionistSettings.defaultGreeting,
@@ -32,7 +38,9 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         emergencyPhrases: [String] = [],
         answerConfidenceThreshold: Double = ReceptionistSettings.defaultAnswerConfidenceThreshold,
         voice: String = ReceptionistSettings.defaultVoice,
-        language: String = ReceptionistSettings.defaultLanguage
+        language: String = ReceptionistSettings.defaultLanguage,
+        emergencyNumber: String = ReceptionistSettings.defaultEmergencyNumber,
+        collectAddress: Bool = true
     ) {
         self.greeting = greeting
         self.businessHours = businessHours
@@ -41,6 +49,8 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         self.answerConfidenceThreshold = answerConfidenceThreshold
         self.voice = voice
         self.language = language
+        self.emergencyNumber = emergencyNumber
+        self.collectAddress = collectAddress
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,6 +66,8 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
             ?? defaults.answerConfidenceThreshold
         voice = try container.decodeIfPresent(String.self, forKey: .voice) ?? defaults.voice
         language = try container.decodeIfPresent(String.self, forKey: .language) ?? defaults.language
+        emergencyNumber = try container.decodeIfPresent(String.self, forKey: .emergencyNumber) ?? defaults.emergencyNumber
+        collectAddress = try container.decodeIfPresent(Bool.self, forKey: .collectAddress) ?? defaults.collectAddress
     }
 
     /// Throws `RepositoryError.invalid` naming the first rule broken.
@@ -68,6 +80,9 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         }
         guard !voice.isEmpty else { throw RepositoryError.invalid("voice must not be empty") }
         guard !language.isEmpty else { throw RepositoryError.invalid("language must not be empty") }
+        guard (2...15).contains(emergencyNumber.count), emergencyNumber.allSatisfy(\.isNumber) else {
+            throw RepositoryError.invalid("emergencyNumber must be 2–15 digits (e.g. 911, 999, 112)")
+        }
         for (day, hours) in businessHours {
             guard let open = DayHours.minutes(hours.open), let close = DayHours.minutes(hours.close) else {
                 throw RepositoryError.invalid("businessHours.\(day.rawValue) must use HH:mm times")
@@ -105,5 +120,21 @@ public struct DayHours: Codable, Sendable, Equatable {
         if hours == 24 && minutes == 0 { return 24 * 60 }
         guard hours < 24, minutes < 60 else { return nil }
         return hours * 60 + minutes
+    }
+}
+
+extension ReceptionistSettings {
+    /// Whether `date` falls inside the business hours of its weekday in `timeZone`.
+    public func isOpen(at date: Date, timeZone: TimeZone) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
+        // Calendar weekdays: 1 = Sunday … 7 = Saturday.
+        let days: [Weekday] = [.sunday, .monday, .tuesday, .wednesday, .thursday, .friday, .saturday]
+        guard let weekday = parts.weekday, let hours = businessHours[days[weekday - 1]],
+              let open = DayHours.minutes(hours.open), let close = DayHours.minutes(hours.close)
+        else { return false }
+        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        return minute >= open && minute < close
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import Receptionist
+
+/// The receptionist without Twilio, for `frontdesk call` (talk to it in a terminal) and `frontdesk replay` (run a
+/// stored call's caller turns again): the same services, state machine and knowledge lookup as the webhooks.
+public struct CallConsole: Sendable {
+    let services: AppServices
+
+    /// Opens the database and loads the model, like `serve` does.
+    public static func open(_ config: AppConfig, logger: Logger) async throws -> CallConsole {
+        CallConsole(services: try await makeServices(config, logger: logger, announce: { print($0) }))
+    }
+
+    public func business(slug: String) async throws -> Business? {
+        try await services.businesses.get(slug: slug)
+    }
+
+    public func business(id: String) async throws -> Business? {
+        try await services.businesses.get(id: id)
+    }
+
+    /// The numbers the business answers (the first is used as the called number).
+    public func numbers(of business: Business) async throws -> [String] {
+        try await services.businesses.numbers(ofBusiness: business.id)
+    }
+
+    /// One turn, not stored.
+    public func step(_ machine: inout CallMachine, input: CallInput, business: Business, called: String,
+                     at date: Date = Date(), options: VoiceOptions = VoiceOptions()) async throws -> TurnResult {
+        try await services.callService.step(&machine, input: input, business: business, called: called, at: date,
+                                            options: options)
+    }
+
+    public func call(sid: String) async throws -> CallRecord? {
+        try await services.calls.call(sid: sid)
+    }
+
+    public func turns(sid: String) async throws -> [CallTurn] {
+        try await services.calls.turns(callSid: sid)
+    }
+
+    public func close() throws {
+        services.knowledge.queryEmbedder.shutdown()
+        services.knowledge.bulkEmbedder.shutdown()
+        try services.database.close()
+    }
+}
+
+extension CallTurn {
+    /// The input that produced this receptionist turn, rebuilt from the transcript (`previous` is the caller line
+    /// just before it, if any); nil for caller lines.
+    public func replayInput(after previous: CallTurn?) -> CallInput? {
+        guard speaker == .receptionist else {
+            return event.hasPrefix("hangup") ? .hangUp : nil
+        }
+        switch event {
+        case "started": return .start
+        case "silence": return .silence
+        case "speech":
+            guard let previous, previous.speaker == .caller else { return nil }
+            return .speech(previous.text, confidence: previous.asrConfidence)
+        default:
+            if event.hasPrefix("transfer:") { return .transferEnded(String(event.dropFirst("transfer:".count))) }
+            return nil
+        }
+    }
+}

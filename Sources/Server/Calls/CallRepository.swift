@@ -1,0 +1,45 @@
+import Foundation
+
+/// Everything one webhook writes, committed in one transaction.
+public struct TurnWrite: Sendable {
+    /// The call as it is after the turn (its `version` is the one the turn was computed from).
+    public var call: CallRecord
+    /// The call is new (`/twilio/voice`): insert rather than update.
+    public var isNewCall: Bool
+    /// Transcript lines; `seq` is assigned by the repository.
+    public var turns: [CallTurn]
+    public var leads: [Lead]
+    public var alerts: [OwnerAlertRecord]
+    /// Twilio's `I-Twilio-Idempotency-Token`, stored with the reply.
+    public var idempotencyToken: String?
+    /// The TwiML sent back.
+    public var response: String
+}
+
+/// How a `TurnWrite` went.
+public enum TurnWriteResult: Sendable, Equatable {
+    case stored
+    /// The idempotency token was already recorded: nothing written, this is the reply sent the first time.
+    case duplicate(response: String)
+    /// The call changed since it was read (a concurrent webhook for the same call): read again and retry.
+    case conflict
+}
+
+/// Storage of calls, their transcripts, leads and owner alerts.
+public protocol CallRepository: Sendable {
+    /// The reply stored for an idempotency token, if that webhook was handled already.
+    func response(forIdempotencyToken token: String) async throws -> String?
+    func call(sid: String) async throws -> CallRecord?
+    func write(_ write: TurnWrite) async throws -> TurnWriteResult
+    /// The business's calls, newest first.
+    func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord>
+    func turns(callSid: String) async throws -> [CallTurn]
+    /// The business's leads, newest first.
+    func leads(businessId: String, limit: Int, cursor: String?) async throws -> Page<Lead>
+    func leads(callSid: String) async throws -> [Lead]
+    func alerts(callSid: String) async throws -> [OwnerAlertRecord]
+    /// The business's own Twilio auth token, if it has one.
+    func twilioAuthToken(businessId: String) async throws -> String?
+    /// Sets (or, with nil, removes) the business's own Twilio auth token.
+    func setTwilioAuthToken(_ token: String?, businessId: String) async throws
+}

@@ -1,0 +1,364 @@
+import Foundation
+import Logging
+import Metrics
+import Receptionist
+
+/// What reached the call on one webhook.
+public enum CallInput: Sendable, Equatable {
+    case start
+    case speech(String, confidence: Double?)
+    case silence
+    /// Twilio's `DialCallStatus` (nil or unknown counts as failed).
+    case transferEnded(String?)
+    case hangUp
+
+    /// How the turn's `event` column names it.
+    public var name: String {
+        switch self {
+        case .start: "started"
+        case .speech: "speech"
+        case .silence: "silence"
+        case .transferEnded(let status): "transfer:\(status ?? "failed")"
+        case .hangUp: "hangup"
+        }
+    }
+}
+
+/// What one turn produced.
+public struct TurnResult: Sendable {
+    public var actions: [CallAction]
+    /// The passages looked up for the caller's words (empty when none were).
+    public var passages: [Passage]
+    public var twiml: TwiML
+}
+
+/// Runs calls: each Twilio webhook becomes one event for the call's `CallMachine`, whose actions are rendered as
+/// TwiML and stored — transcript, leads, owner alerts, the idempotency token and the machine itself — in one
+/// transaction. Nothing is kept in memory between two webhooks, so a call survives a restart.
+public struct CallService: Sendable {
+    /// Re-phrases an extractive answer from the same passages (the LLM, when configured); returns the text to speak.
+    public typealias Phraser = @Sendable (_ question: String, _ passages: [Passage], _ extractive: String) async -> String
+
+    let calls: any CallRepository
+    let knowledge: KnowledgeService
+    let phraser: Phraser?
+    let logger: Logger
+    let now: @Sendable () -> Date
+    /// Webhooks of one call are handled one at a time, so a turn never races its redelivery or the status callback.
+    /// (The version check in `TurnWrite` remains the guard across processes.)
+    private let gates = KeyedSerialGates()
+    private let turnDuration: Metrics.Timer
+    private let outcomes: any MetricsFactory
+
+    /// Passages looked up per question.
+    static let passagesPerQuestion = 3
+    /// Caller words beyond this are not processed (speech recognition never produces this much for one turn).
+    static let maxSpeechCharacters = 1_000
+
+    public init(calls: any CallRepository, knowledge: KnowledgeService, phraser: Phraser? = nil, logger: Logger,
+                metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init) {
+        self.calls = calls
+        self.knowledge = knowledge
+        self.phraser = phraser
+        self.logger = logger
+        self.now = now
+        self.outcomes = metrics
+        turnDuration = Metrics.Timer(label: AppMetrics.Name.callTurnDuration, dimensions: [], factory: metrics)
+    }
+
+    /// A webhook's place in time and its redelivery token.
+    public struct Delivery: Sendable {
+        public var idempotencyToken: String?
+        /// When the request arrived, for the turn's latency.
+        public var received: ContinuousClock.Instant
+        public var options: VoiceOptions
+
+        public init(idempotencyToken: String?, received: ContinuousClock.Instant = .now, options: VoiceOptions) {
+            self.idempotencyToken = idempotencyToken
+            self.received = received
+            self.options = options
+        }
+    }
+
+    // MARK: - Webhooks
+
+    /// `/twilio/voice`: a new call is answered with the business's greeting.
+    public func start(business: Business, callSid: String, from: String?, to: String, delivery: Delivery) async throws -> String {
+        if let token = delivery.idempotencyToken, let stored = try await calls.response(forIdempotencyToken: token) {
+            return stored
+        }
+        if let existing = try await calls.call(sid: callSid) {
+            // Twilio asked again for a call we know (a redirect, or a retry without a token): carry on from there.
+            guard existing.businessId == business.id else { return Self.unknownCall(delivery.options) }
+            return try await advance(business: business, callSid: callSid, input: .start, delivery: delivery)
+        }
+        let policy = Self.policy(for: business, called: to, now: now())
+        var machine = CallMachine(callerNumber: from.flatMap { PhoneNumber.isE164($0) ? $0 : nil })
+        let actions = machine.handle(.started, policy: policy)
+        let twiml = CallResponse.twiml(for: actions, options: delivery.options).render()
+        let timestamp = now()
+        let call = CallRecord(
+            sid: callSid, businessId: business.id, caller: from, called: to, status: "in-progress", state: machine.state,
+            machine: machine, version: 0, outcome: nil, isEmergency: false, emergencyCategory: nil,
+            startedAt: timestamp, endedAt: nil, durationSeconds: nil)
+        let turn = receptionistTurn(callSid: callSid, actions: actions, state: machine.state, event: "started",
+                                    delivery: delivery, at: timestamp)
+        let write = TurnWrite(call: call, isNewCall: true, turns: [turn], leads: [], alerts: [],
+                              idempotencyToken: delivery.idempotencyToken, response: twiml)
+        switch try await calls.write(write) {
+        case .stored:
+            logger.info("call started", metadata: ["call": "\(callSid)", "from": "\(PhoneMask.mask(from))"])
+            return twiml
+        case .duplicate(let response):
+            return response
+        case .conflict:
+            // The same call was started concurrently; continue it like a redirect.
+            return try await advance(business: business, callSid: callSid, input: .start, delivery: delivery)
+        }
+    }
+
+    /// `/twilio/gather`: the caller spoke (or did not).
+    public func gather(business: Business, callSid: String, speech: String?, confidence: Double?,
+                       delivery: Delivery) async throws -> String {
+        let text = String((speech ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(Self.maxSpeechCharacters))
+        let input: CallInput = text.isEmpty ? .silence : .speech(text, confidence: confidence)
+        return try await advance(business: business, callSid: callSid, input: input, delivery: delivery)
+    }
+
+    /// `/twilio/transfer-status`: the `<Dial>` finished.
+    public func transferEnded(business: Business, callSid: String, dialStatus: String?, delivery: Delivery) async throws -> String {
+        try await advance(business: business, callSid: callSid, input: .transferEnded(dialStatus), delivery: delivery)
+    }
+
+    /// `/twilio/call-status`: Twilio's status callback. A final status closes the call and records its outcome.
+    public func statusChanged(business: Business, callSid: String, status: String, duration: Int?,
+                              idempotencyToken: String?) async throws {
+        try await gates.run(callSid) {
+            try await statusChangedNow(business: business, callSid: callSid, status: status, duration: duration,
+                                       idempotencyToken: idempotencyToken)
+        }
+    }
+
+    private func statusChangedNow(business: Business, callSid: String, status: String, duration: Int?,
+                                  idempotencyToken: String?) async throws {
+        if let token = idempotencyToken, try await calls.response(forIdempotencyToken: token) != nil { return }
+        for _ in 0..<Self.maxAttempts {
+            guard var call = try await calls.call(sid: callSid), call.businessId == business.id else {
+                logger.notice("status for an unknown call", metadata: ["call": "\(callSid)", "status": "\(status)"])
+                return
+            }
+            guard call.endedAt == nil else { return }
+            var actions: [CallAction] = []
+            let timestamp = now()
+            call.status = status
+            if Self.finalStatuses.contains(status) {
+                let policy = Self.policy(for: business, called: call.called, now: timestamp)
+                actions = call.machine.handle(.hungUp, policy: policy)
+                call.state = call.machine.state
+                call.endedAt = timestamp
+                call.durationSeconds = duration
+                call.outcome = call.machine.outcome
+            }
+            let (leads, alerts) = records(from: actions, call: call, at: timestamp)
+            var turns: [CallTurn] = []
+            if Self.finalStatuses.contains(status) {
+                turns.append(CallTurn(id: nil, callSid: callSid, seq: 0, speaker: .caller, text: "", event: "hangup:\(status)",
+                                      asrConfidence: nil, state: call.state, citations: nil, answerConfidence: nil,
+                                      declined: false, latencyMs: nil, createdAt: timestamp))
+            }
+            let write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
+                                  idempotencyToken: idempotencyToken, response: "")
+            switch try await calls.write(write) {
+            case .stored:
+                if let outcome = call.outcome {
+                    Counter(label: AppMetrics.Name.calls, dimensions: [("outcome", outcome.rawValue)], factory: outcomes)
+                        .increment()
+                    logger.info("call ended", metadata: [
+                        "call": "\(callSid)", "outcome": "\(outcome.rawValue)", "duration": "\(duration ?? 0)"])
+                }
+                return
+            case .duplicate:
+                return
+            case .conflict:
+                continue
+            }
+        }
+        throw AppError(.serviceUnavailable, code: "call_busy", message: "the call is being updated; retry")
+    }
+
+    // MARK: - One turn
+
+    static let maxAttempts = 5
+    static let finalStatuses: Set<String> = ["completed", "busy", "failed", "no-answer", "canceled"]
+
+    /// Reads the call, runs one event through its machine and stores the result; retried when another process
+    /// wrote to the same call first.
+    private func advance(business: Business, callSid: String, input: CallInput, delivery: Delivery) async throws -> String {
+        try await gates.run(callSid) {
+            try await advanceNow(business: business, callSid: callSid, input: input, delivery: delivery)
+        }
+    }
+
+    private func advanceNow(business: Business, callSid: String, input: CallInput, delivery: Delivery) async throws -> String {
+        if let token = delivery.idempotencyToken, let stored = try await calls.response(forIdempotencyToken: token) {
+            return stored
+        }
+        for _ in 0..<Self.maxAttempts {
+            guard var call = try await calls.call(sid: callSid), call.businessId == business.id else {
+                logger.notice("webhook for an unknown call", metadata: ["call": "\(callSid)"])
+                return Self.unknownCall(delivery.options)
+            }
+            if call.state == .ended {
+                return TwiML([.hangup]).render()
+            }
+            let timestamp = now()
+            let result = try await step(&call.machine, input: input, business: business, called: call.called,
+                                        at: timestamp, options: delivery.options)
+            let actions = result.actions
+            let twiml = result.twiml.render()
+
+            call.state = call.machine.state
+            if let emergency = call.machine.emergency {
+                call.isEmergency = true
+                call.emergencyCategory = emergency.category.rawValue
+            }
+            if call.state == .ended { call.outcome = call.machine.outcome }
+            var turns: [CallTurn] = []
+            if case .speech(let text, let confidence) = input {
+                turns.append(CallTurn(id: nil, callSid: callSid, seq: 0, speaker: .caller, text: text,
+                                      event: input.name, asrConfidence: confidence, state: call.state,
+                                      citations: nil, answerConfidence: nil, declined: false, latencyMs: nil,
+                                      createdAt: timestamp))
+            }
+            turns.append(receptionistTurn(callSid: callSid, actions: actions, state: call.state, event: input.name,
+                                          delivery: delivery, at: timestamp))
+            let (leads, alerts) = records(from: actions, call: call, at: timestamp)
+            let write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
+                                  idempotencyToken: delivery.idempotencyToken, response: twiml)
+            switch try await calls.write(write) {
+            case .stored:
+                turnDuration.recordNanoseconds(Int64((ContinuousClock.now - delivery.received) / .nanoseconds(1)))
+                if let emergency = call.machine.emergency, actions.contains(.flagEmergency(emergency)) {
+                    logger.warning("emergency reported", metadata: [
+                        "call": "\(callSid)", "category": "\(emergency.category.rawValue)",
+                        "from": "\(PhoneMask.mask(call.caller))"])
+                }
+                return twiml
+            case .duplicate(let response):
+                return response
+            case .conflict:
+                continue
+            }
+        }
+        throw AppError(.serviceUnavailable, code: "call_busy", message: "the call is being updated; retry")
+    }
+
+    /// One turn of a call without storing anything: the knowledge lookup when the machine wants one, the machine's
+    /// step, LLM phrasing, TwiML. The webhooks, `frontdesk call` and `frontdesk replay` all run turns through here.
+    public func step(
+        _ machine: inout CallMachine, input: CallInput, business: Business, called: String, at timestamp: Date,
+        options: VoiceOptions
+    ) async throws -> TurnResult {
+        let policy = Self.policy(for: business, called: called, now: timestamp)
+        var passages: [Passage] = []
+        let event: CallEvent
+        switch input {
+        case .start:
+            event = .started
+        case .speech(let text, let confidence):
+            var found: [Passage]?
+            if let query = machine.knowledgeQuery(for: text, policy: policy) {
+                found = try await knowledge.passages(businessId: business.id, question: query, k: Self.passagesPerQuestion)
+                passages = found ?? []
+            }
+            event = .heard(Utterance(text: text, confidence: confidence, passages: found))
+        case .silence:
+            event = .silence
+        case .transferEnded(let status):
+            event = .transferEnded(status.flatMap(TransferResult.init(rawValue:)) ?? .failed)
+        case .hangUp:
+            event = .hungUp
+        }
+        var actions = machine.handle(event, policy: policy)
+        actions = await phrased(actions, passages: passages)
+        return TurnResult(actions: actions, passages: passages, twiml: CallResponse.twiml(for: actions, options: options))
+    }
+
+    /// The receptionist's line of transcript for a turn, with what it cited and how long the server took.
+    private func receptionistTurn(callSid: String, actions: [CallAction], state: CallState, event: String,
+                                  delivery: Delivery, at timestamp: Date) -> CallTurn {
+        var citations: [Citation]?
+        var confidence: Double?
+        var declined = false
+        for action in actions {
+            switch action {
+            case .answer(let answer, _):
+                citations = answer.citations
+                confidence = answer.confidence
+            case .declined(_, let best):
+                declined = true
+                confidence = best
+            default: break
+            }
+        }
+        let latency = Double((ContinuousClock.now - delivery.received) / .microseconds(1)) / 1000
+        return CallTurn(id: nil, callSid: callSid, seq: 0, speaker: .receptionist, text: CallResponse.spokenText(actions),
+                        event: event, asrConfidence: nil, state: state, citations: citations,
+                        answerConfidence: confidence, declined: declined, latencyMs: latency, createdAt: timestamp)
+    }
+
+    /// Leads and owner alerts the actions ask for.
+    private func records(from actions: [CallAction], call: CallRecord, at timestamp: Date) -> ([Lead], [OwnerAlertRecord]) {
+        var leads: [Lead] = []
+        var alerts: [OwnerAlertRecord] = []
+        for action in actions {
+            switch action {
+            case .saveLead(let draft):
+                leads.append(Lead(draft: draft, businessId: call.businessId, callSid: call.sid, createdAt: timestamp))
+            case .alertOwner(let alert):
+                alerts.append(OwnerAlertRecord(id: nil, businessId: call.businessId, callSid: call.sid,
+                                               kind: alert.kind.rawValue, callbackNumber: alert.callbackNumber,
+                                               message: alert.message, status: "queued", createdAt: timestamp))
+            default: break
+            }
+        }
+        return (leads, alerts)
+    }
+
+    /// Answers re-phrased by the LLM when one is configured; the extractive text otherwise (or when it fails).
+    private func phrased(_ actions: [CallAction], passages: [Passage]) async -> [CallAction] {
+        guard let phraser else { return actions }
+        var result: [CallAction] = []
+        for action in actions {
+            if case .answer(var answer, let question) = action {
+                let cited = Set(answer.citations.map(\.chunkId))
+                let used = passages.filter { cited.contains($0.chunkId) }
+                answer.text = await phraser(question, used.isEmpty ? passages : used, answer.text)
+                result.append(.answer(answer, question: question))
+            } else {
+                result.append(action)
+            }
+        }
+        return result
+    }
+
+    // MARK: - Policy
+
+    /// The business's rules for a turn at `now`.
+    static func policy(for business: Business, called: String, now: Date) -> CallPolicy {
+        let settings = business.settings
+        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        return CallPolicy(
+            businessName: business.name, greeting: settings.greeting,
+            isOpen: settings.isOpen(at: now, timeZone: timeZone), transferNumber: settings.transferNumber,
+            emergencyNumber: settings.emergencyNumber, emergencyPhrases: settings.emergencyPhrases,
+            answerThreshold: settings.answerConfidenceThreshold, collectAddress: settings.collectAddress,
+            defaultCountryCode: PhoneNumber.countryCode(of: called) ?? "1", now: now, timeZone: timeZone)
+    }
+
+    /// TwiML for a call we have no record of (or one of another business).
+    static func unknownCall(_ options: VoiceOptions) -> String {
+        TwiML([.say(Say("Sorry, something went wrong with this call. Please call again.", voice: options.voice,
+                        language: options.language)), .hangup]).render()
+    }
+}

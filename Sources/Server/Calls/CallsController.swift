@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import Receptionist
+
+/// `GET /v1/calls`, `GET /v1/calls/{sid}` and `GET /v1/leads` for the business of the `X-API-Key`.
+struct CallsController {
+    let calls: any CallRepository
+
+    struct ListResponse<Item: Encodable>: Encodable { let items: [Item]; let nextCursor: String? }
+
+    func addRoutes(calls group: RouterGroup<AppRequestContext>, leads leadsGroup: RouterGroup<AppRequestContext>) {
+        group.get(use: list)
+        group.get(":sid", use: show)
+        leadsGroup.get(use: leads)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let query = request.uri.queryParameters
+        let page = try await calls.calls(businessId: business.id, limit: try KnowledgeController.limit(query["limit"].map(String.init)),
+                                         cursor: query["cursor"].map(String.init))
+        return try JSONResponse.make(ListResponse(items: page.items.map(CallSummary.init), nextCursor: page.nextCursor))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let sid = try context.parameters.require("sid")
+        // Another business's call is "not found", never "forbidden": its existence is not ours to reveal.
+        guard let call = try await calls.call(sid: sid), call.businessId == business.id else {
+            throw AppError(.notFound, code: "not_found", message: "no call \(sid)")
+        }
+        async let turns = calls.turns(callSid: sid)
+        async let leads = calls.leads(callSid: sid)
+        return try JSONResponse.make(CallDetail(call: CallSummary(call), turns: try await turns.map(TurnView.init),
+                                                leads: try await leads.map(LeadView.init)))
+    }
+
+    @Sendable func leads(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let query = request.uri.queryParameters
+        let page = try await calls.leads(businessId: business.id, limit: try KnowledgeController.limit(query["limit"].map(String.init)),
+                                         cursor: query["cursor"].map(String.init))
+        return try JSONResponse.make(ListResponse(items: page.items.map(LeadView.init), nextCursor: page.nextCursor))
+    }
+}
+
+struct CallSummary: Encodable {
+    let sid: String
+    let caller: String?
+    let called: String
+    let status: String
+    let state: CallState
+    let outcome: CallOutcome?
+    let isEmergency: Bool
+    let emergencyCategory: String?
+    let startedAt: Date
+    let endedAt: Date?
+    let durationSeconds: Int?
+
+    init(_ call: CallRecord) {
+        sid = call.sid
+        caller = call.caller
+        called = call.called
+        status = call.status
+        state = call.state
+        outcome = call.outcome
+        isEmergency = call.isEmergency
+        emergencyCategory = call.emergencyCategory
+        startedAt = call.startedAt
+        endedAt = call.endedAt
+        durationSeconds = call.durationSeconds
+    }
+
+    enum CodingKeys: CodingKey {
+        case sid, caller, called, status, state, outcome, isEmergency, emergencyCategory, startedAt, endedAt, durationSeconds
+    }
+
+    // Every field present (null when unknown), so clients see the same shape for live and finished calls.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sid, forKey: .sid)
+        try container.encode(caller, forKey: .caller)
+        try container.encode(called, forKey: .called)
+        try container.encode(status, forKey: .status)
+        try container.encode(state, forKey: .state)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(isEmergency, forKey: .isEmergency)
+        try container.encode(emergencyCategory, forKey: .emergencyCategory)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(endedAt, forKey: .endedAt)
+        try container.encode(durationSeconds, forKey: .durationSeconds)
+    }
+}
+
+struct CallDetail: Encodable {
+    let call: CallSummary
+    let turns: [TurnView]
+    let leads: [LeadView]
+
+    enum CodingKeys: CodingKey { case turns, leads }
+
+    func encode(to encoder: any Encoder) throws {
+        try call.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(turns, forKey: .turns)
+        try container.encode(leads, forKey: .leads)
+    }
+}
+
+struct TurnView: Encodable {
+    let seq: Int
+    let speaker: TurnSpeaker
+    let text: String
+    let event: String
+    let asrConfidence: Double?
+    let state: CallState
+    let citations: [Citation]?
+    let answerConfidence: Double?
+    let declined: Bool
+    let latencyMs: Double?
+    let createdAt: Date
+
+    init(_ turn: CallTurn) {
+        seq = turn.seq
+        speaker = turn.speaker
+        text = turn.text
+        event = turn.event
+        asrConfidence = turn.asrConfidence
+        state = turn.state
+        citations = turn.citations
+        answerConfidence = turn.answerConfidence
+        declined = turn.declined
+        latencyMs = turn.latencyMs
+        createdAt = turn.createdAt
+    }
+}
+
+struct LeadView: Encodable {
+    let id: String
+    let callSid: String?
+    let reason: LeadReason
+    let name: String?
+    let phone: String?
+    let address: String?
+    let notes: String?
+    let preferredTime: String?
+    let preferredStart: Date?
+    let preferredEnd: Date?
+    let category: String?
+    let severity: Severity?
+    let isEmergency: Bool
+    let status: String
+    let createdAt: Date
+
+    init(_ lead: Lead) {
+        id = lead.id
+        callSid = lead.callSid
+        reason = lead.reason
+        name = lead.name
+        phone = lead.phone
+        address = lead.address
+        notes = lead.notes
+        preferredTime = lead.preferredTime
+        preferredStart = lead.preferredStart
+        preferredEnd = lead.preferredEnd
+        category = lead.category
+        severity = lead.severity
+        isEmergency = lead.isEmergency
+        status = lead.status
+        createdAt = lead.createdAt
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+
+/// `CallRepository` on the app's SQLite database.
+public struct GRDBCallRepository: CallRepository {
+    private let database: AppDatabase
+    private let now: @Sendable () -> Date
+
+    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.now = now
+    }
+
+    public func response(forIdempotencyToken token: String) async throws -> String? {
+        try await database.dbPool.read { db in
+            try String.fetchOne(db, sql: "SELECT response FROM twilio_webhook_receipts WHERE token = ?", arguments: [token])
+        }
+    }
+
+    public func call(sid: String) async throws -> CallRecord? {
+        try await database.dbPool.read { db in try CallRecord.fetchOne(db, key: sid) }
+    }
+
+    public func write(_ write: TurnWrite) async throws -> TurnWriteResult {
+        let timestamp = now()
+        return try await database.dbPool.write { db -> TurnWriteResult in
+            if let token = write.idempotencyToken,
+               let response = try String.fetchOne(
+                db, sql: "SELECT response FROM twilio_webhook_receipts WHERE token = ?", arguments: [token]) {
+                return .duplicate(response: response)
+            }
+            var call = write.call
+            if write.isNewCall {
+                if try CallRecord.exists(db, key: call.sid) { return .conflict }
+                call.version = 0
+                try call.insert(db)
+            } else {
+                // Conditional on the version the turn was computed from.
+                let expected = call.version
+                call.version = expected + 1
+                try db.execute(sql: """
+                    UPDATE calls SET status = ?, state = ?, machine = ?, version = ?, outcome = ?, is_emergency = ?,
+                        emergency_category = ?, ended_at = ?, duration_seconds = ?
+                    WHERE sid = ? AND version = ?
+                    """, arguments: [
+                        call.status, call.state.rawValue, String(decoding: try JSONEncoder().encode(call.machine), as: UTF8.self),
+                        call.version, call.outcome?.rawValue, call.isEmergency, call.emergencyCategory, call.endedAt,
+                        call.durationSeconds, call.sid, expected,
+                    ])
+                if db.changesCount == 0 { return .conflict }
+            }
+            var seq = try Int.fetchOne(
+                db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM call_turns WHERE call_sid = ?", arguments: [call.sid]) ?? 0
+            for var turn in write.turns {
+                turn.seq = seq
+                seq += 1
+                try turn.insert(db)
+            }
+            for lead in write.leads { try lead.insert(db) }
+            for var alert in write.alerts { try alert.insert(db) }
+            if let token = write.idempotencyToken {
+                try db.execute(sql: """
+                    INSERT INTO twilio_webhook_receipts (token, business_id, response, created_at) VALUES (?, ?, ?, ?)
+                    """, arguments: [token, call.businessId, write.response, timestamp])
+            }
+            return .stored
+        }
+    }
+
+    public func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord> {
+        let limit = try PageCursor.validatedLimit(limit)
+        let before = try cursor.map(PageCursor.init(decoding:))
+        let rows = try await database.dbPool.read { db in
+            if let before {
+                return try CallRecord.fetchAll(db, sql: """
+                    SELECT * FROM calls WHERE business_id = ? AND (started_at < ? OR (started_at = ? AND sid < ?))
+                    ORDER BY started_at DESC, sid DESC LIMIT ?
+                    """, arguments: [businessId, before.createdAt, before.createdAt, before.id, limit + 1])
+            }
+            return try CallRecord.fetchAll(db, sql: """
+                SELECT * FROM calls WHERE business_id = ? ORDER BY started_at DESC, sid DESC LIMIT ?
+                """, arguments: [businessId, limit + 1])
+        }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { PageCursor(after: $0.startedAt, id: $0.sid).encoded } : nil
+        return Page(items: items, nextCursor: next)
+    }
+
+    public func turns(callSid: String) async throws -> [CallTurn] {
+        try await database.dbPool.read { db in
+            try CallTurn.filter(Column("call_sid") == callSid).order(Column("seq")).fetchAll(db)
+        }
+    }
+
+    public func leads(businessId: String, limit: Int, cursor: String?) async throws -> Page<Lead> {
+        let limit = try PageCursor.validatedLimit(limit)
+        let before = try cursor.map(PageCursor.init(decoding:))
+        let rows = try await database.dbPool.read { db in
+            if let before {
+                return try Lead.fetchAll(db, sql: """
+                    SELECT * FROM leads WHERE business_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+                    ORDER BY created_at DESC, id DESC LIMIT ?
+                    """, arguments: [businessId, before.createdAt, before.createdAt, before.id, limit + 1])
+            }
+            return try Lead.fetchAll(db, sql: """
+                SELECT * FROM leads WHERE business_id = ? ORDER BY created_at DESC, id DESC LIMIT ?
+                """, arguments: [businessId, limit + 1])
+        }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { PageCursor(after: $0.createdAt, id: $0.id).encoded } : nil
+        return Page(items: items, nextCursor: next)
+    }
+
+    public func leads(callSid: String) async throws -> [Lead] {
+        try await database.dbPool.read { db in
+            try Lead.filter(Column("call_sid") == callSid).order(Column("created_at"), Column("id")).fetchAll(db)
+        }
+    }
+
+    public func alerts(callSid: String) async throws -> [OwnerAlertRecord] {
+        try await database.dbPool.read { db in
+            try OwnerAlertRecord.filter(Column("call_sid") == callSid).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func twilioAuthToken(businessId: String) async throws -> String? {
+        try await database.dbPool.read { db in
+            try String.fetchOne(db, sql: "SELECT auth_token FROM business_twilio_credentials WHERE business_id = ?",
+                                arguments: [businessId])
+        }
+    }
+
+    public func setTwilioAuthToken(_ token: String?, businessId: String) async throws {
+        let timestamp = now()
+        try await translatingConstraintErrors {
+            try await database.dbPool.write { db in
+                guard try Business.exists(db, key: businessId) else {
+                    throw RepositoryError.notFound
+                }
+                if let token {
+                    try db.execute(sql: """
+                        INSERT INTO business_twilio_credentials (business_id, auth_token, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT (business_id) DO UPDATE SET auth_token = excluded.auth_token, updated_at = excluded.updated_at
+                        """, arguments: [businessId, token, timestamp])
+                } else {
+                    try db.execute(sql: "DELETE FROM business_twilio_credentials WHERE business_id = ?",
+                                   arguments: [businessId])
+                }
+            }
+        }
+    }
+}

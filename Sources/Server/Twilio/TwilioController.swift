@@ -1,0 +1,185 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import Receptionist
+
+/// Twilio's voice webhooks: `/twilio/voice`, `/twilio/gather`, `/twilio/transfer-status`, `/twilio/call-status`.
+///
+/// Every request is verified (`X-Twilio-Signature` with the business's auth token, else the global one) before
+/// anything is read or written. Replies are TwiML; a request that is not a Twilio webhook at all (no `CallSid`)
+/// gets a 4xx JSON error.
+struct TwilioController {
+    let businesses: any BusinessRepository
+    let calls: any CallRepository
+    let service: CallService
+    let verification: TwilioVerification
+    let logger: Logger
+    let metrics: any MetricsFactory
+
+    /// Webhook bodies are a few hundred bytes; a `SpeechResult` of 10 KB is still far below this.
+    static let maxBodyBytes = 64 * 1024
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("voice", use: voice)
+        group.post("gather", use: gather)
+        group.post("transfer-status", use: transferStatus)
+        group.post("call-status", use: callStatus)
+    }
+
+    @Sendable func voice(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let received = ContinuousClock.now
+        let webhook = try await verifiedWebhook(request, context: context)
+        guard let business = webhook.business else { return Self.twiml(Self.notSetUp) }
+        let to = try webhook.require("To")
+        let twiml = try await service.start(
+            business: business, callSid: webhook.callSid, from: webhook.parameters["From"], to: to,
+            delivery: delivery(for: business, request: request, received: received))
+        return Self.twiml(twiml)
+    }
+
+    @Sendable func gather(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let received = ContinuousClock.now
+        let webhook = try await verifiedWebhook(request, context: context)
+        guard let business = webhook.business else { return Self.twiml(Self.notSetUp) }
+        let confidence = webhook.parameters["Confidence"].flatMap(Double.init).flatMap { (0...1).contains($0) ? $0 : nil }
+        let twiml = try await service.gather(
+            business: business, callSid: webhook.callSid, speech: webhook.parameters["SpeechResult"],
+            confidence: confidence, delivery: delivery(for: business, request: request, received: received))
+        return Self.twiml(twiml)
+    }
+
+    @Sendable func transferStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let received = ContinuousClock.now
+        let webhook = try await verifiedWebhook(request, context: context)
+        guard let business = webhook.business else { return Self.twiml(Self.notSetUp) }
+        let twiml = try await service.transferEnded(
+            business: business, callSid: webhook.callSid, dialStatus: webhook.parameters["DialCallStatus"],
+            delivery: delivery(for: business, request: request, received: received))
+        return Self.twiml(twiml)
+    }
+
+    @Sendable func callStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let webhook = try await verifiedWebhook(request, context: context)
+        if let business = webhook.business {
+            let status = try webhook.require("CallStatus")
+            let duration = webhook.parameters["CallDuration"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
+            try await service.statusChanged(business: business, callSid: webhook.callSid, status: status,
+                                            duration: duration,
+                                            idempotencyToken: request.headers[.twilioIdempotencyToken])
+        }
+        return Self.twiml(TwiML([]).render())
+    }
+
+    // MARK: - Verification
+
+    struct Webhook {
+        var parameters: FormParameters
+        var callSid: String
+        /// The active business the called number belongs to; nil for an unknown number or a suspended business.
+        var business: Business?
+
+        func require(_ name: String) throws -> String {
+            guard let value = parameters[name], !value.isEmpty else {
+                throw AppError(.badRequest, code: "invalid_webhook", message: "missing \(name)")
+            }
+            return value
+        }
+    }
+
+    /// Parses the form body, finds the business by `To`, and checks Twilio's signature with its token.
+    private func verifiedWebhook(_ request: Request, context: AppRequestContext) async throws -> Webhook {
+        let body = try await request.collectBody(upTo: Self.maxBodyBytes)
+        let parameters: FormParameters
+        do {
+            parameters = try FormParameters(formEncoded: body)
+        } catch {
+            throw AppError(.badRequest, code: "invalid_webhook", message: "the body is not a valid form: \(error)")
+        }
+        let to = parameters["To"]
+        var business: Business?
+        if let to, PhoneNumber.isE164(to) { business = try await businesses.find(byNumber: to) }
+
+        if verification.verify {
+            var token = verification.globalAuthToken
+            if let business, let own = try await calls.twilioAuthToken(businessId: business.id) { token = own }
+            guard let token else {
+                reject("not_configured")
+                throw AppError(.forbidden, code: "twilio_not_configured",
+                               message: "no Twilio auth token is configured (FRONTDESK_TWILIO_AUTH_TOKEN or the business's own); set FRONTDESK_TWILIO_VERIFY=off only for local testing")
+            }
+            let url = verification.url(path: request.uri.path, query: request.uri.query, host: request.head.authority)
+            guard let signature = request.headers[.twilioSignature],
+                  TwilioSignatureValidator(authToken: token).isValid(signature: signature, url: url, parameters: parameters)
+            else {
+                reject("bad_signature")
+                logger.warning("Twilio webhook with a missing or wrong signature refused", metadata: ["path": "\(request.uri.path)"])
+                throw AppError(.forbidden, code: "invalid_signature", message: "X-Twilio-Signature is missing or wrong")
+            }
+        }
+        guard let callSid = parameters["CallSid"], !callSid.isEmpty, callSid.count <= 64 else {
+            throw AppError(.badRequest, code: "invalid_webhook", message: "missing CallSid")
+        }
+        if business == nil {
+            logger.notice("call to a number that is not set up", metadata: ["to": "\(PhoneMask.mask(to))", "call": "\(callSid)"])
+        } else if business?.status != .active {
+            logger.notice("call to a suspended business", metadata: ["business": "\(business!.slug)", "call": "\(callSid)"])
+            business = nil
+        }
+        return Webhook(parameters: parameters, callSid: callSid, business: business)
+    }
+
+    private func reject(_ reason: String) {
+        Counter(label: AppMetrics.Name.twilioRejected, dimensions: [("reason", reason)], factory: metrics).increment()
+    }
+
+    private func delivery(for business: Business, request: Request, received: ContinuousClock.Instant) -> CallService.Delivery {
+        let options = VoiceOptions(
+            gatherURL: verification.callbackURL("/twilio/gather"),
+            transferStatusURL: verification.callbackURL("/twilio/transfer-status"),
+            voice: business.settings.voice, language: business.settings.language)
+        return CallService.Delivery(idempotencyToken: request.headers[.twilioIdempotencyToken], received: received,
+                                    options: options)
+    }
+
+    // MARK: - Replies
+
+    static let notSetUp = TwiML([
+        .say(Say("Sorry, this number is not set up yet. Please try again later. Goodbye.")), .hangup,
+    ]).render()
+
+    static func twiml(_ xml: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: xml)))
+    }
+}
+
+/// How Twilio webhooks are authenticated.
+struct TwilioVerification: Sendable {
+    /// Off only when `FRONTDESK_TWILIO_VERIFY=off`.
+    var verify: Bool
+    /// `FRONTDESK_TWILIO_AUTH_TOKEN`; a business's own token takes precedence.
+    var globalAuthToken: String?
+    /// `FRONTDESK_PUBLIC_BASE_URL`: the URL Twilio posts to, which is what it signs.
+    var publicBaseURL: String?
+
+    /// The URL Twilio signed: the configured public base URL + path + query. Without one (local use), the request's
+    /// Host header over http — never X-Forwarded-* headers, which any client can set.
+    func url(path: String, query: String?, host: String?) -> String {
+        let base = publicBaseURL ?? "http://\(host ?? "localhost")"
+        return twilioURL(publicBaseURL: base, path: path, query: query)
+    }
+
+    /// Where TwiML tells Twilio to post next: absolute under the public base URL (which may carry a path prefix
+    /// behind a proxy), else a path relative to this server.
+    func callbackURL(_ path: String) -> String {
+        guard let publicBaseURL else { return path }
+        return twilioURL(publicBaseURL: publicBaseURL, path: path, query: nil)
+    }
+}
+
+extension HTTPField.Name {
+    static let twilioSignature = Self("X-Twilio-Signature")!
+    static let twilioIdempotencyToken = Self("I-Twilio-Idempotency-Token")!
+}

@@ -21,9 +21,11 @@ release: bootstrap
 serve: release
 	FRONTDESK_DEMO_CORPORA=$${FRONTDESK_DEMO_CORPORA-corpora} $(RELEASE_BIN) serve
 
+# The Swift suites, then the interop check with the official twilio package (signatures and TwiML).
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+	bash scripts/twilio_interop.sh .build/debug/frontdesk
 
 bench: release
 	@bash scripts/bench.sh

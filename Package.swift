@@ -83,6 +83,8 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             // Tests sign Twilio webhooks with their own HMAC code, independent of the server's validator.
             .product(name: "Crypto", package: "swift-crypto"),
+            // The LLM stand-in runs a Hummingbird app in a ServiceGroup.
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
     ]
 )

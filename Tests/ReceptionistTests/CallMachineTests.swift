@@ -346,6 +346,23 @@ struct CallMachineTests {
         #expect(restored == live)
     }
 
+    @Test func anEmergencyAfterASavedMessageIsSavedAsANewLead() throws {
+        let policy = Self.policy(collectAddress: false)
+        var machine = Self.greeted(policy)
+        for words in ["can i leave a message", "sam lee", "yes", "please call me about my bill", "yes"] {
+            _ = machine.handle(Self.heard(words), policy: policy)
+        }
+        #expect(machine.state == .wrapUp)
+        _ = machine.handle(Self.heard("oh no the kitchen is flooding"), policy: policy)
+        let saved = machine.handle(Self.heard("yes"), policy: policy)
+        let lead = try #require(Self.savedLead(saved))
+        #expect(lead.isEmergency)
+        #expect(lead.reason == .emergency)
+        #expect(lead.name == "Sam Lee")
+        #expect(lead.notes == "oh no the kitchen is flooding")
+        #expect(machine.outcome == .emergency)
+    }
+
     @Test func aRunawayCallIsWrappedUp() {
         let policy = Self.policy()
         var machine = Self.greeted(policy)

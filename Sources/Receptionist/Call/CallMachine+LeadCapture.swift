@@ -5,6 +5,11 @@ extension CallMachine {
     mutating func emergencyReported(_ match: EmergencyMatch, text: String, policy: CallPolicy) -> [CallAction] {
         emergency = match
         var draft = lead ?? LeadDraft(reason: .emergency)
+        if leadSaved {
+            // A message was already saved on this call: the emergency is a new lead, with the details known.
+            draft = LeadDraft(reason: .emergency, name: draft.name, phone: draft.phone, address: draft.address)
+            leadSaved = false
+        }
         draft.reason = .emergency
         draft.isEmergency = true
         draft.severity = .urgent
@@ -40,6 +45,7 @@ extension CallMachine {
 
     /// BOOKING_REQUEST: the caller's preferred time. Words that do not resolve to a time are kept as a note.
     mutating func bookingTime(_ text: String, policy: CallPolicy) -> [CallAction] {
+        if IntentClassifier.classify(text) == .goodbye { return finish(saying: CallScript.goodbye) }
         if let window = EntityExtractor.timeWindow(in: text, now: policy.now, timeZone: policy.timeZone) {
             lead?.timeWindow = window
         } else if retries < 1, IntentClassifier.classify(text) == .unclear {

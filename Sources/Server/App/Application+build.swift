@@ -23,6 +23,10 @@ struct AppServices: Sendable {
     let calls: any CallRepository
     let callService: CallService
     let twilio: TwilioVerification
+    let jobs: JobQueue
+    /// Runs `jobs` as a service of the application (started by `buildApplication`, not by router tests, which call
+    /// `runDue(now:)` themselves).
+    let jobRunner: JobRunner
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -42,7 +46,10 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "frontdesk"),
-        services: [ShutdownService(database: services.database, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger)],
+        // Shut down in reverse order: the HTTP server, then the job runner (its current job finishes), then the
+        // embedding threads and the database.
+        services: [ShutdownService(database: services.database, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger),
+                   services.jobRunner],
         onServerRunning: { channel in
             // Printed (not only logged) so scripts and the live tests can find a port chosen with --port 0.
             let port = channel.localAddress?.port ?? config.port
@@ -131,11 +138,13 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     if config.twilioVerify, config.publicBaseURL == nil {
         logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
     }
+    let jobs = JobQueue(database: database)
+    let jobRunner = JobRunner(queue: jobs, handlers: [], logger: logger, metrics: metrics.factory)
     return AppServices(
         database: database, businesses: GRDBBusinessRepository(database: database),
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
-        calls: calls, callService: callService, twilio: twilio)
+        calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {

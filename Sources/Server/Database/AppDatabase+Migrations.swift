@@ -209,6 +209,31 @@ extension AppDatabase {
                 """)
         }
 
+        migrator.registerMigration("v3-jobs") { db in
+            try db.execute(sql: """
+                -- Background work that must survive a restart: queued → running → done / failed. A running job
+                -- holds a lease (locked_until); a process that dies mid-job leaves the lease to expire, and the
+                -- next process resets its leftovers at start, so the job runs again (handlers are idempotent).
+                CREATE TABLE jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    business_id TEXT REFERENCES businesses(id) ON DELETE CASCADE,
+                    payload TEXT NOT NULL CHECK (json_valid(payload)),
+                    dedupe_key TEXT UNIQUE,
+                    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    max_attempts INTEGER NOT NULL DEFAULT 5 CHECK (max_attempts >= 1),
+                    run_at TEXT NOT NULL,
+                    locked_until TEXT,
+                    last_error TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    finished_at TEXT
+                );
+                CREATE INDEX jobs_due ON jobs(status, run_at, id);
+                """)
+        }
+
         return migrator
     }
 }

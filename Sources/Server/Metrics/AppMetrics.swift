@@ -26,6 +26,12 @@ public struct AppMetrics: Sendable {
         public static let callTurnDuration = "frontdesk_call_turn_duration_seconds"
         /// Counter of finished calls, by `outcome`.
         public static let calls = "frontdesk_calls_total"
+        /// Counter of job runs, by `kind` and `result` (done, retry, failed).
+        public static let jobsRun = "frontdesk_jobs_run_total"
+        /// Gauge of jobs queued or running.
+        public static let jobsPending = "frontdesk_jobs_pending"
+        /// Gauge of jobs that failed for good.
+        public static let jobsFailed = "frontdesk_jobs_failed"
         /// Counter of Twilio webhooks refused, by `reason` (bad signature, no token configured).
         public static let twilioRejected = "frontdesk_twilio_rejected_total"
     }

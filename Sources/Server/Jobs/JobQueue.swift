@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+
+/// The `jobs` table: enqueue (also inside another write's transaction), claim due work with a lease, finish.
+public struct JobQueue: Sendable {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// Adds a job inside the caller's transaction, so it exists exactly when the caller's own rows do.
+    /// A job whose `dedupeKey` was ever enqueued before is not added again; returns whether it was added.
+    @discardableResult
+    public static func enqueue(_ db: Database, _ job: NewJob, now: Date) throws -> Bool {
+        try db.execute(sql: """
+            INSERT INTO jobs (kind, business_id, payload, dedupe_key, status, attempts, max_attempts, run_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            """, arguments: [job.kind, job.businessId, job.payload, job.dedupeKey, job.maxAttempts, job.runAt ?? now, now, now])
+        return db.changesCount > 0
+    }
+
+    @discardableResult
+    public func enqueue(_ job: NewJob, now: Date) async throws -> Bool {
+        try await database.dbPool.write { db in try Self.enqueue(db, job, now: now) }
+    }
+
+    /// Claims up to `limit` due jobs — queued ones whose time has come, and running ones whose lease has run out
+    /// (their process died) — marking them running with a lease until `now + lease`.
+    func claim(now: Date, lease: Duration, limit: Int) async throws -> [Job] {
+        let until = now.addingTimeInterval(Double(lease.components.seconds))
+        return try await database.dbPool.write { db in
+            let due = try Job.fetchAll(db, sql: """
+                SELECT * FROM jobs
+                WHERE (status = 'queued' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?)
+                ORDER BY run_at, id LIMIT ?
+                """, arguments: [now, now, limit])
+            var claimed: [Job] = []
+            for var job in due {
+                job.status = .running
+                job.attempts += 1
+                job.lockedUntil = until
+                job.updatedAt = now
+                try job.update(db)
+                claimed.append(job)
+            }
+            return claimed
+        }
+    }
+
+    /// At start-up: nothing can be running yet, so every `running` row was left by a process that died.
+    func releaseAbandoned(now: Date) async throws -> Int {
+        try await database.dbPool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET status = 'queued', locked_until = NULL, updated_at = ?, run_at = MIN(run_at, ?)
+                WHERE status = 'running'
+                """, arguments: [now, now])
+            return db.changesCount
+        }
+    }
+
+    func markDone(_ job: Job, now: Date) async throws {
+        try await database.dbPool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = ?, finished_at = ?
+                WHERE id = ? AND status = 'running'
+                """, arguments: [now, now, job.id])
+        }
+    }
+
+    /// A failed run: queued again at `retryAt`, or failed for good when there is no retry left.
+    func markFailed(_ job: Job, error: String, retryAt: Date?, now: Date) async throws {
+        try await database.dbPool.write { db in
+            if let retryAt {
+                try db.execute(sql: """
+                    UPDATE jobs SET status = 'queued', locked_until = NULL, last_error = ?, run_at = ?, updated_at = ?
+                    WHERE id = ? AND status = 'running'
+                    """, arguments: [error, retryAt, now, job.id])
+            } else {
+                try db.execute(sql: """
+                    UPDATE jobs SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ?, finished_at = ?
+                    WHERE id = ? AND status = 'running'
+                    """, arguments: [error, now, now, job.id])
+            }
+        }
+    }
+
+    public func job(id: Int64) async throws -> Job? {
+        try await database.dbPool.read { db in try Job.fetchOne(db, key: id) }
+    }
+
+    public func jobs(kind: String) async throws -> [Job] {
+        try await database.dbPool.read { db in
+            try Job.filter(Column("kind") == kind).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Jobs waiting or running, and jobs failed for good (for metrics).
+    public func counts() async throws -> (pending: Int, failed: Int) {
+        try await database.dbPool.read { db in
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE status = 'failed'") ?? 0
+            return (pending, failed)
+        }
+    }
+
+    /// When the next queued job is due, if any.
+    func nextRunAt() async throws -> Date? {
+        try await database.dbPool.read { db in
+            try Date.fetchOne(db, sql: "SELECT MIN(run_at) FROM jobs WHERE status = 'queued'")
+        }
+    }
+}

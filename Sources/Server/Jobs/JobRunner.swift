@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Runs one kind of job. Handlers must be idempotent: a job whose process died mid-run is run again.
+public protocol JobHandler: Sendable {
+    var kind: String { get }
+    func run(_ job: Job) async throws
+}
+
+/// A handler's verdict that retrying cannot help (bad payload, a recipient who opted out …).
+public struct PermanentJobError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs due jobs: a `Service` in the application's service group. Time comes from an injected clock, and
+/// `runDue(now:)` does one pass, so tests drive time themselves instead of sleeping.
+public final class JobRunner: Service, Sendable {
+    let queue: JobQueue
+    let handlers: [String: any JobHandler]
+    let logger: Logger
+    let now: @Sendable () -> Date
+    /// How long a claimed job may run before another pass treats it as abandoned.
+    let lease: Duration
+    /// Longest sleep between passes (new jobs also wake the runner at once).
+    let pollInterval: Duration
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+    private let metrics: any MetricsFactory
+
+    public init(queue: JobQueue, handlers: [any JobHandler], logger: Logger, metrics: any MetricsFactory,
+                now: @escaping @Sendable () -> Date = Date.init, lease: Duration = .seconds(300),
+                pollInterval: Duration = .seconds(1)) {
+        self.queue = queue
+        self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.logger = logger
+        self.metrics = metrics
+        self.now = now
+        self.lease = lease
+        self.pollInterval = pollInterval
+        (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Delay before retry `attempt` (1-based): 30 s, 1 min, 2 min … capped at 1 h.
+    public static func backoff(afterAttempt attempt: Int) -> TimeInterval {
+        min(3600, 30 * pow(2, Double(max(0, attempt - 1))))
+    }
+
+    /// Tells the runner that work was enqueued, so it does not wait for the next poll.
+    public func wake() { wakeup.yield() }
+
+    public func run() async throws {
+        let released = try await queue.releaseAbandoned(now: now())
+        if released > 0 { logger.notice("jobs left running by a previous process queued again", metadata: ["count": "\(released)"]) }
+        await withGracefulShutdownHandler {
+            var iterator = wakeups.makeAsyncIterator()
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                do {
+                    _ = try await runDue(now: now())
+                    try await updateGauges()
+                } catch {
+                    logger.error("job pass failed", metadata: ["error": "\(error)"])
+                }
+                // Sleep until woken or the poll interval passes (the timer wakes us through the same stream).
+                let timer = Task { [pollInterval, wakeup] in
+                    try? await Task.sleep(for: pollInterval)
+                    wakeup.yield()
+                }
+                _ = await iterator.next()
+                timer.cancel()
+            }
+        } onGracefulShutdown: { [wakeup] in
+            wakeup.yield()
+        }
+    }
+
+    /// Runs every job due at `now` (claimed in batches) and returns how many ran.
+    @discardableResult
+    public func runDue(now: Date) async throws -> Int {
+        var ran = 0
+        while true {
+            let batch = try await queue.claim(now: now, lease: lease, limit: 16)
+            if batch.isEmpty { return ran }
+            for job in batch {
+                await execute(job, now: now)
+                ran += 1
+            }
+        }
+    }
+
+    private func execute(_ job: Job, now: Date) async {
+        let kind = job.kind
+        guard let handler = handlers[kind] else {
+            try? await queue.markFailed(job, error: "no handler for job kind \(kind)", retryAt: nil, now: now)
+            logger.error("job without a handler", metadata: ["kind": "\(kind)", "job": "\(job.id)"])
+            return
+        }
+        do {
+            try await handler.run(job)
+            try await queue.markDone(job, now: now)
+            Counter(label: AppMetrics.Name.jobsRun, dimensions: [("kind", kind), ("result", "done")], factory: metrics).increment()
+        } catch {
+            let permanent = error is PermanentJobError
+            let retryAt = !permanent && job.attempts < job.maxAttempts
+                ? now.addingTimeInterval(Self.backoff(afterAttempt: job.attempts)) : nil
+            try? await queue.markFailed(job, error: "\(error)", retryAt: retryAt, now: now)
+            Counter(label: AppMetrics.Name.jobsRun, dimensions: [("kind", kind), ("result", retryAt == nil ? "failed" : "retry")],
+                    factory: metrics).increment()
+            logger.warning("job failed", metadata: [
+                "kind": "\(kind)", "job": "\(job.id)", "attempt": "\(job.attempts)",
+                "retry": "\(retryAt.map { "\($0)" } ?? "no")", "error": "\(error)"])
+        }
+    }
+
+    private func updateGauges() async throws {
+        let (pending, failed) = try await queue.counts()
+        Gauge(label: AppMetrics.Name.jobsPending, factory: metrics).record(pending)
+        Gauge(label: AppMetrics.Name.jobsFailed, factory: metrics).record(failed)
+    }
+}

@@ -28,6 +28,9 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var startedAt: Date
     public var endedAt: Date?
     public var durationSeconds: Int?
+    /// Questions answered from the knowledge base, and declined, so far.
+    public var questionsAnswered: Int = 0
+    public var questionsDeclined: Int = 0
 }
 
 /// Who spoke a turn.

@@ -218,6 +218,8 @@ public struct CallService: Sendable {
             let twiml = result.twiml.render()
 
             call.state = call.machine.state
+            call.questionsAnswered = call.machine.questionsAnswered
+            call.questionsDeclined = call.machine.questionsDeclined
             if let emergency = call.machine.emergency {
                 call.isEmergency = true
                 call.emergencyCategory = emergency.category.rawValue

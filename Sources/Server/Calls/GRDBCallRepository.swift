@@ -40,12 +40,13 @@ public struct GRDBCallRepository: CallRepository {
                 call.version = expected + 1
                 try db.execute(sql: """
                     UPDATE calls SET status = ?, state = ?, machine = ?, version = ?, outcome = ?, is_emergency = ?,
-                        emergency_category = ?, ended_at = ?, duration_seconds = ?
+                        emergency_category = ?, ended_at = ?, duration_seconds = ?, questions_answered = ?,
+                        questions_declined = ?
                     WHERE sid = ? AND version = ?
                     """, arguments: [
                         call.status, call.state.rawValue, String(decoding: try JSONEncoder().encode(call.machine), as: UTF8.self),
                         call.version, call.outcome?.rawValue, call.isEmergency, call.emergencyCategory, call.endedAt,
-                        call.durationSeconds, call.sid, expected,
+                        call.durationSeconds, call.questionsAnswered, call.questionsDeclined, call.sid, expected,
                     ])
                 if db.changesCount == 0 { return .conflict }
             }

@@ -234,6 +234,27 @@ extension AppDatabase {
                 """)
         }
 
+        migrator.registerMigration("v3-call-summaries") { db in
+            try db.execute(sql: """
+                -- What the post-call job made of a finished call: the summary an owner reads, its structured fields,
+                -- and the caller's sentiment. One row per call, replaced when the job runs again.
+                CREATE TABLE call_summaries (
+                    call_sid TEXT PRIMARY KEY NOT NULL REFERENCES calls(sid) ON DELETE CASCADE,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    summary TEXT NOT NULL,
+                    fields TEXT NOT NULL CHECK (json_valid(fields)),
+                    follow_up_needed INTEGER NOT NULL CHECK (follow_up_needed IN (0, 1)),
+                    sentiment_score REAL,
+                    sentiment_label TEXT,
+                    sentiment_trend TEXT,
+                    created_at TEXT NOT NULL
+                );
+                -- Per-call counters kept by every turn, so exports and rollups need not read transcripts.
+                ALTER TABLE calls ADD COLUMN questions_answered INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE calls ADD COLUMN questions_declined INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
+
         return migrator
     }
 }

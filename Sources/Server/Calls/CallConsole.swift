@@ -66,3 +66,39 @@ extension CallTurn {
         }
     }
 }
+
+extension CallConsole {
+    /// `frontdesk export calls`: the same rows as `GET /v1/analytics/calls.<format>`, written in pages to `write`.
+    /// - Parameters:
+    ///   - from, to: as the HTTP query parameters (dates in the business's zone, or ISO 8601 date-times).
+    ///   - format: csv, json or ndjson.
+    public func exportCalls(
+        business: Business, from: String?, to: String?, format: String, write: (String) throws -> Void
+    ) async throws {
+        guard let format = CallExport.Format(rawValue: format) else {
+            throw AppError(.badRequest, code: "unsupported_format", message: "unknown format \(format); use csv, json or ndjson")
+        }
+        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
+        let export = CallExport(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
+        var first = true
+        switch format {
+        case .csv: try write(CSV.line(CallExport.columns))
+        case .json: try write("[")
+        case .ndjson: break
+        }
+        try await export.forEachPage { rows in
+            var text = ""
+            for row in rows {
+                switch format {
+                case .csv: text += CSV.line(export.fields(row))
+                case .json: text += (first ? "\n" : ",\n") + (try JSONLine.encode(export.jsonObject(row)))
+                case .ndjson: text += try JSONLine.encode(export.jsonObject(row)) + "\n"
+                }
+                first = false
+            }
+            try write(text)
+        }
+        if format == .json { try write(first ? "]\n" : "\n]\n") }
+    }
+}

@@ -72,3 +72,28 @@ import Testing
         #expect(changed.output.contains("gutters"))
     }
 }
+
+@Suite struct ExportCommandTests {
+    @Test func exportCallsWritesTheSameRowsAsTheAPI() async throws {
+        let directory = try TemporaryDirectory()
+        let app = try await TwilioWebhookTests.makeApp(in: directory)
+        let (_, key) = try await TwilioWebhookTests.makeBusiness(app)
+        let api = try await app.app.test(.router) { client in
+            var call = SimulatedCall(twilio: TwilioTestClient(authToken: TwilioWebhookTests.authToken), to: TwilioWebhookTests.number)
+            _ = try await call.start(client)
+            _ = try await call.say(client, "what are your hours on saturday")
+            _ = try await call.hangUp(client, duration: 30)
+            return try await CallExportTests.get(client, "/v1/analytics/calls.csv", key: key).1
+        }
+        let file = directory.path("calls.csv")
+        let result = try CallCommandTests.run(["export", "calls", "--business", "rapid-rooter", "--db", directory.path("frontdesk.sqlite"),
+                                               "--format", "csv", "--output", file])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == api)
+
+        let bad = try CallCommandTests.run(["export", "calls", "--business", "rapid-rooter", "--db", directory.path("frontdesk.sqlite"),
+                                            "--from", "2026-12-01", "--to", "2026-11-01"])
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("from must be before to"))
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Server
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a business's analytics to standard output (or a file).",
+        subcommands: [ExportCallsCommand.self]
+    )
+}
+
+struct ExportCallsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calls",
+        abstract: "One row per call, as GET /v1/analytics/calls.<format> returns it.",
+        discussion: "Dates are days in the business's time zone (to is inclusive) or ISO 8601 date-times; the range defaults to the last 30 days and may cover at most 366 days."
+    )
+
+    @OptionGroup var console: ConsoleOptions
+
+    @Option(help: "The business's slug.")
+    var business: String
+
+    @Option(help: "First day (2026-11-01) or date-time.")
+    var from: String?
+
+    @Option(help: "Last day (inclusive) or date-time (exclusive).")
+    var to: String?
+
+    @Option(help: "csv, json or ndjson.")
+    var format: String = "csv"
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func run() async throws {
+        let console = try await self.console.open()
+        defer { try? console.close() }
+        guard let business = try await console.business(slug: business) else {
+            throw ValidationError("no business with slug \"\(self.business)\"")
+        }
+        let handle: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                throw ValidationError("cannot write \(output)")
+            }
+            handle = file
+        } else {
+            handle = FileHandle.standardOutput
+        }
+        do {
+            try await console.exportCalls(business: business, from: from, to: to, format: format) { text in
+                try handle.write(contentsOf: Data(text.utf8))
+            }
+        } catch let error as AppError {
+            throw ValidationError(error.message)
+        }
+        if output != nil { try handle.close() }
+    }
+}

@@ -46,7 +46,7 @@ let package = Package(
 
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedEngine),
         .target(name: "Receptionist", swiftSettings: nativeSwift),
-        .target(name: "Analytics", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
+        .target(name: "Analytics", dependencies: ["VectorIndex", "CBLAS"], swiftSettings: nativeSwift),
         .target(
             name: "Server",
             dependencies: [

@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import GRDB
 import Hummingbird
@@ -50,6 +51,10 @@ struct CallExport: Sendable {
         "lead_reason", "lead_name", "lead_phone", "lead_address", "lead_notes", "sentiment_score", "sentiment_label",
         "summary",
     ]
+
+    /// RFC 4180 (Analytics' writer): CRLF, quotes doubled, formula-looking cells guarded with an apostrophe
+    /// (transcripts are written by callers).
+    static let csv = CSVWriter(columns: columns)
 
     let database: AppDatabase
     let businessId: String
@@ -144,7 +149,7 @@ struct CallExport: Sendable {
         ResponseBody { writer in
             var first = true
             switch format {
-            case .csv: try await writer.write(ByteBuffer(string: CSV.line(Self.columns)))
+            case .csv: try await writer.write(ByteBuffer(string: Self.csv.header()))
             case .json: try await writer.write(ByteBuffer(string: "["))
             case .ndjson: break
             }
@@ -153,7 +158,7 @@ struct CallExport: Sendable {
                 for row in rows {
                     switch format {
                     case .csv:
-                        text += CSV.line(fields(row))
+                        text += Self.csv.row(fields(row))
                     case .json:
                         text += (first ? "\n" : ",\n") + (try JSONLine.encode(jsonObject(row)))
                     case .ndjson:
@@ -166,25 +171,6 @@ struct CallExport: Sendable {
             if format == .json { try await writer.write(ByteBuffer(string: first ? "]\n" : "\n]\n")) }
             try await writer.finish(nil)
         }
-    }
-}
-
-/// RFC 4180 lines: fields quoted when they hold a comma, quote, CR or LF (quotes doubled), CRLF line ends.
-/// Cells a spreadsheet would run as a formula (starting with = + - @ or a tab) get a leading apostrophe (OWASP's
-/// advice against CSV injection): transcripts are written by callers.
-enum CSV {
-    static func line(_ fields: [String?]) -> String {
-        fields.map { field(($0) ?? "") }.joined(separator: ",") + "\r\n"
-    }
-
-    static func field(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first),
-           Double(value) == nil {
-            value = "'" + value
-        }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

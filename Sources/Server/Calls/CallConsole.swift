@@ -83,7 +83,7 @@ extension CallConsole {
         let export = CallExport(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
         var first = true
         switch format {
-        case .csv: try write(CSV.line(CallExport.columns))
+        case .csv: try write(CallExport.csv.header())
         case .json: try write("[")
         case .ndjson: break
         }
@@ -91,7 +91,7 @@ extension CallConsole {
             var text = ""
             for row in rows {
                 switch format {
-                case .csv: text += CSV.line(export.fields(row))
+                case .csv: text += CallExport.csv.row(export.fields(row))
                 case .json: text += (first ? "\n" : ",\n") + (try JSONLine.encode(export.jsonObject(row)))
                 case .ndjson: text += try JSONLine.encode(export.jsonObject(row)) + "\n"
                 }

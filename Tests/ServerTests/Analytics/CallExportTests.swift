@@ -126,10 +126,4 @@ import Testing
         #expect(seen == (0..<11).map { String(format: "CA%03d", $0) })
         #expect(pages == 4)
     }
-
-    @Test(arguments: [("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""),
-                      ("=1+1", "'=1+1"), ("-5", "-5"), ("@home", "'@home"), ("café ☕", "café ☕")])
-    func csvFieldsAreQuotedAndGuarded(value: String, expected: String) {
-        #expect(CSV.field(value) == expected)
-    }
 }

@@ -126,8 +126,14 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         }
         logger.info("LLM phrasing on", metadata: ["llm": "\(llm)"])
     }
+    let businesses = GRDBBusinessRepository(database: database)
+    let jobs = JobQueue(database: database)
+    let jobRunner = JobRunner(
+        queue: jobs,
+        handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, now: Date.init)],
+        logger: logger, metrics: metrics.factory)
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser, logger: logger,
-                                  metrics: metrics.factory)
+                                  metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
     if !config.twilioVerify {
@@ -138,10 +144,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     if config.twilioVerify, config.publicBaseURL == nil {
         logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
     }
-    let jobs = JobQueue(database: database)
-    let jobRunner = JobRunner(queue: jobs, handlers: [], logger: logger, metrics: metrics.factory)
     return AppServices(
-        database: database, businesses: GRDBBusinessRepository(database: database),
+        database: database, businesses: businesses,
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner)

@@ -10,6 +10,8 @@ public struct TurnWrite: Sendable {
     public var turns: [CallTurn]
     public var leads: [Lead]
     public var alerts: [OwnerAlertRecord]
+    /// Follow-up work, enqueued in the same transaction (e.g. the post-call summary).
+    public var jobs: [NewJob] = []
     /// Twilio's `I-Twilio-Idempotency-Token`, stored with the reply.
     public var idempotencyToken: String?
     /// The TwiML sent back.

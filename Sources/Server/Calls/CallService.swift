@@ -42,6 +42,8 @@ public struct CallService: Sendable {
     let calls: any CallRepository
     let knowledge: KnowledgeService
     let phraser: Phraser?
+    /// Called after a write that enqueued jobs, so the job runner starts them now rather than at its next poll.
+    let jobsQueued: @Sendable () -> Void
     let logger: Logger
     let now: @Sendable () -> Date
     /// Webhooks of one call are handled one at a time, so a turn never races its redelivery or the status callback.
@@ -56,8 +58,10 @@ public struct CallService: Sendable {
     static let maxSpeechCharacters = 1_000
 
     public init(calls: any CallRepository, knowledge: KnowledgeService, phraser: Phraser? = nil, logger: Logger,
-                metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init) {
+                metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init,
+                jobsQueued: @escaping @Sendable () -> Void = {}) {
         self.calls = calls
+        self.jobsQueued = jobsQueued
         self.knowledge = knowledge
         self.phraser = phraser
         self.logger = logger
@@ -166,10 +170,14 @@ public struct CallService: Sendable {
                                       asrConfidence: nil, state: call.state, citations: nil, answerConfidence: nil,
                                       declined: false, latencyMs: nil, createdAt: timestamp))
             }
-            let write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
+            var write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
                                   idempotencyToken: idempotencyToken, response: "")
+            if call.endedAt != nil {
+                write.jobs.append(try CallSummaryJob.job(callSid: call.sid, businessId: call.businessId))
+            }
             switch try await calls.write(write) {
             case .stored:
+                if !write.jobs.isEmpty { jobsQueued() }
                 if let outcome = call.outcome {
                     Counter(label: AppMetrics.Name.calls, dimensions: [("outcome", outcome.rawValue)], factory: outcomes)
                         .increment()

@@ -59,6 +59,7 @@ public struct GRDBCallRepository: CallRepository {
             }
             for lead in write.leads { try lead.insert(db) }
             for var alert in write.alerts { try alert.insert(db) }
+            for job in write.jobs { try JobQueue.enqueue(db, job, now: timestamp) }
             if let token = write.idempotencyToken {
                 try db.execute(sql: """
                     INSERT INTO twilio_webhook_receipts (token, business_id, response, created_at) VALUES (?, ?, ?, ?)

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import HummingbirdTesting
+import Testing
+@testable import Server
+
+@Suite struct CallSummaryJobTests {
+    @Test func aFinishedCallGetsItsSummaryFromAJobOnceAndIdempotently() async throws {
+        let app = try await TwilioWebhookTests.makeApp()
+        let (_, key) = try await TwilioWebhookTests.makeBusiness(app)
+        let sid = try await app.app.test(.router) { client in
+            var call = SimulatedCall(twilio: TwilioTestClient(authToken: TwilioWebhookTests.authToken), to: TwilioWebhookTests.number)
+            _ = try await call.start(client)
+            _ = try await call.say(client, "how much is a new water heater")
+            _ = try await call.say(client, "do you also fix garage doors")
+            _ = try await call.say(client, "yes")
+            _ = try await call.say(client, "my name is kim park")
+            _ = try await call.say(client, "yes")
+            _ = try await call.say(client, "8 birch lane")
+            _ = try await call.say(client, "yes")
+            #expect(try await call.hangUp(client, duration: 120) == .ok)
+            // Twilio may send the final status twice: still one job.
+            _ = try await call.hangUp(client, duration: 120)
+            return call.sid
+        }
+        let jobs = try await app.services.jobs.jobs(kind: CallSummaryJob.kind)
+        #expect(jobs.count == 1)
+        #expect(jobs.first?.dedupeKey == "summary:\(sid)")
+        #expect(try await app.services.jobRunner.runDue(now: Date()) == 1)
+        #expect(try await app.services.jobs.jobs(kind: CallSummaryJob.kind).first?.status == .done)
+
+        func stored() async throws -> Row? {
+            try await app.services.database.dbPool.read { try Row.fetchOne($0, sql: "SELECT * FROM call_summaries WHERE call_sid = ?", arguments: [sid]) }
+        }
+        let row = try #require(try await stored())
+        let summary: String = row["summary"]
+        #expect(summary.contains("Kim Park"), "\(summary)")
+        #expect(summary.lowercased().contains("water heater"), "\(summary)")
+        #expect(row["follow_up_needed"] as Bool == true)
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data((row["fields"] as String).utf8)) as? [String: Any])
+        #expect((fields["answered"] as? [[String: Any]])?.first?["entry_titles"] as? [String] == ["Water heater installation"])
+        #expect((fields["declined"] as? [String]) == ["Do you also fix garage doors?"], "cleaned for reading")
+
+        // Run again (as after a crash mid-job): the same row, not a second one.
+        let handler = CallSummaryJob(database: app.services.database, calls: app.services.calls,
+                                     businesses: app.services.businesses, now: Date.init)
+        try await handler.run(try #require(jobs.first))
+        let count = try await app.services.database.dbPool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_summaries") }
+        #expect(count == 1)
+        #expect(try await stored()?["summary"] as String? == summary)
+
+        try await app.app.test(.router) { client in
+            let (_, csv, _) = try await CallExportTests.get(client, "/v1/analytics/calls.csv", key: key)
+            let rows = CallExportTests.parseCSV(csv)
+            let exported = Dictionary(uniqueKeysWithValues: zip(rows[0], rows[1]))
+            #expect(exported["summary"] == summary)
+        }
+    }
+}

@@ -104,18 +104,27 @@ struct BenchCallsCommand: AsyncParsableCommand {
         var rows: [[String]] = []
         var splitRows: [[String]] = []
         var verdicts: [String] = []
+        var profile: [String] = []
         for level in levels {
-            let before = try await client.turnDurationTotals()
+            let before = try await client.metrics()
             let start = Date()
             let run = await runLevel(level, businesses: businesses, minTurns: minTurns, maxTurns: maxTurns, client: client)
             let end = Date()
-            let after = try await client.turnDurationTotals()
+            let after = try await client.metrics()
             let turns = try await repository.receptionistTurnLatencies(from: start, to: end)
             let server = turns.map(\.milliseconds).sorted()
             let questions = turns.filter(\.isQuestion).map(\.milliseconds).sorted()
             let others = turns.filter { !$0.isQuestion }.map(\.milliseconds).sorted()
             let client = run.latencies.sorted()
-            let committedMean = (after.sum - before.sum) / max(1, after.count - before.count) * 1000
+            let committedMean = after.mean("frontdesk_call_turn_duration_seconds", since: before).mean * 1000
+            let gathers = turns.filter { $0.event != "started" }.map(\.milliseconds)
+            let gatherMean = gathers.reduce(0, +) / Double(max(1, gathers.count))
+            let pass = after.mean("frontdesk_embedder_duration_seconds", label: "embed-queries", since: before)
+            let batch = after.mean("frontdesk_embedder_batch_size", label: "embed-queries", since: before)
+            profile.append(String(format: "%d calls: a gather takes %.1f ms on average to its stored reply = %.1f ms to the reply "
+                                  + "(latency_ms) + %.1f ms writing and committing it; query embeddings: %.0f passes of %.2f texts, "
+                                  + "%.1f ms each", level, committedMean, gatherMean, committedMean - gatherMean, pass.count,
+                                  batch.mean, pass.mean * 1000))
             let p95 = Self.percentile(server, 0.95), p99 = Self.percentile(server, 0.99)
             rows.append(["\(level)", "\(thinkMs) ms", "\(run.turns)", "\(run.errors)",
                          formatRate(Double(run.turns) / end.timeIntervalSince(start)),
@@ -140,6 +149,8 @@ struct BenchCallsCommand: AsyncParsableCommand {
         print("\nserver latency by turn: questions (answered or declined: embedding + search) and the rest; "
               + "last column: server p50 / embedder single-query p50")
         printTable(["calls", "questions", "p50", "p95", "p99", "others", "p50", "p95", "p99", "p50 / embed"], splitRows)
+        print("\nwhere the time goes (means from /metrics):")
+        profile.forEach { print($0) }
         print("\ntargets (server-side): p95 ≤ 25 ms, p99 ≤ 50 ms, 0 errors")
         verdicts.forEach { print($0) }
     }
@@ -308,17 +319,35 @@ struct WebhookClient: Sendable {
         }
     }
 
-    /// `frontdesk_call_turn_duration_seconds` sum (s) and count from `/metrics`: the turns' time including the commit.
-    func turnDurationTotals() async throws -> (sum: Double, count: Double) {
+    /// Every `_sum` and `_count` series of `/metrics`, by name with labels.
+    func metrics() async throws -> MetricsSnapshot {
         let (data, _) = try await session.data(from: URL(string: baseURL + "/metrics")!)
-        var sum = 0.0, count = 0.0
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count >= 2, let value = Double(parts[1]) else { continue }
-            if parts[0].hasPrefix("frontdesk_call_turn_duration_seconds_sum") { sum += value }
-            if parts[0].hasPrefix("frontdesk_call_turn_duration_seconds_count") { count += value }
+        var values: [String: Double] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            let series = String(line[..<space])
+            if series.contains("_sum") || series.contains("_count") { values[series] = value }
         }
-        return (sum, count)
+        return MetricsSnapshot(values: values)
+    }
+}
+
+/// Prometheus sums and counts at one moment; two snapshots give a level's means.
+struct MetricsSnapshot {
+    let values: [String: Double]
+
+    /// The sum over series named `name` whose labels contain `label` (any when nil).
+    func total(_ name: String, label: String? = nil) -> Double {
+        values.filter { key, _ in
+            (key == name || key.hasPrefix(name + "{")) && (label.map { key.contains($0) } ?? true)
+        }.values.reduce(0, +)
+    }
+
+    /// Mean of a histogram between `before` and this snapshot (its unit), nan without observations.
+    func mean(_ histogram: String, label: String? = nil, since before: MetricsSnapshot) -> (mean: Double, count: Double) {
+        let count = total(histogram + "_count", label: label) - before.total(histogram + "_count", label: label)
+        let sum = total(histogram + "_sum", label: label) - before.total(histogram + "_sum", label: label)
+        return (count > 0 ? sum / count : .nan, count)
     }
 }
 

@@ -3,6 +3,7 @@
 #   ONNX Runtime on ../shared/models/all-MiniLM-L6-v2.fp32.onnx  → frontdesk bench embed
 #   FAISS IndexFlatIP on the same vectors                         → frontdesk bench search
 #   (no anchor)                                                   → frontdesk bench search-http
+#   the embedder's single-query time, measured in the same run   → frontdesk bench calls
 # The anchors live in a private virtualenv (.venv-bench); without PyPI they are skipped and only our own
 # figures are printed.
 set -euo pipefail
@@ -43,3 +44,8 @@ echo
 echo "== knowledge search over HTTP =="
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "bench: wrk not installed; search-http uses the in-process client"; }
 "$BIN" bench search-http --data "$DATA" --scifact "$SHARED/data/retrieval/scifact"
+
+echo
+echo "== simulated calls through the Twilio webhooks =="
+"$BIN" bench calls --calls 10,100 --think-ms 1000
+"$BIN" bench calls --calls 100 --think-ms 0

@@ -3,7 +3,7 @@ import GRDB
 
 /// `CallRepository` on the app's SQLite database.
 public struct GRDBCallRepository: CallRepository {
-    private let database: AppDatabase
+    let database: AppDatabase
     private let now: @Sendable () -> Date
 
     public init(database: AppDatabase, now: @escaping @Sendable () -> Date = Date.init) {

@@ -5,10 +5,51 @@ import Hummingbird
 /// in them: every query is filtered by the authenticated business).
 struct AnalyticsController {
     let database: AppDatabase
+    let embedder: EmbeddingQueue
     let now: @Sendable () -> Date
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("summary", use: summary)
+        group.get("knowledge-gaps", use: knowledgeGaps)
         group.get(":export", use: export)
+    }
+
+    private func context(_ request: Request, _ business: Business) throws -> (TimeZone, AnalyticsRange) {
+        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let query = request.uri.queryParameters
+        let range = try AnalyticsRange.parse(from: query["from"].map(String.init), to: query["to"].map(String.init),
+                                             timeZone: timeZone, now: now())
+        return (timeZone, range)
+    }
+
+    /// Totals over the range (default: the last 30 days) plus leads taken.
+    @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let (timeZone, range) = try self.context(request, business)
+        let rollup = CallRollup(database: database, businessId: business.id, timeZone: timeZone, range: range)
+        var object = rollup.jsonObject(try await rollup.total())
+        object["leads"] = try await database.dbPool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leads WHERE business_id = ? AND created_at >= ? AND created_at < ?",
+                             arguments: [business.id, range.from, range.to]) ?? 0
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: try JSONLine.encode(object))))
+    }
+
+    /// Topics of the questions the receptionist declined or answered with low confidence.
+    @Sendable func knowledgeGaps(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let (_, range) = try self.context(request, business)
+        let maxTopics = try request.uri.queryParameters["max_topics"].map { text -> Int in
+            guard let value = Int(text), (1...50).contains(value) else {
+                throw AppError(.badRequest, code: "invalid_parameter", message: "max_topics must be 1–50")
+            }
+            return value
+        } ?? 10
+        let report = KnowledgeGapReport(
+            database: database, embedder: embedder, businessId: business.id, range: range,
+            lowConfidence: min(1, business.settings.answerConfidenceThreshold + 0.1))
+        return try JSONResponse.make(try await report.report(maxTopics: maxTopics))
     }
 
     /// `calls.csv`, `calls.json`, `calls.ndjson`.
@@ -16,17 +57,23 @@ struct AnalyticsController {
         let business = try context.requireBusiness()
         let name = try context.parameters.require("export")
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, parts[0] == "calls" else {
-            throw AppError(.notFound, code: "not_found", message: "no analytics resource \(name); exports are calls.csv, calls.json and calls.ndjson")
+        guard parts.count == 2, ["calls", "daily", "hourly"].contains(parts[0]) else {
+            throw AppError(.notFound, code: "not_found",
+                           message: "no analytics resource \(name); use calls.csv|json|ndjson, daily.csv|json, hourly.csv|json, summary or knowledge-gaps")
         }
-        guard let format = CallExport.Format(rawValue: parts[1]) else {
+        guard let format = CallExport.Format(rawValue: parts[1]), parts[0] == "calls" || format != .ndjson else {
             throw AppError(.badRequest, code: "unsupported_format",
-                           message: "unknown format \(parts[1]); use csv, json or ndjson")
+                           message: "unknown format \(parts[1]) for \(parts[0]); use \(parts[0] == "calls" ? "csv, json or ndjson" : "csv or json")")
         }
-        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
-        let query = request.uri.queryParameters
-        let range = try AnalyticsRange.parse(from: query["from"].map(String.init), to: query["to"].map(String.init),
-                                             timeZone: timeZone, now: now())
+        let (timeZone, range) = try self.context(request, business)
+        if parts[0] != "calls" {
+            let rollup = CallRollup(database: database, businessId: business.id, timeZone: timeZone, range: range)
+            let buckets = try await rollup.buckets(parts[0] == "daily" ? .day : .hour)
+            let body = format == .csv ? rollup.csv(buckets)
+                : String(decoding: try JSONSerialization.data(withJSONObject: buckets.map(rollup.jsonObject),
+                                                             options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            return Response(status: .ok, headers: [.contentType: format.contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
         let export = CallExport(database: database, businessId: business.id, timeZone: timeZone, range: range)
         var headers: HTTPFields = [.contentType: format.contentType]
         if format == .csv {

@@ -165,7 +165,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
-    AnalyticsController(database: services.database, now: Date.init).addRoutes(to: tenant.group("analytics"))
+    AnalyticsController(database: services.database, embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

@@ -31,6 +31,10 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     /// Questions answered from the knowledge base, and declined, so far.
     public var questionsAnswered: Int = 0
     public var questionsDeclined: Int = 0
+    /// Turns in which the caller said something.
+    public var callerTurns: Int = 0
+    /// How the transfer ended (`DialCallStatus`), when one was tried.
+    public var transferStatus: String? = nil
 }
 
 /// Who spoke a turn.

@@ -228,6 +228,8 @@ public struct CallService: Sendable {
             call.state = call.machine.state
             call.questionsAnswered = call.machine.questionsAnswered
             call.questionsDeclined = call.machine.questionsDeclined
+            call.transferStatus = call.machine.transfer?.rawValue
+            if case .speech = input { call.callerTurns += 1 }
             if let emergency = call.machine.emergency {
                 call.isEmergency = true
                 call.emergencyCategory = emergency.category.rawValue

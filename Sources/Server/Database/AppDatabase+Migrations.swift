@@ -252,6 +252,9 @@ extension AppDatabase {
                 -- Per-call counters kept by every turn, so exports and rollups need not read transcripts.
                 ALTER TABLE calls ADD COLUMN questions_answered INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE calls ADD COLUMN questions_declined INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE calls ADD COLUMN caller_turns INTEGER NOT NULL DEFAULT 0;
+                -- Twilio's DialCallStatus of the transfer, when one was tried.
+                ALTER TABLE calls ADD COLUMN transfer_status TEXT;
                 """)
         }
 

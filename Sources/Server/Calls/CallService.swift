@@ -179,8 +179,8 @@ public struct CallService: Sendable {
             case .stored:
                 if !write.jobs.isEmpty { jobsQueued() }
                 if let outcome = call.outcome {
-                    Counter(label: AppMetrics.Name.calls, dimensions: [("outcome", outcome.rawValue)], factory: outcomes)
-                        .increment()
+                    Counter(label: AppMetrics.Name.calls, dimensions: [("business", call.businessId), ("outcome", outcome.rawValue)],
+                            factory: outcomes).increment()
                     logger.info("call ended", metadata: [
                         "call": "\(callSid)", "outcome": "\(outcome.rawValue)", "duration": "\(duration ?? 0)"])
                 }
@@ -251,6 +251,9 @@ public struct CallService: Sendable {
             case .stored:
                 turnDuration.recordNanoseconds(Int64((ContinuousClock.now - delivery.received) / .nanoseconds(1)))
                 if let emergency = call.machine.emergency, actions.contains(.flagEmergency(emergency)) {
+                    Counter(label: AppMetrics.Name.emergencies,
+                            dimensions: [("business", call.businessId), ("category", emergency.category.rawValue)],
+                            factory: outcomes).increment()
                     logger.warning("emergency reported", metadata: [
                         "call": "\(callSid)", "category": "\(emergency.category.rawValue)",
                         "from": "\(PhoneMask.mask(call.caller))"])

@@ -24,7 +24,9 @@ public struct AppMetrics: Sendable {
         public static let embedderBatchSize = "frontdesk_embedder_batch_size"
         /// Histogram of the server's time for one call webhook (request to stored reply) in seconds.
         public static let callTurnDuration = "frontdesk_call_turn_duration_seconds"
-        /// Counter of finished calls, by `outcome`.
+        /// Counter of emergencies reported on calls, by `business` (id) and `category`.
+        public static let emergencies = "frontdesk_emergencies_total"
+        /// Counter of finished calls, by `business` (id) and `outcome`.
         public static let calls = "frontdesk_calls_total"
         /// Counter of job runs, by `kind` and `result` (done, retry, failed).
         public static let jobsRun = "frontdesk_jobs_run_total"

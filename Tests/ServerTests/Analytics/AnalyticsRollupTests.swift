@@ -99,4 +99,18 @@ import Testing
             #expect(try await client.call(.get, "/v1/analytics/knowledge-gaps?max_topics=0", key: key).status == .badRequest)
         }
     }
+
+    @Test func metricsCountCallsByBusinessAndOutcomeAndEmergencies() async throws {
+        let app = try await TwilioWebhookTests.makeApp()
+        let (business, _) = try await TwilioWebhookTests.makeBusiness(app)
+        try await Self.makeCalls(app)
+        try await app.services.jobRunner.runDue(now: Date())
+        try await app.app.test(.router) { client in
+            let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(text.contains(#"frontdesk_calls_total{business="\#(business.id)",outcome="emergency"} 1"#), "\(text)")
+            #expect(text.contains(#"frontdesk_calls_total{business="\#(business.id)",outcome="abandoned"} 1"#))
+            #expect(text.contains(#"frontdesk_emergencies_total{business="\#(business.id)",category="water"} 1"#))
+            #expect(text.contains(#"frontdesk_jobs_run_total{kind="call.summary",result="done"} 3"#))
+        }
+    }
 }

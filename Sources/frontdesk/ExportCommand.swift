@@ -6,7 +6,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a business's analytics to standard output (or a file).",
-        subcommands: [ExportCallsCommand.self]
+        subcommands: [ExportCallsCommand.self, ExportDailyCommand.self]
     )
 }
 
@@ -57,5 +57,44 @@ struct ExportCallsCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         if output != nil { try handle.close() }
+    }
+}
+
+struct ExportDailyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daily",
+        abstract: "Per-day (or --hourly) call metrics, as GET /v1/analytics/daily.<format> returns them.",
+        discussion: "Days are the business's local days. Dates as for `export calls`."
+    )
+
+    @OptionGroup var console: ConsoleOptions
+
+    @Option(help: "The business's slug.")
+    var business: String
+
+    @Option(help: "First day (2026-11-01) or date-time.")
+    var from: String?
+
+    @Option(help: "Last day (inclusive) or date-time (exclusive).")
+    var to: String?
+
+    @Option(help: "csv or json.")
+    var format: String = "csv"
+
+    @Flag(help: "One row per local hour instead of per day.")
+    var hourly = false
+
+    func run() async throws {
+        let console = try await self.console.open()
+        defer { try? console.close() }
+        guard let business = try await console.business(slug: business) else {
+            throw ValidationError("no business with slug \"\(self.business)\"")
+        }
+        do {
+            let text = try await console.exportRollup(business: business, hourly: hourly, from: from, to: to, format: format)
+            FileHandle.standardOutput.write(Data(text.utf8))
+        } catch let error as AppError {
+            throw ValidationError(error.message)
+        }
     }
 }

@@ -102,3 +102,19 @@ extension CallConsole {
         if format == .json { try write(first ? "]\n" : "\n]\n") }
     }
 }
+
+extension CallConsole {
+    /// `frontdesk export daily|hourly`: the rollup rows of `GET /v1/analytics/daily.<format>`.
+    public func exportRollup(business: Business, hourly: Bool, from: String?, to: String?, format: String) async throws -> String {
+        guard format == "csv" || format == "json" else {
+            throw AppError(.badRequest, code: "unsupported_format", message: "unknown format \(format); use csv or json")
+        }
+        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
+        let rollup = CallRollup(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
+        let buckets = try await rollup.buckets(hourly ? .hour : .day)
+        if format == "csv" { return rollup.csv(buckets) }
+        return String(decoding: try JSONSerialization.data(withJSONObject: buckets.map(rollup.jsonObject),
+                                                           options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+}

@@ -96,4 +96,17 @@ import Testing
         #expect(bad.status != 0)
         #expect(bad.output.contains("from must be before to"))
     }
+
+    @Test func exportDailyMatchesTheAPI() async throws {
+        let directory = try TemporaryDirectory()
+        let app = try await TwilioWebhookTests.makeApp(in: directory)
+        let (_, key) = try await TwilioWebhookTests.makeBusiness(app)
+        try await AnalyticsRollupTests.makeCalls(app)
+        let api = try await app.app.test(.router) { client in
+            try await CallExportTests.get(client, "/v1/analytics/daily.csv", key: key).1
+        }
+        let result = try CallCommandTests.run(["export", "daily", "--business", "rapid-rooter", "--db", directory.path("frontdesk.sqlite")])
+        #expect(result.status == 0)
+        #expect(result.output == api)
+    }
 }

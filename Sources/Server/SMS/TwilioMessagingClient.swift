@@ -81,7 +81,8 @@ public struct TwilioMessagingClient: SMSSender {
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         let credentials = Data("\(accountSid):\(authToken)".utf8).base64EncodedString()
         request.setValue("Basic \(credentials)", forHTTPHeaderField: "Authorization")
-        request.httpBody = Data(FormParameters(["To": to, "From": from, "Body": body]).formEncoded.utf8)
+        let form: FormParameters = [("To", to), ("From", from), ("Body", body)].reduce(into: FormParameters()) { $0.append(name: $1.0, value: $1.1) }
+        request.httpBody = Data(form.formEncoded.utf8)
 
         let (data, status) = try await perform(request)
         guard (200..<300).contains(status) else {

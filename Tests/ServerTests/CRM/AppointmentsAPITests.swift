@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 @testable import Server
@@ -111,7 +112,8 @@ import Testing
         let crm = try await CRMTestApp.make()
         try await crm.test.app.test(.router) { client in
             let ann = try await Self.customer(client, key: crm.keyA)
-            let cases: [(body: [String: Any], status: HTTPResponse.Status, field: String?)] = [
+            typealias Case = (body: [String: Any], status: HTTPResponse.Status, field: String?)
+            let cases: [Case] = [
                 (["customer_id": ann, "start": "tomorrow at 9"], .unprocessableContent, "start"),
                 (["customer_id": ann, "start": "2030-03-11T02:30", "end": "2030-03-10T02:30"], .unprocessableContent, "end"),  // DST gap in Chicago
                 (["customer_id": ann], .unprocessableContent, "start"),
@@ -139,8 +141,12 @@ import Testing
             #expect(try await client.call(.patch, "/v1/appointments/nope", key: crm.keyA, json: ["status": "cancelled"]).status == .notFound)
             let booked = try await Self.book(client, key: crm.keyA, customer: ann, start: "2030-06-03T13:00")
             let id = try #require(booked.body.id)
-            #expect(try await client.call(.patch, "/v1/appointments/\(id)", key: crm.keyA, json: ["status": NSNull()]).status == .unprocessableContent)
-            #expect(try await client.call(.patch, "/v1/appointments/\(id)", key: crm.keyA, json: ["customer_id": ann]).status == .unprocessableContent)
+            let nullStatus: [String: Any] = ["status": NSNull()]
+            let nulled = try await client.call(.patch, "/v1/appointments/\(id)", key: crm.keyA, json: nullStatus)
+            #expect(nulled.status == .unprocessableContent)
+            let otherCustomer: [String: Any] = ["customer_id": ann]
+            let reassigned = try await client.call(.patch, "/v1/appointments/\(id)", key: crm.keyA, json: otherCustomer)
+            #expect(reassigned.status == .unprocessableContent)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 @testable import Server
@@ -82,7 +83,8 @@ import Testing
     @Test func badInputOnTheOtherRoutes() async throws {
         let crm = try await CRMTestApp.make()
         try await crm.test.app.test(.router) { client in
-            #expect(try await client.call(.get, "/v1/customers?phone=abc", key: crm.keyA).status == .unprocessableContent)
+            let badPhone = try await client.call(.get, "/v1/customers?phone=abc", key: crm.keyA)
+            #expect(badPhone.status == .unprocessableContent)
             #expect(try await client.call(.get, "/v1/customers?limit=0", key: crm.keyA).status == .badRequest)
             #expect(try await client.call(.get, "/v1/customers?cursor=%%%", key: crm.keyA).status.code / 100 == 4)
             #expect(try await client.call(.post, "/v1/customers", key: crm.keyA, raw: "{", contentType: "application/json").status == .badRequest)

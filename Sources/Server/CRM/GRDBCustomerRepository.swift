@@ -104,11 +104,15 @@ public struct GRDBCustomerRepository: CustomerRepository {
                 let channel = ConversationChannel(rawValue: row["conversation_channel"]) ?? .sms
                 items.append(.message(try ConversationMessage(row: row), channel: channel))
             }
-            // Stable order for equal times: calls, then messages, then appointments.
-            func rank(_ item: TimelineItem) -> Int {
-                switch item { case .call: 0; case .message: 1; case .appointment: 2 }
+            // Equal times (a text and its reply share one): calls, then messages in insertion order, then appointments.
+            func rank(_ item: TimelineItem) -> (Int, Int64) {
+                switch item {
+                case .call: (0, 0)
+                case .message(let message, _): (1, message.id ?? 0)
+                case .appointment: (2, 0)
+                }
             }
-            return items.sorted { ($0.at, rank($0)) < ($1.at, rank($1)) }
+            return items.sorted { ($0.at, rank($0).0, rank($0).1) < ($1.at, rank($1).0, rank($1).1) }
         }
     }
 

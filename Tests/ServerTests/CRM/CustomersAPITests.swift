@@ -40,7 +40,7 @@ import Testing
             let cursor = try #require(page.body["next_cursor"] as? String)
             let second = try await client.call(.get, "/v1/customers?limit=1&cursor=\(cursor)", key: crm.keyA)
             #expect(second.body.items.first?["phone"] as? String == "+15550102001")
-            #expect(second.body["next_cursor"] is NSNull)
+            #expect(second.body["next_cursor"] == nil)
 
             let patched = try await client.call(.patch, "/v1/customers/\(id)", key: crm.keyA,
                                                 json: ["name": NSNull(), "notes": "Dog in the yard", "sms_opt_out": true])

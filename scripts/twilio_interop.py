@@ -4,8 +4,7 @@
 Starts a real `frontdesk serve` (temporary database, a global Twilio auth token, the public base URL it listens
 on), creates a business over the admin API, and plays calls as Twilio would: every webhook is signed with
 twilio's own RequestValidator, and every TwiML reply is parsed and rebuilt with twilio's VoiceResponse (or
-MessagingResponse for /twilio/sms), which
-must render the very same document (so Twilio's library accepts every verb and attribute we send).
+MessagingResponse for /twilio/sms), which must render the very same document (so Twilio's library accepts every verb and attribute we send).
 
 Usage: python3 scripts/twilio_interop.py --binary .build/debug/frontdesk [--model-dir DIR]
 """

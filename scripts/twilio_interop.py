@@ -3,8 +3,8 @@
 
 Starts a real `frontdesk serve` (temporary database, a global Twilio auth token, the public base URL it listens
 on), creates a business over the admin API, and plays calls as Twilio would: every webhook is signed with
-twilio's own RequestValidator, and every TwiML reply is parsed and rebuilt with twilio's VoiceResponse, which
-must render the very same document (so Twilio's library accepts every verb and attribute we send).
+twilio's own RequestValidator, and every TwiML reply is parsed and rebuilt with twilio's VoiceResponse (or
+MessagingResponse for /twilio/sms), which must render the very same document (so Twilio's library accepts every verb and attribute we send).
 
 Usage: python3 scripts/twilio_interop.py --binary .build/debug/frontdesk [--model-dir DIR]
 """
@@ -22,6 +22,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 
 from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import Message, MessagingResponse
 from twilio.twiml.voice_response import Dial, Gather, Hangup, Pause, Redirect, Say, VoiceResponse
 
 AUTH_TOKEN = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
@@ -116,6 +117,33 @@ class Twilio:
         return body, root
 
 
+def rebuild_messaging(xml_text):
+    """The same document built with twilio's MessagingResponse, from the parsed reply."""
+    root = ET.fromstring(xml_text)
+    assert root.tag == "Response", root.tag
+    response = MessagingResponse()
+    for verb in root:
+        if verb.tag != "Message" or len(verb):
+            raise AssertionError(f"unexpected <{verb.tag}> in a messaging reply")
+        response.append(Message(verb.text or "", **verb.attrib))
+    return str(response), root
+
+
+def text(twilio, params):
+    """An inbound text, signed by twilio's validator; the reply must be rebuilt identically by MessagingResponse."""
+    status, body, headers = twilio.post("/twilio/sms", params)
+    check(status == 200, f"/twilio/sms answered {status}: {body[:200]}")
+    check(headers.get("Content-Type", "").startswith("text/xml"), f"/twilio/sms content type {headers.get('Content-Type')}")
+    try:
+        rebuilt, root = rebuild_messaging(body)
+    except Exception as error:  # noqa: BLE001 - any parse failure is a test failure
+        check(False, f"/twilio/sms: TwiML not accepted: {error}\n{body}")
+        return None
+    check(rebuilt == body, f"/twilio/sms: twilio renders the parsed reply differently\n ours:   {body}\n twilio: {rebuilt}")
+    twilio.replies += 1
+    return root
+
+
 def spoken(root):
     return " ".join(e.text or "" for e in root.iter("Say"))
 
@@ -200,11 +228,22 @@ def main():
         check(status == 403, f"a tampered body is refused (got {status})")
         twilio.turn("/twilio/voice", dict(call, CallSid="CAinterop0005", To="+15550149999"))  # number not set up
 
+        sms = {"MessageSid": "SMinterop0001", "AccountSid": "AC" + "0" * 32, "From": "+15550177777", "To": NUMBER,
+               "Body": "HELP", "NumMedia": "0"}
+        root = text(twilio, sms)
+        check(root is not None and "reply STOP" in "".join(m.text or "" for m in root.iter("Message")), "HELP gets the opt-out help")
+        root = text(twilio, dict(sms, MessageSid="SMinterop0002", Body="Stop"))
+        check(root is not None and len(root) == 0, "STOP gets an empty response")
+        text(twilio, dict(sms, MessageSid="SMinterop0003", Body="start"))
+        status, body, _ = http("GET", base + "/v1/customers?phone=%2B15550177777", headers={"X-API-Key": api_key})
+        customers = json.loads(body).get("items", [])
+        check(len(customers) == 1 and customers[0].get("sms_opt_out") is False, f"the texter is a customer, opted in again: {customers}")
+
         status, body, _ = http("GET", base + "/v1/calls/CAinterop0001", headers={"X-API-Key": api_key})
         detail = json.loads(body)
         check(detail.get("outcome") == "lead_captured", f"call 1 outcome {detail.get('outcome')}")
         check(detail.get("duration_seconds") == 74, "call 1 duration")
-        print(f"{twilio.replies} TwiML replies rebuilt identically by twilio's VoiceResponse")
+        print(f"{twilio.replies} TwiML replies rebuilt identically by twilio's VoiceResponse and MessagingResponse")
     finally:
         server.terminate()
         try:

@@ -26,6 +26,28 @@ import Testing
         #expect(throws: ConfigError.self) { try AppConfig(environment: ["FRONTDESK_TWILIO_VERIFY": value]) }
     }
 
+    @Test func twilioMessagingFromEnvironment() throws {
+        let defaults = AppConfig()
+        #expect(defaults.twilioAccountSid == nil)
+        #expect(defaults.twilioAPIBaseURL == "https://api.twilio.com")
+        let config = try AppConfig(environment: [
+            "FRONTDESK_TWILIO_ACCOUNT_SID": "AC0123456789abcdef0123456789ABCDEF",
+            "FRONTDESK_TWILIO_API_BASE_URL": "http://127.0.0.1:9999",
+        ])
+        #expect(config.twilioAccountSid == "AC0123456789abcdef0123456789ABCDEF")
+        #expect(config.twilioAPIBaseURL == "http://127.0.0.1:9999")
+        #expect(try AppConfig(environment: ["FRONTDESK_TWILIO_ACCOUNT_SID": ""]).twilioAccountSid == nil)
+    }
+
+    @Test(arguments: [
+        ("FRONTDESK_TWILIO_ACCOUNT_SID", "AC123"), ("FRONTDESK_TWILIO_ACCOUNT_SID", "SK0123456789abcdef0123456789abcdef"),
+        ("FRONTDESK_TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdeg"),
+        ("FRONTDESK_TWILIO_API_BASE_URL", "api.twilio.com"), ("FRONTDESK_TWILIO_API_BASE_URL", "ftp://api.twilio.com"),
+    ])
+    func badTwilioMessagingSettingsAreRefused(name: String, value: String) {
+        #expect(throws: ConfigError.self) { try AppConfig(environment: [name: value]) }
+    }
+
     @Test func llmFromEnvironment() throws {
         let config = try AppConfig(environment: [
             "FRONTDESK_LLM_BASE_URL": "http://127.0.0.1:11434/v1", "FRONTDESK_LLM_MODEL": "llama3.2:1b",

@@ -8,7 +8,7 @@ import Testing
         let database = try AppDatabase.temporary()
         #expect(database.migrationsApplied)
         #expect(try database.appliedMigrations() ==
-            ["v1-businesses", "v1-api-keys", "v1-admin-credentials", "v1-knowledge", "v2-calls", "v3-jobs", "v3-call-summaries"])
+            ["v1-businesses", "v1-api-keys", "v1-admin-credentials", "v1-knowledge", "v2-calls", "v3-jobs", "v3-call-summaries", "v3-crm"])
     }
 
     @Test func pragmasAreDurableWALWithForeignKeys() throws {

@@ -32,6 +32,23 @@ struct ConfigAPITests {
             #expect(defaults.body["transfer_number"] is NSNull)
             #expect((defaults.body["business_hours"] as? [String: Any])?.isEmpty == true)
             #expect(defaults.body["emergency_phrases"] as? [String] == [])
+            // Booking rules and owner alerts.
+            #expect(defaults.body["slot_minutes"] as? Int == 60)
+            #expect(defaults.body["max_jobs_per_day"] is NSNull)
+            #expect(defaults.body["travel_buffer_minutes"] as? Int == 0)
+            #expect(defaults.body["reserve_mornings_for_emergencies"] as? Bool == false)
+            #expect(defaults.body["default_reminder_hours"] as? Int == 24)
+            #expect(defaults.body["owner_phone"] is NSNull)
+            let booking = try await client.call(.put, "/v1/config", key: otherKey, json: [
+                "slot_minutes": 90, "max_jobs_per_day": 4, "travel_buffer_minutes": 20, "reserve_mornings_for_emergencies": true,
+                "default_reminder_hours": 2, "owner_phone": "+15550109999",
+            ])
+            #expect(booking.status == .ok)
+            #expect(booking.body["slot_minutes"] as? Int == 90)
+            #expect(booking.body["max_jobs_per_day"] as? Int == 4)
+            #expect(booking.body["owner_phone"] as? String == "+15550109999")
+            #expect(try await test.services.businesses.get(id: other.id)?.settings.reserveMorningsForEmergencies == true)
+            _ = try await client.call(.put, "/v1/config", key: otherKey, json: [String: Any]())
 
             let put = try await client.call(.put, "/v1/config", key: key, json: Self.fullSettings)
             #expect(put.status == .ok)
@@ -90,6 +107,12 @@ struct ConfigAPITests {
                 (["voice": ""], "voice"),
                 (["language": ""], "language"),
                 (["answer_threshold": 0.9], "answer_threshold"),
+                (["slot_minutes": 0], "slot_minutes"),
+                (["slot_minutes": 481], "slot_minutes"),
+                (["max_jobs_per_day": 0], "max_jobs_per_day"),
+                (["travel_buffer_minutes": -5], "travel_buffer_minutes"),
+                (["default_reminder_hours": 200], "default_reminder_hours"),
+                (["owner_phone": "555 0100"], "owner_phone"),
             ]
             for (changes, field) in cases {
                 let body = Self.fullSettings.merging(changes) { $1 }

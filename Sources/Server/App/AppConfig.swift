@@ -28,6 +28,11 @@ public struct AppConfig: Sendable {
     /// Whether Twilio webhooks must carry a valid signature. Env `FRONTDESK_TWILIO_VERIFY`, `on` (default) or
     /// `off`; turn it off only for local testing with hand-made requests.
     public var twilioVerify = true
+    /// The Twilio account SID (`AC` + 32 hex digits) outbound texts are sent with, using `twilioAuthToken`.
+    /// Env `FRONTDESK_TWILIO_ACCOUNT_SID`; without it (or without the token) texts stay queued in the outbox.
+    public var twilioAccountSid: String?
+    /// Base URL of Twilio's REST API. Env `FRONTDESK_TWILIO_API_BASE_URL`; tests point it at a local stand-in.
+    public var twilioAPIBaseURL = "https://api.twilio.com"
     /// The OpenAI-compatible model that rephrases grounded answers for the phone, or nil to speak the extractive
     /// answer as is. Env `FRONTDESK_LLM_BASE_URL`, `FRONTDESK_LLM_MODEL`, `FRONTDESK_LLM_API_KEY`,
     /// `FRONTDESK_LLM_TIMEOUT_MS` (see ``LLMConfig``).
@@ -64,7 +69,28 @@ public struct AppConfig: Sendable {
             default: throw ConfigError(message: "FRONTDESK_TWILIO_VERIFY must be \"on\" or \"off\", got \"\(verify)\"")
             }
         }
+        if let sid = value("FRONTDESK_TWILIO_ACCOUNT_SID") {
+            guard Self.isAccountSid(sid) else {
+                throw ConfigError(message: "FRONTDESK_TWILIO_ACCOUNT_SID must be \"AC\" followed by 32 hex digits, got \"\(sid.prefix(8))…\"")
+            }
+            twilioAccountSid = sid
+        }
+        if let base = value("FRONTDESK_TWILIO_API_BASE_URL") {
+            guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                  url.host?.isEmpty == false
+            else {
+                throw ConfigError(message: "FRONTDESK_TWILIO_API_BASE_URL must be an http(s) URL, got \"\(base)\"")
+            }
+            twilioAPIBaseURL = base
+        }
         llm = try LLMConfig(environment: value)
+    }
+}
+
+extension AppConfig {
+    /// `AC` followed by 32 hex digits, the shape of every Twilio account SID.
+    static func isAccountSid(_ text: String) -> Bool {
+        text.count == 34 && text.hasPrefix("AC") && text.dropFirst(2).allSatisfy(\.isHexDigit)
     }
 }
 

@@ -27,6 +27,12 @@ struct AppServices: Sendable {
     /// Runs `jobs` as a service of the application (started by `buildApplication`, not by router tests, which call
     /// `runDue(now:)` themselves).
     let jobRunner: JobRunner
+    let customers: any CustomerRepository
+    let appointments: any AppointmentRepository
+    /// Texts waiting to be sent; the job runner calls `deliverNext()`.
+    let smsOutbox: SMSOutbox
+    /// The clock of CRM rules (bookings in the past, availability); tests inject their own.
+    let now: @Sendable () -> Date
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -66,7 +72,8 @@ public func buildApplication(
     return app
 }
 
-func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (String) -> Void) async throws -> AppServices {
+func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (String) -> Void,
+                  now: @escaping @Sendable () -> Date = Date.init) async throws -> AppServices {
     let modelURL = URL(fileURLWithPath: config.modelDirectory, isDirectory: true)
     let embedder: MiniLMEmbedder
     do {
@@ -144,11 +151,20 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     if config.twilioVerify, config.publicBaseURL == nil {
         logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
     }
+    var sender: (any SMSSender)?
+    if let sid = config.twilioAccountSid, let token = config.twilioAuthToken, let base = URL(string: config.twilioAPIBaseURL) {
+        sender = TwilioMessagingClient(accountSid: sid, authToken: token, baseURL: base)
+    } else {
+        logger.notice("no FRONTDESK_TWILIO_ACCOUNT_SID and FRONTDESK_TWILIO_AUTH_TOKEN: outbound texts stay queued in the outbox")
+    }
     return AppServices(
         database: database, businesses: businesses,
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
-        calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner)
+        calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner,
+        customers: GRDBCustomerRepository(database: database, now: now),
+        appointments: GRDBAppointmentRepository(database: database, now: now),
+        smsOutbox: SMSOutbox(database: database, sender: sender, logger: logger, now: now), now: now)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
@@ -166,9 +182,19 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
     AnalyticsController(database: services.database, embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
+    CustomersController(customers: services.customers, businesses: services.businesses)
+        .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))
+    AppointmentsController(appointments: services.appointments, customers: services.customers, calls: services.calls,
+                           now: services.now)
+        .addRoutes(to: tenant.group("appointments"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)
+        .addRoutes(to: router.group("twilio"))
+    TwilioSMSController(
+        verifier: TwilioWebhookVerifier(businesses: services.businesses, calls: services.calls, verification: services.twilio,
+                                        logger: logger, metrics: services.metrics.factory),
+        businesses: services.businesses, database: services.database, logger: logger, now: services.now)
         .addRoutes(to: router.group("twilio"))
 
     let admin = router.group("v1/admin").add(middleware: AdminAuthMiddleware(store: services.adminKeys))

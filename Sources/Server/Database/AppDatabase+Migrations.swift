@@ -258,6 +258,99 @@ extension AppDatabase {
                 """)
         }
 
+        migrator.registerMigration("v3-crm") { db in
+            try db.execute(sql: """
+                -- A business's customer, one per phone number (E.164): calls and texts from a number join its row.
+                CREATE TABLE customers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    name TEXT,
+                    phone TEXT NOT NULL
+                        CHECK (length(phone) BETWEEN 8 AND 16 AND phone GLOB '+[1-9]*' AND substr(phone, 2) NOT GLOB '*[^0-9]*'),
+                    email TEXT,
+                    address TEXT,
+                    notes TEXT,
+                    sms_opt_out INTEGER NOT NULL DEFAULT 0 CHECK (sms_opt_out IN (0, 1)),
+                    sms_opt_out_at TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (business_id, phone),
+                    -- Parent key of the composite foreign keys below: a child row's business is its customer's.
+                    UNIQUE (id, business_id)
+                );
+                CREATE INDEX customers_by_business ON customers(business_id, created_at, id);
+
+                CREATE TABLE appointments (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    customer_id TEXT NOT NULL,
+                    start_at TEXT NOT NULL,
+                    end_at TEXT NOT NULL CHECK (end_at > start_at),
+                    service TEXT,
+                    status TEXT NOT NULL DEFAULT 'booked'
+                        CHECK (status IN ('booked', 'confirmed', 'cancelled', 'completed', 'no_show')),
+                    is_emergency INTEGER NOT NULL DEFAULT 0 CHECK (is_emergency IN (0, 1)),
+                    notes TEXT,
+                    source_call_sid TEXT REFERENCES calls(sid) ON DELETE SET NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    FOREIGN KEY (customer_id, business_id) REFERENCES customers(id, business_id) ON DELETE CASCADE
+                );
+                CREATE INDEX appointments_by_start ON appointments(business_id, start_at, id);
+                CREATE INDEX appointments_by_customer ON appointments(customer_id);
+
+                CREATE TABLE conversations (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    customer_id TEXT NOT NULL,
+                    channel TEXT NOT NULL CHECK (channel IN ('voice', 'sms', 'widget')),
+                    call_sid TEXT REFERENCES calls(sid) ON DELETE SET NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (id, business_id),
+                    FOREIGN KEY (customer_id, business_id) REFERENCES customers(id, business_id) ON DELETE CASCADE
+                );
+                -- A customer has one SMS thread per business; voice and widget conversations are one per session.
+                CREATE UNIQUE INDEX conversations_one_sms_thread ON conversations(business_id, customer_id, channel)
+                    WHERE channel = 'sms';
+                CREATE INDEX conversations_by_customer ON conversations(customer_id);
+
+                CREATE TABLE messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id TEXT NOT NULL,
+                    business_id TEXT NOT NULL,
+                    direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+                    body TEXT NOT NULL,
+                    twilio_sid TEXT,
+                    created_at TEXT NOT NULL,
+                    FOREIGN KEY (conversation_id, business_id) REFERENCES conversations(id, business_id) ON DELETE CASCADE
+                );
+                CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at, id);
+                -- A webhook redelivered with the same MessageSid is stored once.
+                CREATE UNIQUE INDEX messages_twilio_sid ON messages(business_id, twilio_sid) WHERE twilio_sid IS NOT NULL;
+
+                -- Texts to send (customer reminders and replies, owner alerts), delivered by the job runner through
+                -- SMSOutbox. `dedupe_key` (e.g. "reminder:<appointment id>") makes enqueueing the same text twice a
+                -- no-op; `next_attempt_at` holds a retry back after a transient failure.
+                CREATE TABLE sms_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                    "to" TEXT NOT NULL,
+                    body TEXT NOT NULL CHECK (length(body) > 0),
+                    kind TEXT NOT NULL CHECK (kind IN ('customer', 'owner')),
+                    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    last_error TEXT,
+                    twilio_sid TEXT,
+                    dedupe_key TEXT UNIQUE,
+                    next_attempt_at TEXT,
+                    created_at TEXT NOT NULL,
+                    sent_at TEXT
+                );
+                CREATE INDEX sms_outbox_queued ON sms_outbox(status, next_attempt_at, id);
+                """)
+        }
+
         return migrator
     }
 }

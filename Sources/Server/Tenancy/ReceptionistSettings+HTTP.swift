@@ -4,7 +4,8 @@ extension ReceptionistSettings {
     /// The settings' JSON field names as the HTTP API spells them (snake_case), to refuse unknown ones.
     static let apiFieldNames: Set<String> = [
         "greeting", "business_hours", "transfer_number", "emergency_phrases", "answer_confidence_threshold",
-        "voice", "language", "emergency_number", "collect_address",
+        "voice", "language", "emergency_number", "collect_address", "slot_minutes", "max_jobs_per_day",
+        "travel_buffer_minutes", "reserve_mornings_for_emergencies", "default_reminder_hours", "owner_phone",
     ]
 }
 
@@ -17,7 +18,8 @@ struct SettingsResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case greeting, businessHours, transferNumber, emergencyPhrases, answerConfidenceThreshold, voice, language, emergencyNumber,
-             collectAddress
+             collectAddress, slotMinutes, maxJobsPerDay, travelBufferMinutes, reserveMorningsForEmergencies,
+             defaultReminderHours, ownerPhone
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -33,5 +35,11 @@ struct SettingsResponse: Encodable {
         try container.encode(settings.language, forKey: .language)
         try container.encode(settings.emergencyNumber, forKey: .emergencyNumber)
         try container.encode(settings.collectAddress, forKey: .collectAddress)
+        try container.encode(settings.slotMinutes, forKey: .slotMinutes)
+        try container.encode(settings.maxJobsPerDay, forKey: .maxJobsPerDay)
+        try container.encode(settings.travelBufferMinutes, forKey: .travelBufferMinutes)
+        try container.encode(settings.reserveMorningsForEmergencies, forKey: .reserveMorningsForEmergencies)
+        try container.encode(settings.defaultReminderHours, forKey: .defaultReminderHours)
+        try container.encode(settings.ownerPhone, forKey: .ownerPhone)
     }
 }

@@ -24,12 +24,26 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
     /// Whether the receptionist asks callers for a street address when taking their details (a plumber needs one,
     /// a clinic does not).
     public var collectAddress: Bool
+    /// Length of one bookable slot, in minutes (5–480).
+    public var slotMinutes: Int
+    /// At most this many appointments start on one day; nil for no limit.
+    public var maxJobsPerDay: Int?
+    /// Minutes kept free between two appointments for travel (0–240).
+    public var travelBufferMinutes: Int
+    /// Only emergencies may be booked before 12:00 local time.
+    public var reserveMorningsForEmergencies: Bool
+    /// How long before an appointment its reminder text goes out, in hours (0 = no reminder, at most 168).
+    public var defaultReminderHours: Int
+    /// E.164 number owner alerts (emergencies, new leads, inbound texts) are texted to; nil for none.
+    public var ownerPhone: String?
 
     public static let defaultGreeting = "Thank you for calling. How can I help you today?"
     public static let defaultAnswerConfidenceThreshold = 0.35
     public static let defaultVoice = "Polly.Joanna"
     public static let defaultLanguage = "en-US"
     public static let defaultEmergencyNumber = "911"
+    public static let defaultSlotMinutes = 60
+    public static let defaultReminderHoursBefore = 24
 
     public init(
         greeting: String = ReceptionistSettings.defaultGreeting,
@@ -40,7 +54,13 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         voice: String = ReceptionistSettings.defaultVoice,
         language: String = ReceptionistSettings.defaultLanguage,
         emergencyNumber: String = ReceptionistSettings.defaultEmergencyNumber,
-        collectAddress: Bool = true
+        collectAddress: Bool = true,
+        slotMinutes: Int = ReceptionistSettings.defaultSlotMinutes,
+        maxJobsPerDay: Int? = nil,
+        travelBufferMinutes: Int = 0,
+        reserveMorningsForEmergencies: Bool = false,
+        defaultReminderHours: Int = ReceptionistSettings.defaultReminderHoursBefore,
+        ownerPhone: String? = nil
     ) {
         self.greeting = greeting
         self.businessHours = businessHours
@@ -51,6 +71,12 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         self.language = language
         self.emergencyNumber = emergencyNumber
         self.collectAddress = collectAddress
+        self.slotMinutes = slotMinutes
+        self.maxJobsPerDay = maxJobsPerDay
+        self.travelBufferMinutes = travelBufferMinutes
+        self.reserveMorningsForEmergencies = reserveMorningsForEmergencies
+        self.defaultReminderHours = defaultReminderHours
+        self.ownerPhone = ownerPhone
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,6 +94,15 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         language = try container.decodeIfPresent(String.self, forKey: .language) ?? defaults.language
         emergencyNumber = try container.decodeIfPresent(String.self, forKey: .emergencyNumber) ?? defaults.emergencyNumber
         collectAddress = try container.decodeIfPresent(Bool.self, forKey: .collectAddress) ?? defaults.collectAddress
+        slotMinutes = try container.decodeIfPresent(Int.self, forKey: .slotMinutes) ?? defaults.slotMinutes
+        maxJobsPerDay = try container.decodeIfPresent(Int.self, forKey: .maxJobsPerDay)
+        travelBufferMinutes = try container.decodeIfPresent(Int.self, forKey: .travelBufferMinutes)
+            ?? defaults.travelBufferMinutes
+        reserveMorningsForEmergencies = try container.decodeIfPresent(Bool.self, forKey: .reserveMorningsForEmergencies)
+            ?? defaults.reserveMorningsForEmergencies
+        defaultReminderHours = try container.decodeIfPresent(Int.self, forKey: .defaultReminderHours)
+            ?? defaults.defaultReminderHours
+        ownerPhone = try container.decodeIfPresent(String.self, forKey: .ownerPhone)
     }
 
     /// Throws `RepositoryError.invalid` naming the first rule broken.
@@ -82,6 +117,21 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         guard !language.isEmpty else { throw RepositoryError.invalid("language must not be empty") }
         guard (2...15).contains(emergencyNumber.count), emergencyNumber.allSatisfy(\.isNumber) else {
             throw RepositoryError.invalid("emergencyNumber must be 2–15 digits (e.g. 911, 999, 112)")
+        }
+        guard (5...480).contains(slotMinutes) else {
+            throw RepositoryError.invalid("slotMinutes must be between 5 and 480")
+        }
+        if let maxJobsPerDay, !(1...1000).contains(maxJobsPerDay) {
+            throw RepositoryError.invalid("maxJobsPerDay must be between 1 and 1000, or null for no limit")
+        }
+        guard (0...240).contains(travelBufferMinutes) else {
+            throw RepositoryError.invalid("travelBufferMinutes must be between 0 and 240")
+        }
+        guard (0...168).contains(defaultReminderHours) else {
+            throw RepositoryError.invalid("defaultReminderHours must be between 0 and 168 (0 = no reminder)")
+        }
+        if let ownerPhone, !PhoneNumber.isE164(ownerPhone) {
+            throw RepositoryError.invalid("ownerPhone must be E.164 (e.g. +15551234567)")
         }
         for (day, hours) in businessHours {
             guard let open = DayHours.minutes(hours.open), let close = DayHours.minutes(hours.close) else {

@@ -18,6 +18,10 @@ struct TwilioController {
     let logger: Logger
     let metrics: any MetricsFactory
 
+    private var verifier: TwilioWebhookVerifier {
+        TwilioWebhookVerifier(businesses: businesses, calls: calls, verification: verification, logger: logger, metrics: metrics)
+    }
+
     /// Webhook bodies are a few hundred bytes; a `SpeechResult` of 10 KB is still far below this.
     static let maxBodyBytes = 64 * 1024
 
@@ -88,50 +92,21 @@ struct TwilioController {
         }
     }
 
-    /// Parses the form body, finds the business by `To`, and checks Twilio's signature with its token.
+    /// Verifies the webhook (``TwilioWebhookVerifier``) and requires a `CallSid`; a suspended business is nil.
     private func verifiedWebhook(_ request: Request, context: AppRequestContext) async throws -> Webhook {
-        let body = try await request.collectBody(upTo: Self.maxBodyBytes)
-        let parameters: FormParameters
-        do {
-            parameters = try FormParameters(formEncoded: body)
-        } catch {
-            throw AppError(.badRequest, code: "invalid_webhook", message: "the body is not a valid form: \(error)")
-        }
-        let to = parameters["To"]
-        var business: Business?
-        if let to, PhoneNumber.isE164(to) { business = try await businesses.find(byNumber: to) }
-
-        if verification.verify {
-            var token = verification.globalAuthToken
-            if let business, let own = try await calls.twilioAuthToken(businessId: business.id) { token = own }
-            guard let token else {
-                reject("not_configured")
-                throw AppError(.forbidden, code: "twilio_not_configured",
-                               message: "no Twilio auth token is configured (FRONTDESK_TWILIO_AUTH_TOKEN or the business's own); set FRONTDESK_TWILIO_VERIFY=off only for local testing")
-            }
-            let url = verification.url(path: request.uri.path, query: request.uri.query, host: request.head.authority)
-            guard let signature = request.headers[.twilioSignature],
-                  TwilioSignatureValidator(authToken: token).isValid(signature: signature, url: url, parameters: parameters)
-            else {
-                reject("bad_signature")
-                logger.warning("Twilio webhook with a missing or wrong signature refused", metadata: ["path": "\(request.uri.path)"])
-                throw AppError(.forbidden, code: "invalid_signature", message: "X-Twilio-Signature is missing or wrong")
-            }
-        }
+        let verified = try await verifier.verify(request, maxBodyBytes: Self.maxBodyBytes)
+        let parameters = verified.parameters
+        var business = verified.business
         guard let callSid = parameters["CallSid"], !callSid.isEmpty, callSid.count <= 64 else {
             throw AppError(.badRequest, code: "invalid_webhook", message: "missing CallSid")
         }
         if business == nil {
-            logger.notice("call to a number that is not set up", metadata: ["to": "\(PhoneMask.mask(to))", "call": "\(callSid)"])
+            logger.notice("call to a number that is not set up", metadata: ["to": "\(PhoneMask.mask(parameters["To"]))", "call": "\(callSid)"])
         } else if business?.status != .active {
             logger.notice("call to a suspended business", metadata: ["business": "\(business!.slug)", "call": "\(callSid)"])
             business = nil
         }
         return Webhook(parameters: parameters, callSid: callSid, business: business)
-    }
-
-    private func reject(_ reason: String) {
-        Counter(label: AppMetrics.Name.twilioRejected, dimensions: [("reason", reason)], factory: metrics).increment()
     }
 
     private func delivery(for business: Business, request: Request, received: ContinuousClock.Instant) -> CallService.Delivery {

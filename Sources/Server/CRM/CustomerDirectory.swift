@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+
+/// Finds or creates customers and their SMS threads inside a caller's write transaction, so that a call or a text
+/// and the customer it creates commit together. Customers are merged by phone: one row per (business, E.164).
+public enum CustomerDirectory {
+    /// The business's customer with `phone`, created when there is none. A name fills an empty one (it never
+    /// overwrites a name the business already has).
+    ///
+    /// - Parameters:
+    ///   - phone: E.164 (normalise first with ``PhoneNumber/normalized(_:defaultCountryCode:)``).
+    /// - Throws: `RepositoryError.invalid` when `phone` is not E.164.
+    @discardableResult
+    public static func upsert(_ db: Database, businessId: String, phone: String, name: String? = nil,
+                              at timestamp: Date = Date()) throws -> Customer {
+        guard PhoneNumber.isE164(phone) else { throw RepositoryError.invalid("phone must be E.164 (e.g. +15551234567)") }
+        let name = name.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : String($0.prefix(Customer.maxFieldLength)) }
+        if var existing = try customer(db, businessId: businessId, phone: phone) {
+            if existing.name == nil, let name {
+                existing.name = name
+                existing.updatedAt = timestamp
+                try existing.update(db)
+            }
+            return existing
+        }
+        let customer = Customer(businessId: businessId, name: name, phone: phone, createdAt: timestamp, updatedAt: timestamp)
+        try customer.insert(db)
+        return customer
+    }
+
+    /// The business's customer with `phone`, if any.
+    public static func customer(_ db: Database, businessId: String, phone: String) throws -> Customer? {
+        try Customer.filter(Column("business_id") == businessId && Column("phone") == phone).fetchOne(db)
+    }
+
+    /// The customer's SMS conversation, created when it has none.
+    public static func smsConversation(_ db: Database, customer: Customer, at timestamp: Date = Date()) throws -> Conversation {
+        if let existing = try Conversation
+            .filter(Column("business_id") == customer.businessId && Column("customer_id") == customer.id
+                    && Column("channel") == ConversationChannel.sms.rawValue)
+            .fetchOne(db) {
+            return existing
+        }
+        let conversation = Conversation(id: UUID().uuidString.lowercased(), businessId: customer.businessId,
+                                        customerId: customer.id, channel: .sms, callSid: nil,
+                                        createdAt: timestamp, updatedAt: timestamp)
+        try conversation.insert(db)
+        return conversation
+    }
+
+    /// Appends a message to `conversation` and moves its `updatedAt`. Returns nil (writing nothing) when a message
+    /// with the same Twilio sid is already stored — a redelivered webhook.
+    @discardableResult
+    public static func append(_ db: Database, to conversation: Conversation, direction: MessageDirection, body: String,
+                              twilioSid: String? = nil, at timestamp: Date = Date()) throws -> ConversationMessage? {
+        if let twilioSid, try ConversationMessage
+            .filter(Column("business_id") == conversation.businessId && Column("twilio_sid") == twilioSid)
+            .fetchCount(db) > 0 {
+            return nil
+        }
+        var message = ConversationMessage(id: nil, conversationId: conversation.id, businessId: conversation.businessId,
+                                          direction: direction, body: body, twilioSid: twilioSid, createdAt: timestamp)
+        try message.insert(db)
+        try db.execute(sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [timestamp, conversation.id])
+        return message
+    }
+
+    /// Sets or clears the customer's SMS opt-out (a no-op when it already has that value).
+    public static func setSMSOptOut(_ db: Database, customerId: String, optedOut: Bool, at timestamp: Date = Date()) throws {
+        try db.execute(sql: """
+            UPDATE customers SET sms_opt_out = ?, sms_opt_out_at = ?, updated_at = ?
+            WHERE id = ? AND sms_opt_out != ?
+            """, arguments: [optedOut, optedOut ? timestamp : nil, timestamp, customerId, optedOut])
+    }
+}

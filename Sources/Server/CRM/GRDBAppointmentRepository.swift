@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import Receptionist
+
+/// `AppointmentRepository` on the app's SQLite database.
+public struct GRDBAppointmentRepository: AppointmentRepository {
+    private let database: AppDatabase
+    private let now: @Sendable () -> Date
+
+    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.now = now
+    }
+
+    public func list(businessId: String, filter: AppointmentFilter, limit: Int, cursor: String?) async throws -> Page<Appointment> {
+        let limit = try PageCursor.validatedLimit(limit)
+        let after = try cursor.map(PageCursor.init(decoding:))
+        let rows = try await database.dbPool.read { db in
+            var request = Appointment.filter(Column("business_id") == businessId)
+            if let from = filter.from { request = request.filter(Column("start_at") >= from) }
+            if let to = filter.to { request = request.filter(Column("start_at") < to) }
+            if let status = filter.status { request = request.filter(Column("status") == status.rawValue) }
+            if let customerId = filter.customerId { request = request.filter(Column("customer_id") == customerId.lowercased()) }
+            if let after {
+                request = request.filter(sql: "(start_at > ? OR (start_at = ? AND id > ?))",
+                                         arguments: [after.createdAt, after.createdAt, after.id])
+            }
+            return try request.order(Column("start_at"), Column("id")).limit(limit + 1).fetchAll(db)
+        }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { PageCursor(after: $0.startAt, id: $0.id).encoded } : nil
+        return Page(items: items, nextCursor: next)
+    }
+
+    public func get(id: String, businessId: String) async throws -> Appointment? {
+        try await database.dbPool.read { db in try Self.fetch(db, id: id, businessId: businessId) }
+    }
+
+    public func create(_ appointment: Appointment, rules: BookingRules, now instant: Date) async throws -> Appointment {
+        try appointment.validate()
+        let timestamp = now()
+        var appointment = appointment
+        appointment.createdAt = timestamp
+        appointment.updatedAt = timestamp
+        let stored = appointment
+        return try await translatingConstraintErrors {
+            try await database.dbPool.write { db in
+                guard try Customer.filter(Column("id") == stored.customerId && Column("business_id") == stored.businessId)
+                    .fetchCount(db) > 0
+                else { throw RepositoryError.invalid("customerId does not name a customer of this business") }
+                if stored.status.holdsTime {
+                    try Self.check(db, stored, rules: rules, now: instant)
+                }
+                try stored.insert(db)
+                return try Appointment.fetchOne(db, key: stored.id)!
+            }
+        }
+    }
+
+    public func update(id: String, businessId: String, _ patch: AppointmentPatch, rules: BookingRules, now instant: Date) async throws -> Appointment {
+        let timestamp = now()
+        return try await translatingConstraintErrors {
+            try await database.dbPool.write { db in
+                guard let existing = try Self.fetch(db, id: id, businessId: businessId) else { throw RepositoryError.notFound }
+                var updated = existing
+                if let startAt = patch.startAt {
+                    // Moving the start keeps the length unless a new end is given too.
+                    updated.endAt = startAt.addingTimeInterval(existing.endAt.timeIntervalSince(existing.startAt))
+                    updated.startAt = startAt
+                }
+                if let endAt = patch.endAt { updated.endAt = endAt }
+                if let service = patch.service { updated.service = service }
+                if let status = patch.status { updated.status = status }
+                if let isEmergency = patch.isEmergency { updated.isEmergency = isEmergency }
+                if let notes = patch.notes { updated.notes = notes }
+                updated.updatedAt = timestamp
+                try updated.validate()
+                let moved = updated.startAt != existing.startAt || updated.endAt != existing.endAt
+                let reactivated = !existing.status.holdsTime && updated.status.holdsTime
+                let lostEmergency = existing.isEmergency && !updated.isEmergency
+                if updated.status.holdsTime, moved || reactivated || lostEmergency {
+                    try Self.check(db, updated, rules: rules, now: instant)
+                }
+                try updated.update(db)
+                return try Appointment.fetchOne(db, key: updated.id)!
+            }
+        }
+    }
+
+    public func heldIntervals(businessId: String, from: Date, to: Date) async throws -> [BookingInterval] {
+        try await database.dbPool.read { db in
+            try Self.held(db, businessId: businessId, from: from, to: to, excluding: nil).map(\.interval)
+        }
+    }
+
+    // MARK: - Details
+
+    private static func fetch(_ db: Database, id: String, businessId: String) throws -> Appointment? {
+        try Appointment.filter(Column("id") == id.lowercased() && Column("business_id") == businessId).fetchOne(db)
+    }
+
+    /// Throws `BookingConflict` when `appointment` breaks a rule next to the business's other appointments.
+    private static func check(_ db: Database, _ appointment: Appointment, rules: BookingRules, now: Date) throws {
+        // Everything that could clash or share the local day: two days either side covers any time zone, slot
+        // length and buffer the settings allow.
+        let margin: TimeInterval = 2 * 86_400
+        let others = try held(db, businessId: appointment.businessId, from: appointment.startAt - margin,
+                              to: appointment.endAt + margin, excluding: appointment.id)
+        if let rejection = rules.check(appointment.interval, existing: others.map(\.interval), now: now) {
+            throw BookingConflict(rejection: rejection)
+        }
+    }
+
+    private static func held(_ db: Database, businessId: String, from: Date, to: Date, excluding id: String?) throws -> [Appointment] {
+        var request = Appointment.filter(Column("business_id") == businessId
+                                         && Column("status") != AppointmentStatus.cancelled.rawValue
+                                         && Column("start_at") < to && Column("end_at") > from)
+        if let id { request = request.filter(Column("id") != id) }
+        return try request.order(Column("start_at")).fetchAll(db)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+@testable import Server
+
+/// A stand-in for Twilio's Messages API, started by a test on 127.0.0.1 with a free port. It checks HTTP basic
+/// auth, reads the form body and answers in Twilio's wire format: 201 with a Message resource, or Twilio's error
+/// body (`{"code", "message", "more_info", "status"}`) — 21610 for a recipient in `unsubscribed`, 21211 for a
+/// `To` that is not E.164, a scripted status for the first `failures` requests.
+final class TwilioMessagingStandIn: Sendable {
+    static let accountSid = "AC0123456789abcdef0123456789abcdef"
+    static let authToken = "fedcba9876543210fedcba9876543210"
+
+    struct Received: Sendable {
+        let path: String
+        let authorization: String?
+        let contentType: String?
+        let form: FormParameters
+    }
+
+    let unsubscribed: Set<String>
+    /// Statuses answered to the first requests, in order (e.g. `[503, 429]`), before behaving normally.
+    private let failures: Mutex<[Int]>
+    private let log = Mutex<[Received]>([])
+
+    init(unsubscribed: Set<String> = [], failures: [Int] = []) {
+        self.unsubscribed = unsubscribed
+        self.failures = Mutex(failures)
+    }
+
+    var received: [Received] { log.withLock { $0 } }
+
+    func run<T: Sendable>(_ test: @Sendable (URL) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("2010-04-01/Accounts/:account/Messages.json") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let form = try FormParameters(formEncoded: Array(buffer: body))
+            self.log.withLock {
+                $0.append(Received(path: request.uri.path, authorization: request.headers[.authorization],
+                                   contentType: request.headers[.contentType], form: form))
+            }
+            return self.respond(account: context.parameters.get("account") ?? "", authorization: request.headers[.authorization], form: form)
+        }
+        var logger = Logger(label: "twilio-stand-in")
+        logger.logLevel = .warning
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "twilio-stand-in"),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger)
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port != 0 else {
+                await services.triggerGracefulShutdown()
+                throw ChatStandIn.StandInError.didNotStart
+            }
+            do {
+                let result = try await test(URL(string: "http://127.0.0.1:\(port)")!)
+                await services.triggerGracefulShutdown()
+                return result
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    private func respond(account: String, authorization: String?, form: FormParameters) -> Response {
+        let expected = "Basic " + Data("\(Self.accountSid):\(Self.authToken)".utf8).base64EncodedString()
+        guard account == Self.accountSid, authorization == expected else {
+            return Self.error(401, code: 20003, message: "Authenticate")
+        }
+        if let status = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            return Self.error(status, code: status == 429 ? 20429 : 20500, message: status == 429 ? "Too Many Requests" : "Internal Server Error")
+        }
+        guard let to = form["To"], let from = form["From"], let body = form["Body"], !body.isEmpty else {
+            return Self.error(400, code: 21602, message: "Message body is required.")
+        }
+        guard PhoneNumber.isE164(to) else {
+            return Self.error(400, code: 21211, message: "Invalid 'To' Phone Number: \(to)")
+        }
+        if unsubscribed.contains(to) {
+            return Self.error(400, code: 21610, message: "Attempt to send to unsubscribed recipient")
+        }
+        let sid = "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return Self.json(201, [
+            "account_sid": Self.accountSid, "api_version": "2010-04-01", "body": body, "date_created": "Thu, 24 Aug 2023 05:01:45 +0000",
+            "date_sent": NSNull(), "date_updated": "Thu, 24 Aug 2023 05:01:45 +0000", "direction": "outbound-api",
+            "error_code": NSNull(), "error_message": NSNull(), "from": from, "messaging_service_sid": NSNull(),
+            "num_media": "0", "num_segments": "1", "price": NSNull(), "price_unit": "USD", "sid": sid, "status": "queued",
+            "subresource_uris": ["media": "/2010-04-01/Accounts/\(Self.accountSid)/Messages/\(sid)/Media.json"],
+            "to": to, "uri": "/2010-04-01/Accounts/\(Self.accountSid)/Messages/\(sid).json",
+        ])
+    }
+
+    private static func error(_ status: Int, code: Int, message: String) -> Response {
+        json(status, ["code": code, "message": message, "more_info": "https://www.twilio.com/docs/errors/\(code)", "status": status])
+    }
+
+    private static func json(_ status: Int, _ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -46,7 +46,7 @@ let package = Package(
 
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedEngine),
         .target(name: "Receptionist", swiftSettings: nativeSwift),
-        .target(name: "Analytics", dependencies: ["VectorIndex"], swiftSettings: nativeSwift),
+        .target(name: "Analytics", dependencies: ["VectorIndex", "CBLAS", "CLAPACKE"], swiftSettings: nativeSwift),
         .target(
             name: "Server",
             dependencies: [
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CBLAS"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "VectorIndex"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Receptionist", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "Server", "VectorIndex", "Receptionist",
+                "Server", "VectorIndex", "Receptionist", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -103,6 +103,7 @@ public struct EmbeddingSentimentModel: Sendable {
         }
         drivers.append(SentimentDriver(text: "mean training target", contribution: regression.intercept * scale,
                                        source: .modelBaseline))
+        drivers.sort { abs($0.contribution) > abs($1.contribution) }
         return SentimentScore(score: score, label: SentimentLabel(score: score, neutralBand: neutralBand),
                               drivers: drivers)
     }

@@ -6,7 +6,7 @@ extension SentimentLexicon {
     /// Each word or phrase found keeps one driver whose `rules` say what changed its base value; the drivers'
     /// contributions add up to the score. Text without any lexicon word scores exactly 0 (neutral).
     public func score(_ text: String) -> SentimentScore {
-        let tokens = SentimentTokenizer.tokens(of: text)
+        let tokens = SentimentTokenizer.tokens(of: text, contrastWords: contrastWords)
         let mixedCase = text.contains(where: \.isLowercase)
         let contrastAt = tokens.lastIndex { contrastWords.contains($0.word) }
 
@@ -36,7 +36,7 @@ extension SentimentLexicon {
                 }
             }
             // A negator before the span, within its reach and in the same clause.
-            if let k = (max(0, i - 3)..<i).last(where: {
+            if let k = (max(0, i - longestNegation)..<i).last(where: {
                 tokens[$0].clause == tokens[i].clause && (negators[tokens[$0].word] ?? 0) >= i - $0
             }) {
                 value *= negationFactor
@@ -125,25 +125,24 @@ struct SentimentToken: Sendable, Equatable {
     var original: String
     var clause: Int
 
-    /// Two or more letters, all capitals ("USELESS", not "I" or "TV"-length noise below two letters).
+    /// Two or more characters, letters all capitals ("USELESS"; not "I").
     var isShouted: Bool {
         original.count >= 2 && original.allSatisfy { !$0.isLetter || $0.isUppercase } && original.contains(where: \.isLetter)
     }
 }
 
 enum SentimentTokenizer {
-    static let contrastBoundaries: Set<String> = ["but", "however"]
-
-    static func tokens(of text: String) -> [SentimentToken] {
+    /// Splits on anything but letters, digits and apostrophes; a contrast word is a clause of its own.
+    static func tokens(of text: String, contrastWords: Set<String>) -> [SentimentToken] {
         var tokens: [SentimentToken] = []
         var clause = 0
         var current = ""
         func flush() {
             guard !current.isEmpty else { return }
             let word = current.lowercased().filter { $0 != "'" }
-            if contrastBoundaries.contains(word) { clause += 1 }
+            if contrastWords.contains(word) { clause += 1 }
             tokens.append(SentimentToken(word: word, original: current, clause: clause))
-            if contrastBoundaries.contains(word) { clause += 1 }
+            if contrastWords.contains(word) { clause += 1 }
             current = ""
         }
         for character in text {

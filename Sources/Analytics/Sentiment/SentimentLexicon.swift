@@ -43,8 +43,11 @@ public struct SentimentLexicon: Sendable {
         self.contrastWords = contrastWords
         longestPhrase = (Array(valences.keys) + Array(intensifiers.keys) + Array(dampeners.keys))
             .map { $0.split(separator: " ").count }.max() ?? 1
+        longestNegation = negators.values.max() ?? 0
     }
 
     /// The longest phrase among values, intensifiers and dampeners, in words.
     let longestPhrase: Int
+    /// The farthest any negator reaches, in words.
+    let longestNegation: Int
 }

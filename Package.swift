@@ -46,7 +46,7 @@ let package = Package(
 
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedEngine),
         .target(name: "Receptionist", swiftSettings: nativeSwift),
-        .target(name: "Analytics", dependencies: ["VectorIndex", "CBLAS"], swiftSettings: nativeSwift),
+        .target(name: "Analytics", dependencies: ["VectorIndex", "CBLAS", "CLAPACKE"], swiftSettings: nativeSwift),
         .target(
             name: "Server",
             dependencies: [
@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "Server", "VectorIndex", "Receptionist",
+                "Server", "VectorIndex", "Receptionist", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CBLAS"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "VectorIndex"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Receptionist", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

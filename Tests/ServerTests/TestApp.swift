@@ -41,6 +41,7 @@ struct TestApp {
         config.modelDirectory = ServerTestPaths.modelDirectory
         config.databasePath = directory.path("frontdesk.sqlite")
         config.adminKey = adminKey
+        config.sentimentTrainingFile = ServerTestPaths.corpora.appendingPathComponent("sentiment/train.jsonl").path
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .warning

@@ -14,6 +14,7 @@ struct CallSummaryJob: JobHandler {
     let database: AppDatabase
     let calls: any CallRepository
     let businesses: any BusinessRepository
+    let sentiment: SentimentService
     let now: @Sendable () -> Date
 
     /// The job for `callSid`, enqueued once per call.
@@ -38,14 +39,26 @@ struct CallSummaryJob: JobHandler {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = .sortedKeys
         let fields = String(decoding: try encoder.encode(summary), as: UTF8.self)
+
+        // The caller's sentiment on each turn, and over the call (later turns weigh more).
+        let spoken = turns.filter { $0.speaker == .caller && $0.event == "speech" && !$0.text.isEmpty }
+        let scores = try await sentiment.score(spoken.map(\.text))
+        let overall = scores.isEmpty ? nil : CallSentiment.aggregate(scores)
         let timestamp = now()
         try await database.dbPool.write { db in
+            for (turn, score) in zip(spoken, scores) {
+                try db.execute(sql: "UPDATE call_turns SET sentiment = ? WHERE id = ?", arguments: [score.score, turn.id])
+            }
             try db.execute(sql: """
-                INSERT INTO call_summaries (call_sid, business_id, summary, fields, follow_up_needed, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO call_summaries (call_sid, business_id, summary, fields, follow_up_needed, sentiment_score,
+                                            sentiment_label, sentiment_trend, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_sid) DO UPDATE SET summary = excluded.summary, fields = excluded.fields,
-                    follow_up_needed = excluded.follow_up_needed, created_at = excluded.created_at
-                """, arguments: [call.sid, business.id, summary.text, fields, summary.followUpNeeded, timestamp])
+                    follow_up_needed = excluded.follow_up_needed, sentiment_score = excluded.sentiment_score,
+                    sentiment_label = excluded.sentiment_label, sentiment_trend = excluded.sentiment_trend,
+                    created_at = excluded.created_at
+                """, arguments: [call.sid, business.id, summary.text, fields, summary.followUpNeeded, overall?.score,
+                                 overall?.label.rawValue, overall?.trend.rawValue, timestamp])
         }
     }
 

@@ -38,6 +38,10 @@ public struct AppConfig: Sendable {
     /// `FRONTDESK_LLM_TIMEOUT_MS` (see ``LLMConfig``).
     public var llm: LLMConfig?
 
+    /// Our labelled call-centre sentences the sentiment model is trained from (at first use, in seconds). Without
+    /// the file, sentiment uses the lexicon alone. Env `FRONTDESK_SENTIMENT_TRAINING`.
+    public var sentimentTrainingFile = "corpora/sentiment/train.jsonl"
+
     public init() {}
 
     /// Defaults overridden by the `FRONTDESK_*` variables that are set and not empty.
@@ -61,6 +65,7 @@ public struct AppConfig: Sendable {
         adminKey = value("FRONTDESK_ADMIN_KEY")
         publicBaseURL = value("FRONTDESK_PUBLIC_BASE_URL")
         demoCorporaDirectory = value("FRONTDESK_DEMO_CORPORA")
+        if let file = value("FRONTDESK_SENTIMENT_TRAINING") { sentimentTrainingFile = file }
         twilioAuthToken = value("FRONTDESK_TWILIO_AUTH_TOKEN")
         if let verify = value("FRONTDESK_TWILIO_VERIFY") {
             switch verify {

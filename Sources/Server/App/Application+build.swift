@@ -27,6 +27,7 @@ struct AppServices: Sendable {
     /// Runs `jobs` as a service of the application (started by `buildApplication`, not by router tests, which call
     /// `runDue(now:)` themselves).
     let jobRunner: JobRunner
+    let sentiment: SentimentService
     let customers: any CustomerRepository
     let appointments: any AppointmentRepository
     /// Texts waiting to be sent; the job runner calls `deliverNext()`.
@@ -134,10 +135,12 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         logger.info("LLM phrasing on", metadata: ["llm": "\(llm)"])
     }
     let businesses = GRDBBusinessRepository(database: database)
+    let sentiment = SentimentService(trainingFile: URL(fileURLWithPath: config.sentimentTrainingFile),
+                                     embedder: knowledge.bulkEmbedder, logger: logger)
     let jobs = JobQueue(database: database)
     let jobRunner = JobRunner(
         queue: jobs,
-        handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, now: Date.init)],
+        handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, sentiment: sentiment, now: Date.init)],
         logger: logger, metrics: metrics.factory)
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser, logger: logger,
                                   metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
@@ -161,7 +164,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         database: database, businesses: businesses,
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
-        calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner,
+        calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
         customers: GRDBCustomerRepository(database: database, now: now),
         appointments: GRDBAppointmentRepository(database: database, now: now),
         smsOutbox: SMSOutbox(database: database, sender: sender, logger: logger, now: now), now: now)
@@ -180,7 +183,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     KnowledgeController(service: services.knowledge, repository: services.knowledgeRepository)
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
-    CallsController(calls: services.calls).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
+    CallsController(calls: services.calls, sentiment: services.sentiment).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
     AnalyticsController(database: services.database, embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
     CustomersController(customers: services.customers, businesses: services.businesses)
         .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))

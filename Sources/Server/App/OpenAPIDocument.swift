@@ -88,6 +88,12 @@ enum OpenAPIDocument {
             "get": op("A call with its transcript and leads", "Turns in order: the caller's words with ASR confidence; the receptionist's reply with cited entries, retrieval similarity and server latency.",
                       tag: "calls", parameters: [path("sid")], responses: ["200": body("CallDetail"), "404": error("No such call in this business.")]),
         ],
+        "/v1/calls/{sid}/sentiment": [
+            "get": op("The caller's sentiment, explained", "Per caller turn: score in [-1, 1], label, and the drivers behind it — lexicon words with the rules applied (negation, intensifier, contrast), or the training sentences the embedding model's score is made of; over the call: score weighted toward the end, label and trend (improving, worsening, steady).",
+                      tag: "calls", parameters: [path("sid")],
+                      responses: ["200": ["description": "Sentiment", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON,
+                                  "404": error("No such call in this business.")]),
+        ],
         "/v1/leads": [
             "get": op("List leads", "Details taken on calls (messages, bookings, emergencies), newest first.", tag: "calls",
                       parameters: [query("limit", "1–500, default 50.", type: "integer"), query("cursor", "`next_cursor` of the previous page.")],

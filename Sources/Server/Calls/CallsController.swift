@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import Hummingbird
 import Receptionist
@@ -5,12 +6,14 @@ import Receptionist
 /// `GET /v1/calls`, `GET /v1/calls/{sid}` and `GET /v1/leads` for the business of the `X-API-Key`.
 struct CallsController {
     let calls: any CallRepository
+    let sentiment: SentimentService
 
     struct ListResponse<Item: Encodable>: Encodable { let items: [Item]; let nextCursor: String? }
 
     func addRoutes(calls group: RouterGroup<AppRequestContext>, leads leadsGroup: RouterGroup<AppRequestContext>) {
         group.get(use: list)
         group.get(":sid", use: show)
+        group.get(":sid/sentiment", use: sentimentDetail)
         leadsGroup.get(use: leads)
     }
 
@@ -33,6 +36,48 @@ struct CallsController {
         async let leads = calls.leads(callSid: sid)
         return try JSONResponse.make(CallDetail(call: CallSummary(call), turns: try await turns.map(TurnView.init),
                                                 leads: try await leads.map(LeadView.init)))
+    }
+
+    /// The caller's sentiment turn by turn, with what drove each score (lexicon words, or the training sentences
+    /// the model's score is made of), and over the call.
+    @Sendable func sentimentDetail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let sid = try context.parameters.require("sid")
+        guard let call = try await calls.call(sid: sid), call.businessId == business.id else {
+            throw AppError(.notFound, code: "not_found", message: "no call \(sid)")
+        }
+        let spoken = try await calls.turns(callSid: sid).filter { $0.speaker == .caller && $0.event == "speech" && !$0.text.isEmpty }
+        let scores = try await sentiment.score(spoken.map(\.text), explanations: 3)
+        let overall = scores.isEmpty ? nil : CallSentiment.aggregate(scores)
+        let turns: [[String: Any]] = zip(spoken, scores).map { turn, score in
+            ["seq": turn.seq, "text": turn.text, "score": score.score, "label": score.label.rawValue,
+             "drivers": score.drivers.prefix(8).map(Self.driver)]
+        }
+        let object: [String: Any] = [
+            "call_sid": sid, "method": await sentiment.method.rawValue, "turns": turns,
+            "score": overall?.score ?? NSNull(), "label": overall?.label.rawValue ?? NSNull(),
+            "trend": overall?.trend.rawValue ?? NSNull(),
+        ]
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: try JSONLine.encode(object))))
+    }
+
+    static func driver(_ driver: SentimentDriver) -> [String: Any] {
+        var object: [String: Any] = ["text": driver.text, "contribution": driver.contribution, "rules": driver.rules]
+        switch driver.source {
+        case .lexicon: object["source"] = "lexicon"
+        case .trainingSentence(let label, let similarity):
+            object["source"] = "training_sentence"
+            object["training_label"] = label.rawValue
+            object["similarity"] = similarity
+        case .trainingGroup(let label, let count):
+            object["source"] = "training_group"
+            object["training_label"] = label.rawValue
+            object["count"] = count
+        case .modelBaseline: object["source"] = "model_baseline"
+        case .punctuation: object["source"] = "punctuation"
+        }
+        return object
     }
 
     @Sendable func leads(_ request: Request, context: AppRequestContext) async throws -> Response {

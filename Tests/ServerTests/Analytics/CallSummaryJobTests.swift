@@ -43,7 +43,7 @@ import Testing
 
         // Run again (as after a crash mid-job): the same row, not a second one.
         let handler = CallSummaryJob(database: app.services.database, calls: app.services.calls,
-                                     businesses: app.services.businesses, now: Date.init)
+                                     businesses: app.services.businesses, sentiment: app.services.sentiment, now: Date.init)
         try await handler.run(try #require(jobs.first))
         let count = try await app.services.database.dbPool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_summaries") }
         #expect(count == 1)
@@ -54,6 +54,45 @@ import Testing
             let rows = CallExportTests.parseCSV(csv)
             let exported = Dictionary(uniqueKeysWithValues: zip(rows[0], rows[1]))
             #expect(exported["summary"] == summary)
+        }
+    }
+
+    @Test func sentimentIsScoredPerTurnAndForTheCallWithItsDrivers() async throws {
+        let app = try await TwilioWebhookTests.makeApp()
+        let (_, key) = try await TwilioWebhookTests.makeBusiness(app)
+        let sid = try await app.app.test(.router) { client in
+            var call = SimulatedCall(twilio: TwilioTestClient(authToken: TwilioWebhookTests.authToken), to: TwilioWebhookTests.number)
+            _ = try await call.start(client)
+            _ = try await call.say(client, "this is ridiculous i have waited all week and the heater is still broken")
+            _ = try await call.say(client, "what time are you open on saturday")
+            _ = try await call.say(client, "brilliant thank you so much that is really helpful")
+            _ = try await call.hangUp(client, duration: 50)
+            return call.sid
+        }
+        try await app.services.jobRunner.runDue(now: Date())
+        let (label, trend, turnScores) = try await app.services.database.dbPool.read { db in
+            (try String.fetchOne(db, sql: "SELECT sentiment_label FROM call_summaries WHERE call_sid = ?", arguments: [sid]),
+             try String.fetchOne(db, sql: "SELECT sentiment_trend FROM call_summaries WHERE call_sid = ?", arguments: [sid]),
+             try Double?.fetchAll(db, sql: "SELECT sentiment FROM call_turns WHERE call_sid = ? AND speaker = 'caller' AND event = 'speech' ORDER BY seq", arguments: [sid]))
+        }
+        #expect(turnScores.count == 3)
+        #expect((turnScores[0] ?? 0) < -0.2, "the complaint is negative: \(turnScores)")
+        #expect((turnScores[2] ?? 0) > 0.2, "the thanks are positive: \(turnScores)")
+        #expect(trend == "improving")
+        #expect(label == "positive", "the end of the call weighs more")
+
+        try await app.app.test(.router) { client in
+            let (status, body) = try await client.call(.get, "/v1/calls/\(sid)/sentiment", key: key)
+            #expect(status == .ok)
+            #expect(body["method"] as? String == "combined")
+            #expect(body["trend"] as? String == "improving")
+            let turns = try #require(body["turns"] as? [[String: Any]])
+            let drivers = try #require(turns.first?["drivers"] as? [[String: Any]])
+            #expect(drivers.contains { $0["source"] as? String == "lexicon" && ($0["text"] as? String ?? "").contains("ridiculous") }, "\(drivers)")
+            #expect(drivers.contains { $0["source"] as? String == "training_sentence" })
+            let (_, exported, _) = try await CallExportTests.get(client, "/v1/analytics/calls.json", key: key)
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(exported.utf8)) as? [[String: Any]])
+            #expect(rows.first?["sentiment_label"] as? String == "positive")
         }
     }
 }

@@ -32,6 +32,7 @@ struct AppServices: Sendable {
     let appointments: any AppointmentRepository
     /// Texts waiting to be sent; the job runner calls `deliverNext()`.
     let smsOutbox: SMSOutbox
+    let reminders: ReminderService
     /// The clock of CRM rules (bookings in the past, availability); tests inject their own.
     let now: @Sendable () -> Date
 }
@@ -137,10 +138,35 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let businesses = GRDBBusinessRepository(database: database)
     let sentiment = SentimentService(trainingFile: URL(fileURLWithPath: config.sentimentTrainingFile),
                                      embedder: knowledge.bulkEmbedder, logger: logger)
+    var sender: (any SMSSender)?
+    if let sid = config.twilioAccountSid, let token = config.twilioAuthToken, let base = URL(string: config.twilioAPIBaseURL) {
+        sender = TwilioMessagingClient(accountSid: sid, authToken: token, baseURL: base)
+    } else {
+        logger.notice("no FRONTDESK_TWILIO_ACCOUNT_SID and FRONTDESK_TWILIO_AUTH_TOKEN: outbound texts stay queued in the outbox")
+    }
+    let smsOutbox = SMSOutbox(database: database, sender: sender, logger: logger, now: now)
+    let reminders = ReminderService(database: database)
     let jobs = JobQueue(database: database)
     let jobRunner = JobRunner(
         queue: jobs,
         handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, sentiment: sentiment, now: Date.init)],
+        periodic: [
+            // Texts (owner alerts, replies, reminders) go out as soon as they are due; each row keeps its own retries.
+            PeriodicTask(name: "sms-outbox", interval: 0) { _ in
+                for _ in 0..<50 { guard try await smsOutbox.deliverNext() != nil else { break } }
+            },
+            // Once an hour, every active business's upcoming appointments get their reminder (once each).
+            PeriodicTask(name: "reminders", interval: 3600) { now in
+                var cursor: String?
+                repeat {
+                    let page = try await businesses.list(limit: 500, cursor: cursor)
+                    for business in page.items where business.status == .active {
+                        _ = try await reminders.sendUpcoming(business: business, now: now)
+                    }
+                    cursor = page.nextCursor
+                } while cursor != nil
+            },
+        ],
         logger: logger, metrics: metrics.factory)
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser, logger: logger,
                                   metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
@@ -154,12 +180,6 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     if config.twilioVerify, config.publicBaseURL == nil {
         logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
     }
-    var sender: (any SMSSender)?
-    if let sid = config.twilioAccountSid, let token = config.twilioAuthToken, let base = URL(string: config.twilioAPIBaseURL) {
-        sender = TwilioMessagingClient(accountSid: sid, authToken: token, baseURL: base)
-    } else {
-        logger.notice("no FRONTDESK_TWILIO_ACCOUNT_SID and FRONTDESK_TWILIO_AUTH_TOKEN: outbound texts stay queued in the outbox")
-    }
     return AppServices(
         database: database, businesses: businesses,
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
@@ -167,7 +187,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
         customers: GRDBCustomerRepository(database: database, now: now),
         appointments: GRDBAppointmentRepository(database: database, now: now),
-        smsOutbox: SMSOutbox(database: database, sender: sender, logger: logger, now: now), now: now)
+        smsOutbox: smsOutbox, reminders: reminders, now: now)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
@@ -190,6 +210,8 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     AppointmentsController(appointments: services.appointments, customers: services.customers, calls: services.calls,
                            now: services.now)
         .addRoutes(to: tenant.group("appointments"))
+    RemindersController(reminders: services.reminders, now: services.now).addRoutes(to: tenant.group("reminders"))
+    OwnerController(database: services.database, now: services.now).addRoutes(to: tenant.group("owner"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

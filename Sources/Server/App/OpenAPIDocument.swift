@@ -168,6 +168,22 @@ enum OpenAPIDocument {
                       responses: ["200": body("Conversation"), "404": error("No such conversation in this business.")]),
         ],
         "/twilio/sms": ["post": twilioSMS()],
+        "/v1/reminders/send-upcoming": [
+            "post": op("Queue appointment reminders now", "Customers whose booked or confirmed appointment starts within the business's `default_reminder_hours` get one text per appointment (never twice, never when opted out). The job runner also does this hourly.",
+                       tag: "crm", responses: ["200": ["description": "`sent` and `skipped` (with `reason`: opted_out, already_sent, no_business_number)", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON]),
+        ],
+        "/v1/owner/schedule/tomorrow": [
+            "get": op("Tomorrow's jobs", "Appointments of tomorrow (business's zone) in order, with a `reply_text` that reads aloud (\"Tomorrow you have 4 jobs. First, 8 a.m., a boiler service at 14 Elm Road …\"). `?format=twiml` returns it as `<Say>`.",
+                      tag: "owner", parameters: [query("format", "json (default) or twiml.")],
+                      responses: ["200": ["description": "Schedule", "content": ["application/json": ["schema": ["type": "object"]], "text/xml": ["schema": ["type": "string"]]]] as JSON,
+                                  "400": error("Unknown format.")]),
+        ],
+        "/v1/owner/summary/today": [
+            "get": op("Today so far", "Calls, leads, bookings and emergencies of today (business's zone), with a `reply_text`; `?format=twiml` as `<Say>`.",
+                      tag: "owner", parameters: [query("format", "json (default) or twiml.")],
+                      responses: ["200": ["description": "Summary", "content": ["application/json": ["schema": ["type": "object"]], "text/xml": ["schema": ["type": "string"]]]] as JSON,
+                                  "400": error("Unknown format.")]),
+        ],
         "/twilio/voice": ["post": twilio("Inbound call", "Finds the business by `To`, starts the call and greets the caller with `<Gather input=\"speech\">`. An unknown or suspended number hears that it is not set up.")],
         "/twilio/gather": ["post": twilio("One caller turn", "`SpeechResult`, `Confidence` (empty: no speech). One step of the call's state machine; TwiML back.")],
         "/twilio/transfer-status": ["post": twilio("Transfer finished", "`DialCallStatus` of the `<Dial>`: completed ends the call; busy, no-answer or failed go to taking a message.")],

@@ -16,6 +16,8 @@ public struct TurnWrite: Sendable {
     public var idempotencyToken: String?
     /// The TwiML sent back.
     public var response: String
+    /// The business owner's phone: owner alerts are also queued as texts to it (none without one).
+    public var ownerPhone: String? = nil
 }
 
 /// How a `TurnWrite` went.

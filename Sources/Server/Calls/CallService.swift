@@ -108,7 +108,8 @@ public struct CallService: Sendable {
         let turn = receptionistTurn(callSid: callSid, actions: actions, state: machine.state, event: "started",
                                     delivery: delivery, at: timestamp)
         let write = TurnWrite(call: call, isNewCall: true, turns: [turn], leads: [], alerts: [],
-                              idempotencyToken: delivery.idempotencyToken, response: twiml)
+                              idempotencyToken: delivery.idempotencyToken, response: twiml,
+                              ownerPhone: business.settings.ownerPhone)
         switch try await calls.write(write) {
         case .stored:
             logger.info("call started", metadata: ["call": "\(callSid)", "from": "\(PhoneMask.mask(from))"])
@@ -171,7 +172,7 @@ public struct CallService: Sendable {
                                       declined: false, latencyMs: nil, createdAt: timestamp))
             }
             var write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
-                                  idempotencyToken: idempotencyToken, response: "")
+                                  idempotencyToken: idempotencyToken, response: "", ownerPhone: business.settings.ownerPhone)
             if call.endedAt != nil {
                 write.jobs.append(try CallSummaryJob.job(callSid: call.sid, businessId: call.businessId))
             }
@@ -246,7 +247,8 @@ public struct CallService: Sendable {
                                           delivery: delivery, at: timestamp))
             let (leads, alerts) = records(from: actions, call: call, at: timestamp)
             let write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
-                                  idempotencyToken: delivery.idempotencyToken, response: twiml)
+                                  idempotencyToken: delivery.idempotencyToken, response: twiml,
+                                  ownerPhone: business.settings.ownerPhone)
             switch try await calls.write(write) {
             case .stored:
                 turnDuration.recordNanoseconds(Int64((ContinuousClock.now - delivery.received) / .nanoseconds(1)))

@@ -57,8 +57,27 @@ public struct GRDBCallRepository: CallRepository {
                 seq += 1
                 try turn.insert(db)
             }
-            for lead in write.leads { try lead.insert(db) }
-            for var alert in write.alerts { try alert.insert(db) }
+            // The caller becomes (or stays) a customer of the business; a lead's name and number fill it in.
+            if write.isNewCall, let caller = call.caller, PhoneNumber.isE164(caller) {
+                _ = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: caller, at: timestamp)
+            }
+            for lead in write.leads {
+                try lead.insert(db)
+                if let phone = lead.phone, PhoneNumber.isE164(phone) {
+                    _ = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: phone, name: lead.name, at: timestamp)
+                }
+            }
+            for var alert in write.alerts {
+                if write.ownerPhone == nil { alert.status = "no_owner_phone" }
+                try alert.insert(db)
+                if let ownerPhone = write.ownerPhone, let id = alert.id {
+                    let callback = alert.callbackNumber.map { " Call back: \($0)." } ?? ""
+                    try SMSOutbox.enqueue(db, businessId: call.businessId, to: ownerPhone,
+                                          body: String((alert.message + callback).prefix(1_000)), kind: .owner,
+                                          dedupeKey: "owner-alert:\(id)", at: timestamp)
+                    try db.execute(sql: "UPDATE owner_alerts SET status = 'sms_queued' WHERE id = ?", arguments: [id])
+                }
+            }
             for job in write.jobs { try JobQueue.enqueue(db, job, now: timestamp) }
             if let token = write.idempotencyToken {
                 try db.execute(sql: """

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Runs one kind of job. Handlers must be idempotent: a job whose process died mid-run is run again.
 public protocol JobHandler: Sendable {
@@ -13,6 +14,21 @@ public protocol JobHandler: Sendable {
 public struct PermanentJobError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Work the runner does on every pass besides queued jobs, e.g. draining the SMS outbox (whose rows carry their own
+/// retry state) or, once an hour, queueing appointment reminders. Errors are logged, never fatal.
+public struct PeriodicTask: Sendable {
+    public var name: String
+    /// Seconds between runs (0: every pass).
+    public var interval: TimeInterval
+    public var run: @Sendable (Date) async throws -> Void
+
+    public init(name: String, interval: TimeInterval, run: @escaping @Sendable (Date) async throws -> Void) {
+        self.name = name
+        self.interval = interval
+        self.run = run
+    }
 }
 
 /// Runs due jobs: a `Service` in the application's service group. Time comes from an injected clock, and
@@ -29,12 +45,17 @@ public final class JobRunner: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
     private let metrics: any MetricsFactory
+    let periodic: [PeriodicTask]
+    /// When each periodic task last ran (only the runner's own loop touches it).
+    private let lastRuns = Mutex<[String: Date]>([:])
 
-    public init(queue: JobQueue, handlers: [any JobHandler], logger: Logger, metrics: any MetricsFactory,
+    public init(queue: JobQueue, handlers: [any JobHandler], periodic: [PeriodicTask] = [], logger: Logger,
+                metrics: any MetricsFactory,
                 now: @escaping @Sendable () -> Date = Date.init, lease: Duration = .seconds(300),
                 pollInterval: Duration = .seconds(1)) {
         self.queue = queue
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.periodic = periodic
         self.logger = logger
         self.metrics = metrics
         self.now = now
@@ -59,6 +80,7 @@ public final class JobRunner: Service, Sendable {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     _ = try await runDue(now: now())
+                    await runPeriodic(now: now())
                     try await updateGauges()
                 } catch {
                     logger.error("job pass failed", metadata: ["error": "\(error)"])
@@ -86,6 +108,20 @@ public final class JobRunner: Service, Sendable {
             for job in batch {
                 await execute(job, now: now)
                 ran += 1
+            }
+        }
+    }
+
+    /// Runs the periodic tasks whose interval has passed.
+    public func runPeriodic(now: Date) async {
+        for task in periodic {
+            let last = lastRuns.withLock { $0[task.name] }
+            if let last, now.timeIntervalSince(last) < task.interval { continue }
+            lastRuns.withLock { $0[task.name] = now }
+            do {
+                try await task.run(now)
+            } catch {
+                logger.error("periodic task failed", metadata: ["task": "\(task.name)", "error": "\(error)"])
             }
         }
     }

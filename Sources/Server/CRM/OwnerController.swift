@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Receptionist
+
+/// The owner's day: `GET /v1/owner/schedule/tomorrow` and `GET /v1/owner/summary/today`, as JSON with a
+/// `reply_text` that reads naturally aloud, or (`?format=twiml`) as `<Say>` for the owner to call in and hear.
+struct OwnerController {
+    let database: AppDatabase
+    let now: @Sendable () -> Date
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("schedule/tomorrow", use: scheduleTomorrow)
+        group.get("summary/today", use: summaryToday)
+    }
+
+    struct Job: Encodable {
+        let appointmentId: String
+        let start: String
+        let end: String
+        let service: String?
+        let customerName: String?
+        let address: String?
+        let isEmergency: Bool
+        let status: String
+    }
+
+    struct Schedule: Encodable {
+        let date: String
+        let timeZone: String
+        let count: Int
+        let jobs: [Job]
+        let replyText: String
+    }
+
+    struct DaySummary: Encodable {
+        let date: String
+        let timeZone: String
+        let calls: Int
+        let leads: Int
+        let bookings: Int
+        let emergencies: Int
+        let replyText: String
+    }
+
+    @Sendable func scheduleTomorrow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let (calendar, start) = Self.day(offset: 1, business: business, now: now())
+        let end = calendar.date(byAdding: .day, value: 1, to: start)!
+        let rows = try await database.dbPool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, a.start_at, a.end_at, a.service, a.is_emergency, a.status, c.name, c.address
+                FROM appointments a JOIN customers c ON c.id = a.customer_id AND c.business_id = a.business_id
+                WHERE a.business_id = ? AND a.status != 'cancelled' AND a.start_at >= ? AND a.start_at < ?
+                ORDER BY a.start_at, a.id
+                """, arguments: [business.id, start, end])
+        }
+        let iso = ISO8601DateFormatter()
+        iso.timeZone = calendar.timeZone
+        iso.formatOptions = [.withInternetDateTime]
+        let jobs = rows.map { row in
+            Job(appointmentId: row["id"], start: iso.string(from: row["start_at"]), end: iso.string(from: row["end_at"]),
+                service: row["service"], customerName: row["name"], address: row["address"], isEmergency: row["is_emergency"],
+                status: row["status"])
+        }
+        let spokenJobs = rows.map { row in
+            (time: Self.spokenTime(row["start_at"], calendar: calendar), service: row["service"] as String?,
+             address: row["address"] as String?, name: row["name"] as String?, emergency: row["is_emergency"] as Bool)
+        }
+        let text = Self.scheduleText(spokenJobs)
+        let schedule = Schedule(date: Self.dateText(start, calendar: calendar), timeZone: calendar.timeZone.identifier,
+                                count: jobs.count, jobs: jobs, replyText: text)
+        return try Self.respond(schedule, text: text, request: request, business: business)
+    }
+
+    @Sendable func summaryToday(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let (calendar, start) = Self.day(offset: 0, business: business, now: now())
+        let end = calendar.date(byAdding: .day, value: 1, to: start)!
+        let (calls, leads, bookings, emergencies) = try await database.dbPool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM calls WHERE business_id = ? AND started_at >= ? AND started_at < ?",
+                              arguments: [business.id, start, end]) ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leads WHERE business_id = ? AND created_at >= ? AND created_at < ?",
+                              arguments: [business.id, start, end]) ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM appointments WHERE business_id = ? AND created_at >= ? AND created_at < ? AND status != 'cancelled'",
+                              arguments: [business.id, start, end]) ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM calls WHERE business_id = ? AND started_at >= ? AND started_at < ? AND is_emergency = 1",
+                              arguments: [business.id, start, end]) ?? 0)
+        }
+        let text = Self.summaryText(calls: calls, leads: leads, bookings: bookings, emergencies: emergencies)
+        let summary = DaySummary(date: Self.dateText(start, calendar: calendar), timeZone: calendar.timeZone.identifier,
+                                 calls: calls, leads: leads, bookings: bookings, emergencies: emergencies, replyText: text)
+        return try Self.respond(summary, text: text, request: request, business: business)
+    }
+
+    // MARK: - Speech
+
+    static func respond(_ value: some Encodable, text: String, request: Request, business: Business) throws -> Response {
+        switch request.uri.queryParameters["format"].map(String.init) {
+        case nil, "json":
+            return try JSONResponse.make(value)
+        case "twiml":
+            let twiml = TwiML([.say(Say(text, voice: business.settings.voice, language: business.settings.language)), .hangup])
+            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: twiml.render())))
+        case let other?:
+            throw AppError(.badRequest, code: "unsupported_format", message: "unknown format \(other); use json or twiml")
+        }
+    }
+
+    /// The start of today (offset 0) or tomorrow (1) in the business's zone.
+    static func day(offset: Int, business: Business, now: Date) -> (Calendar, Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let today = calendar.startOfDay(for: now)
+        return (calendar, calendar.date(byAdding: .day, value: offset, to: today)!)
+    }
+
+    static func dateText(_ date: Date, calendar: Calendar) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// "8 a.m.", "10:30 a.m.", "noon", "2:15 p.m."
+    static func spokenTime(_ date: Date, calendar: Calendar) -> String {
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        let hour = parts.hour ?? 0, minute = parts.minute ?? 0
+        if hour == 12 && minute == 0 { return "noon" }
+        if hour == 0 && minute == 0 { return "midnight" }
+        let twelve = hour % 12 == 0 ? 12 : hour % 12
+        let suffix = hour < 12 ? "a.m." : "p.m."
+        return minute == 0 ? "\(twelve) \(suffix)" : String(format: "%d:%02d %@", twelve, minute, suffix)
+    }
+
+    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        n == 1 ? "1 \(singular)" : "\(n) \(plural ?? singular + "s")"
+    }
+
+    static func scheduleText(_ jobs: [(time: String, service: String?, address: String?, name: String?, emergency: Bool)]) -> String {
+        guard !jobs.isEmpty else { return "Tomorrow you have no jobs booked." }
+        var sentences = ["Tomorrow you have \(count(jobs.count, "job"))."]
+        for (index, job) in jobs.enumerated() {
+            let lead = index == 0 ? "First" : (index == jobs.count - 1 && jobs.count > 1 ? "Last" : "Then")
+            let what = job.service.map { "\(job.emergency ? "an emergency " : "a ")\($0)" } ?? (job.emergency ? "an emergency job" : "a job")
+            var sentence = "\(lead), \(job.time), \(what)"
+            if let address = job.address { sentence += " at \(address)" }
+            if let name = job.name { sentence += " for \(name)" }
+            sentences.append(sentence + ".")
+        }
+        return sentences.joined(separator: " ")
+    }
+
+    static func summaryText(calls: Int, leads: Int, bookings: Int, emergencies: Int) -> String {
+        guard calls > 0 || bookings > 0 else { return "Today you had no calls yet." }
+        var parts = [count(leads, "new lead"), count(bookings, "booking")]
+        if emergencies > 0 { parts.append(count(emergencies, "emergency", "emergencies")) }
+        let list = parts.count == 3 ? "\(parts[0]), \(parts[1]) and \(parts[2])" : "\(parts[0]) and \(parts[1])"
+        return "Today you had \(count(calls, "call")): \(list)."
+    }
+}

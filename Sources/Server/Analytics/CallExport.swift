@@ -116,25 +116,26 @@ struct CallExport: Sendable {
     // MARK: - Formatting
 
     /// Times in the business's zone with its offset ("2026-11-24T09:15:02-05:00"), so a spreadsheet shows local time.
-    func timestamp(_ date: Date?) -> String? {
-        guard let date else { return nil }
+    /// One per page: a formatter is costly to make and not safe to share between threads.
+    func timestampFormatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = timeZone
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        return formatter
     }
 
-    func fields(_ row: Row) -> [String?] {
-        [row.sid, timestamp(row.startedAt), timestamp(row.endedAt), timeZone.identifier, row.durationSeconds.map(String.init),
+    func fields(_ row: Row, _ formatter: ISO8601DateFormatter) -> [String?] {
+        [row.sid, formatter.string(from: row.startedAt), row.endedAt.map(formatter.string(from:)), timeZone.identifier,
+         row.durationSeconds.map(String.init),
          row.caller, row.called, row.status, row.outcome, row.isEmergency ? "true" : "false", row.emergencyCategory,
          String(row.questionsAnswered), String(row.questionsDeclined), row.citedEntries.joined(separator: ";"),
          row.leadReason, row.leadName, row.leadPhone, row.leadAddress, row.leadNotes,
          row.sentimentScore.map { String(format: "%.3f", $0) }, row.sentimentLabel, row.summary]
     }
 
-    func jsonObject(_ row: Row) -> [String: Any] {
+    func jsonObject(_ row: Row, _ formatter: ISO8601DateFormatter) -> [String: Any] {
         var object: [String: Any] = [:]
-        for (name, value) in zip(Self.columns, fields(row)) { object[name] = value ?? NSNull() }
+        for (name, value) in zip(Self.columns, fields(row, formatter)) { object[name] = value ?? NSNull() }
         object["duration_seconds"] = row.durationSeconds ?? NSNull()
         object["is_emergency"] = row.isEmergency
         object["questions_answered"] = row.questionsAnswered
@@ -154,15 +155,16 @@ struct CallExport: Sendable {
             case .ndjson: break
             }
             try await forEachPage { rows in
+                let formatter = timestampFormatter()
                 var text = ""
                 for row in rows {
                     switch format {
                     case .csv:
-                        text += Self.csv.row(fields(row))
+                        text += Self.csv.row(fields(row, formatter))
                     case .json:
-                        text += (first ? "\n" : ",\n") + (try JSONLine.encode(jsonObject(row)))
+                        text += (first ? "\n" : ",\n") + (try JSONLine.encode(jsonObject(row, formatter)))
                     case .ndjson:
-                        text += try JSONLine.encode(jsonObject(row)) + "\n"
+                        text += try JSONLine.encode(jsonObject(row, formatter)) + "\n"
                     }
                     first = false
                 }

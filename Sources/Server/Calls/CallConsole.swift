@@ -88,12 +88,13 @@ extension CallConsole {
         case .ndjson: break
         }
         try await export.forEachPage { rows in
+            let formatter = export.timestampFormatter()
             var text = ""
             for row in rows {
                 switch format {
-                case .csv: text += CallExport.csv.row(export.fields(row))
-                case .json: text += (first ? "\n" : ",\n") + (try JSONLine.encode(export.jsonObject(row)))
-                case .ndjson: text += try JSONLine.encode(export.jsonObject(row)) + "\n"
+                case .csv: text += CallExport.csv.row(export.fields(row, formatter))
+                case .json: text += (first ? "\n" : ",\n") + (try JSONLine.encode(export.jsonObject(row, formatter)))
+                case .ndjson: text += try JSONLine.encode(export.jsonObject(row, formatter)) + "\n"
                 }
                 first = false
             }

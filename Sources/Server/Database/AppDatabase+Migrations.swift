@@ -257,6 +257,8 @@ extension AppDatabase {
                 ALTER TABLE calls ADD COLUMN transfer_status TEXT;
                 -- The caller's sentiment on each of their turns, −1…1 (set by the post-call job).
                 ALTER TABLE call_turns ADD COLUMN sentiment REAL;
+                -- A call's leads, read by exports and summaries.
+                CREATE INDEX leads_by_call ON leads(call_sid);
                 """)
         }
 

@@ -45,7 +45,7 @@ public struct OpeningHours: Sendable, Equatable {
 }
 
 /// A time range: a proposed booking, an existing appointment, or a free slot.
-public struct BookingInterval: Sendable, Equatable, Hashable {
+public struct BookingInterval: Sendable, Equatable, Hashable, Codable {
     public var start: Date
     public var end: Date
     /// Emergencies may use reserved mornings.

@@ -18,6 +18,9 @@ public enum CallAction: Sendable, Equatable {
     case flagEmergency(EmergencyMatch)
     /// Store the caller's details as a lead.
     case saveLead(LeadDraft)
+    /// Book this appointment for the caller (the server checks the booking rules again; when the slot is gone it
+    /// sends `.slotTaken` instead of this turn).
+    case book(BookingInterval, LeadDraft)
     /// Queue a text to the owner.
     case alertOwner(OwnerAlert)
 }

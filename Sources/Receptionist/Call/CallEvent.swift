@@ -10,6 +10,9 @@ public enum CallEvent: Sendable, Equatable {
     case transferEnded(TransferResult)
     /// The call is over (`/twilio/call-status` completed, busy, failed …).
     case hungUp
+    /// The slot the caller agreed to could not be booked after all (taken meanwhile): sent instead of the turn
+    /// that asked to book it, to the machine as it was before that turn.
+    case slotTaken
 }
 
 /// The caller's words on one turn, with what the knowledge base returned for them when the machine asked for a

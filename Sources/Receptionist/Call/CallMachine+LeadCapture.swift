@@ -35,6 +35,7 @@ extension CallMachine {
         fill(&draft, from: text, policy: policy)
         lead = draft
         retries = 0
+        if let offer = offerForRequest(policy) { return offer }
         if draft.timeWindow == nil {
             state = .bookingRequest
             return [.say(CallScript.bookingAskTime), .listen]
@@ -45,6 +46,7 @@ extension CallMachine {
 
     /// BOOKING_REQUEST: the caller's preferred time. Words that do not resolve to a time are kept as a note.
     mutating func bookingTime(_ text: String, policy: CallPolicy) -> [CallAction] {
+        if !offeredSlots.isEmpty { return chooseSlot(text, policy: policy) }
         if IntentClassifier.classify(text) == .goodbye { return finish(saying: CallScript.goodbye) }
         if let window = EntityExtractor.timeWindow(in: text, now: policy.now, timeZone: policy.timeZone) {
             lead?.timeWindow = window
@@ -164,6 +166,15 @@ extension CallMachine {
         switch intent {
         case .affirm:
             retries = 0
+            if let slot = lead?.appointment {
+                booked = true
+                let spoken = lead?.timeWindow?.phrase ?? CallScript.slot(slot, policy: policy)
+                let saved = saveLead(policy)  // fills the callback number from the caller ID first
+                let actions = [CallAction.book(slot, lead!)] + saved
+                state = .wrapUp
+                offer = .anythingElse
+                return actions + [.say("You're booked for \(spoken). We'll text you a reminder. " + CallScript.anythingElse), .listen]
+            }
             let actions = saveLead(policy)
             if lead?.isEmergency == true {
                 state = .ended

@@ -17,6 +17,8 @@ public struct CallMachine: Codable, Sendable, Equatable {
     public internal(set) var questionsDeclined = 0
     public internal(set) var transfer: TransferResult?
     public internal(set) var leadSaved = false
+    /// An appointment was booked on this call.
+    public internal(set) var booked = false
 
     /// A yes/no question waiting for the caller's reply.
     enum Offer: String, Codable { case transfer, takeMessage, anythingElse, callerID, correction }
@@ -31,6 +33,9 @@ public struct CallMachine: Codable, Sendable, Equatable {
     var turns = 0
     /// The last question the knowledge base could not answer: the message if the caller then leaves one.
     var unansweredQuestion: String?
+    /// Slots offered on this turn and the ones the caller turned down.
+    var offeredSlots: [BookingInterval] = []
+    var declinedSlots: [BookingInterval] = []
 
     /// Caller turns after which the call is wrapped up, whatever its state: a loop guard, not a limit callers meet.
     static let maxTurns = 40
@@ -43,9 +48,20 @@ public struct CallMachine: Codable, Sendable, Equatable {
     public var outcome: CallOutcome {
         if emergency != nil { return .emergency }
         if transfer?.connected == true { return .transferred }
+        if booked { return .booked }
         if leadSaved { return .leadCaptured }
         if questionsAnswered > 0 { return .answeredQuestion }
         return .abandoned
+    }
+
+    /// Whether the server should fill `CallPolicy.openSlots` for this turn: the caller is booking, or asks to.
+    public func wantsOpenSlots(for text: String) -> Bool {
+        switch state {
+        case .bookingRequest: return true
+        case .confirmation: return lead?.appointment != nil
+        case .greeting, .intent, .faq, .wrapUp: return IntentClassifier.classify(text) == .booking
+        default: return false
+        }
     }
 
     /// The text to look up in the knowledge base before `handle(.heard(…))`, or nil when these words will not be
@@ -71,6 +87,8 @@ public struct CallMachine: Codable, Sendable, Equatable {
             return [.say(policy.greeting), .listen]
         case .hungUp:
             return hangUp()
+        case .slotTaken:
+            return slotTaken(policy: policy)
         case .transferEnded(let result):
             return transferEnded(result, policy: policy)
         case .silence:

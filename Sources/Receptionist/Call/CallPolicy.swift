@@ -24,12 +24,15 @@ public struct CallPolicy: Sendable {
     /// Now, and the business's time zone, for resolving "tomorrow morning".
     public var now: Date
     public var timeZone: TimeZone
+    /// Free appointment slots the receptionist may offer on a booking call, soonest first (the server fills them
+    /// from the business's booking rules when the caller asks to book; empty: take their preferred time instead).
+    public var openSlots: [BookingInterval]
 
     public init(
         businessName: String, greeting: String, isOpen: Bool, transferNumber: String? = nil,
         emergencyNumber: String = "911", emergencyPhrases: [String] = [], answerThreshold: Double = 0.35,
         lowConfidenceThreshold: Double = 0.3, collectAddress: Bool = true, defaultCountryCode: String = "1",
-        now: Date = Date(), timeZone: TimeZone = .current
+        now: Date = Date(), timeZone: TimeZone = .current, openSlots: [BookingInterval] = []
     ) {
         self.businessName = businessName
         self.greeting = greeting
@@ -43,6 +46,7 @@ public struct CallPolicy: Sendable {
         self.defaultCountryCode = defaultCountryCode
         self.now = now
         self.timeZone = timeZone
+        self.openSlots = openSlots
     }
 
     /// Whether "talk to a person" can be honoured now.

@@ -51,7 +51,7 @@ public enum CallResponse {
             case .hangUp:
                 flush()
                 verbs.append(.hangup)
-            case .declined, .flagEmergency, .saveLead, .alertOwner:
+            case .declined, .flagEmergency, .saveLead, .alertOwner, .book:
                 break
             }
         }

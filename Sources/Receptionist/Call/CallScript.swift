@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every line the receptionist speaks, in one place: short, one idea per sentence, no jargon.
 enum CallScript {
     static let anythingElse = "Is there anything else I can help you with?"
@@ -64,6 +66,7 @@ enum CallScript {
         if let name = lead.name { parts.append("Name: \(name).") }
         if let phone = lead.phone { parts.append("Number: \(spokenPhone(phone)).") }
         if let address = lead.address { parts.append("Address: \(address).") }
+        if lead.appointment != nil, let when = lead.timeWindow?.phrase { parts.append("Appointment: \(when).") }
         return "Let me read that back. " + parts.joined(separator: " ") + " Is that right?"
     }
 
@@ -72,6 +75,26 @@ enum CallScript {
         return lead.isEmergency
             ? "\(thanks) The team has been alerted and will call you back right away."
             : "\(thanks) I've passed your details on and someone will call you back soon."
+    }
+
+    /// "today at 3 p.m.", "tomorrow at 8 a.m.", "Thursday at 10:30 a.m." in the business's time zone.
+    static func slot(_ slot: BookingInterval, policy: CallPolicy) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = policy.timeZone
+        let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: policy.now),
+                                           to: calendar.startOfDay(for: slot.start)).day ?? 0
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = policy.timeZone
+        formatter.dateFormat = days < 7 ? "EEEE" : "EEEE d MMMM"
+        let day = days == 0 ? "today" : days == 1 ? "tomorrow" : formatter.string(from: slot.start)
+        let parts = calendar.dateComponents([.hour, .minute], from: slot.start)
+        let hour = parts.hour ?? 0, minute = parts.minute ?? 0
+        let twelve = hour % 12 == 0 ? 12 : hour % 12
+        let time = hour == 12 && minute == 0 ? "noon"
+            : minute == 0 ? "\(twelve) \(hour < 12 ? "a.m." : "p.m.")"
+            : String(format: "%d:%02d %@", twelve, minute, hour < 12 ? "a.m." : "p.m.")
+        return "\(day) at \(time)"
     }
 
     /// "+15551234567" → "5 5 5, 1 2 3, 4 5 6 7": national digits grouped so text-to-speech reads digits, not a number.

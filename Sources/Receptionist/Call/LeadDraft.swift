@@ -31,6 +31,8 @@ public struct LeadDraft: Codable, Sendable, Equatable {
     public var category: String?
     public var severity: Severity?
     public var isEmergency: Bool
+    /// The appointment slot the caller chose on the phone, if any.
+    public var appointment: BookingInterval?
 
     public init(
         reason: LeadReason, name: String? = nil, phone: String? = nil, address: String? = nil, notes: String? = nil,

@@ -40,7 +40,7 @@ public struct AnalyticsBenchmark: Sendable {
     /// Seeds `calls` calls of `turnsPerCall` transcript lines each, spread over `days` days up to `end`, in batches
     /// of 10,000 calls per transaction (deterministic from `seed`).
     public func seed(calls: Int, turnsPerCall: Int, days: Int, end: Date, seed: UInt64 = 7) async throws {
-        let machine = String(decoding: try JSONEncoder().encode(CallMachine(callerNumber: nil)), as: UTF8.self)
+        let machine = String(decoding: try CallRecord.databaseJSONEncoder(for: "machine").encode(CallMachine(callerNumber: nil)), as: UTF8.self)
         let outcomes = CallOutcome.allCases
         var generator = SeededGenerator(seed: seed)
         let span = Double(days) * 86_400

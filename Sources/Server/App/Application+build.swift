@@ -168,7 +168,9 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             },
         ],
         logger: logger, metrics: metrics.factory)
-    let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser, logger: logger,
+    let appointments = GRDBAppointmentRepository(database: database, now: now)
+    let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser,
+                                  booking: CallBooking(database: database, appointments: appointments), logger: logger,
                                   metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
@@ -186,7 +188,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
         customers: GRDBCustomerRepository(database: database, now: now),
-        appointments: GRDBAppointmentRepository(database: database, now: now),
+        appointments: appointments,
         smsOutbox: smsOutbox, reminders: reminders, now: now)
 }
 

@@ -42,6 +42,8 @@ public struct CallService: Sendable {
     let calls: any CallRepository
     let knowledge: KnowledgeService
     let phraser: Phraser?
+    /// Free slots and booking on the phone; nil: callers who want to book leave their preferred time instead.
+    let booking: CallBooking?
     /// Called after a write that enqueued jobs, so the job runner starts them now rather than at its next poll.
     let jobsQueued: @Sendable () -> Void
     let logger: Logger
@@ -57,10 +59,11 @@ public struct CallService: Sendable {
     /// Caller words beyond this are not processed (speech recognition never produces this much for one turn).
     static let maxSpeechCharacters = 1_000
 
-    public init(calls: any CallRepository, knowledge: KnowledgeService, phraser: Phraser? = nil, logger: Logger,
-                metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init,
-                jobsQueued: @escaping @Sendable () -> Void = {}) {
+    init(calls: any CallRepository, knowledge: KnowledgeService, phraser: Phraser? = nil, booking: CallBooking? = nil,
+         logger: Logger, metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init,
+         jobsQueued: @escaping @Sendable () -> Void = {}) {
         self.calls = calls
+        self.booking = booking
         self.jobsQueued = jobsQueued
         self.knowledge = knowledge
         self.phraser = phraser
@@ -221,8 +224,11 @@ public struct CallService: Sendable {
                 return TwiML([.hangup]).render()
             }
             let timestamp = now()
+            let current = call
             let result = try await step(&call.machine, input: input, business: business, called: call.called,
-                                        at: timestamp, options: delivery.options)
+                                        at: timestamp, options: delivery.options) { [booking] slot, lead in
+                try await booking?.book(slot, lead: lead, business: business, call: current, now: timestamp) ?? false
+            }
             let actions = result.actions
             let twiml = result.twiml.render()
 
@@ -272,11 +278,16 @@ public struct CallService: Sendable {
 
     /// One turn of a call without storing anything: the knowledge lookup when the machine wants one, the machine's
     /// step, LLM phrasing, TwiML. The webhooks, `frontdesk call` and `frontdesk replay` all run turns through here.
+    /// - Parameter book: books a slot the caller confirmed; false when it is no longer free (the turn is then
+    ///   re-run from the machine as it was, as `.slotTaken`). Nil books nothing (`frontdesk call`, `replay`).
     public func step(
         _ machine: inout CallMachine, input: CallInput, business: Business, called: String, at timestamp: Date,
-        options: VoiceOptions
+        options: VoiceOptions, book: (@Sendable (BookingInterval, LeadDraft) async throws -> Bool)? = nil
     ) async throws -> TurnResult {
-        let policy = Self.policy(for: business, called: called, now: timestamp)
+        var policy = Self.policy(for: business, called: called, now: timestamp)
+        if case .speech(let text, _) = input, let booking, machine.wantsOpenSlots(for: text) {
+            policy.openSlots = try await booking.openSlots(business: business, now: timestamp)
+        }
         var passages: [Passage] = []
         let event: CallEvent
         switch input {
@@ -296,7 +307,17 @@ public struct CallService: Sendable {
         case .hangUp:
             event = .hungUp
         }
+        let before = machine
         var actions = machine.handle(event, policy: policy)
+        for case .book(let slot, let lead) in actions {
+            guard let book, try await !book(slot, lead) else { break }
+            // The slot went to someone else since it was offered: this turn becomes "sorry, it has just been taken",
+            // from the machine as it was before the caller's "yes" (nothing of that "yes" is kept).
+            machine = before
+            if let booking { policy.openSlots = try await booking.openSlots(business: business, now: timestamp) }
+            actions = machine.handle(.slotTaken, policy: policy)
+            break
+        }
         actions = await phrased(actions, passages: passages)
         return TurnResult(actions: actions, passages: passages, twiml: CallResponse.twiml(for: actions, options: options))
     }

@@ -44,7 +44,7 @@ public struct GRDBCallRepository: CallRepository {
                         questions_declined = ?, caller_turns = ?, transfer_status = ?
                     WHERE sid = ? AND version = ?
                     """, arguments: [
-                        call.status, call.state.rawValue, String(decoding: try JSONEncoder().encode(call.machine), as: UTF8.self),
+                        call.status, call.state.rawValue, String(decoding: try CallRecord.databaseJSONEncoder(for: "machine").encode(call.machine), as: UTF8.self),
                         call.version, call.outcome?.rawValue, call.isEmergency, call.emergencyCategory, call.endedAt,
                         call.durationSeconds, call.questionsAnswered, call.questionsDeclined, call.callerTurns, call.transferStatus, call.sid, expected,
                     ])

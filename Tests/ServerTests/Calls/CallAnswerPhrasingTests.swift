@@ -11,7 +11,7 @@ import Testing
         try await TestApp.make(in: directory) { config in
             config.twilioAuthToken = TwilioWebhookTests.authToken
             config.publicBaseURL = TwilioTestClient.publicBaseURL
-            config.llm = LLMConfig(baseURL: llm, model: "stand-in-model", apiKey: "sk-test-secret", timeout: .milliseconds(2000))
+            config.llm = LLMConfig(baseURL: llm, model: "stand-in-model", apiKey: "sk-test-secret", timeout: .seconds(20))
         }
     }
 

@@ -12,7 +12,11 @@ import Testing
     ]
     static let extractive = "We are open Monday to Friday 8am to 6pm and Saturday 9am to 1pm."
 
-    static func phraser(_ base: URL, apiKey: String? = nil, timeout: Duration = LLMConfig.defaultTimeout,
+    /// Tests of behaviour use a generous timeout, so a loaded machine (the suite runs in parallel on 2 cores) cannot
+    /// turn a good answer into a timeout; the timeout itself is tested with the default (2 s) against a slow server.
+    static let patient = Duration.seconds(20)
+
+    static func phraser(_ base: URL, apiKey: String? = nil, timeout: Duration = patient,
                         logger: Logger = Self.quietLogger) -> AnswerPhraser {
         let config = LLMConfig(baseURL: base, model: "stand-in-model", apiKey: apiKey, timeout: timeout)
         return AnswerPhraser(client: ChatCompletionsClient(config: config), logger: logger)
@@ -110,7 +114,7 @@ import Testing
         let (logger, logs) = CollectingLogHandler.logger()
         let (result, thrown) = try await standIn.run { base in
             let phrased = await Self.phrase(Self.phraser(base, apiKey: "sk-test-secret", logger: logger))
-            let client = ChatCompletionsClient(config: LLMConfig(baseURL: base, model: "m"))
+            let client = ChatCompletionsClient(config: LLMConfig(baseURL: base, model: "m", timeout: Self.patient))
             let thrown = await Self.failure(of: client)
             return (phrased, thrown)
         }
@@ -134,7 +138,7 @@ import Testing
     @Test func errorWithoutOpenAIBodyStillTyped() async throws {
         let standIn = ChatStandIn(.error(status: 401, message: "Incorrect API key provided"))
         let thrown = try await standIn.run { base -> ChatCompletionsError? in
-            let client = ChatCompletionsClient(config: LLMConfig(baseURL: base.appendingPathComponent("nope"), model: "m"))
+            let client = ChatCompletionsClient(config: LLMConfig(baseURL: base.appendingPathComponent("nope"), model: "m", timeout: Self.patient))
             return await Self.failure(of: client)
         }
         // The stand-in has no route there: Hummingbird's 404, whose body is not an OpenAI error.
@@ -149,7 +153,7 @@ import Testing
         let (result, elapsed, thrown) = try await standIn.run { base in
             let clock = ContinuousClock()
             let start = clock.now
-            let phrased = await Self.phrase(Self.phraser(base))
+            let phrased = await Self.phrase(Self.phraser(base, timeout: LLMConfig.defaultTimeout))
             let elapsed = clock.now - start
             let client = ChatCompletionsClient(config: LLMConfig(baseURL: base, model: "m", timeout: .milliseconds(500)))
             let thrown = await Self.failure(of: client)
@@ -170,7 +174,7 @@ import Testing
         let standIn = ChatStandIn(.raw(body))
         let (result, thrown) = try await standIn.run { base in
             let phrased = await Self.phrase(Self.phraser(base))
-            let client = ChatCompletionsClient(config: LLMConfig(baseURL: base, model: "m"))
+            let client = ChatCompletionsClient(config: LLMConfig(baseURL: base, model: "m", timeout: Self.patient))
             let thrown = await Self.failure(of: client)
             return (phrased, thrown)
         }

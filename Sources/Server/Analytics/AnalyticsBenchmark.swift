@@ -60,8 +60,9 @@ public struct AnalyticsBenchmark: Sendable {
             try await database.dbPool.write { [businessId] db in
                 let call = try db.makeStatement(sql: """
                     INSERT INTO calls (sid, business_id, caller, called, status, state, machine, version, outcome, is_emergency,
-                        emergency_category, started_at, ended_at, duration_seconds, questions_answered, questions_declined, caller_turns)
-                    VALUES (?, ?, '+15557654321', '+15550190000', 'completed', 'ENDED', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        emergency_category, started_at, ended_at, duration_seconds, questions_answered, questions_declined, caller_turns,
+                        cited_entries)
+                    VALUES (?, ?, '+15557654321', '+15550190000', 'completed', 'ENDED', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let turn = try db.makeStatement(sql: """
                     INSERT INTO call_turns (call_sid, seq, speaker, text, event, asr_confidence, state, citations,
@@ -81,7 +82,8 @@ public struct AnalyticsBenchmark: Sendable {
                     let emergency = row.outcome == .emergency
                     try call.execute(arguments: [row.sid, businessId, machine, row.outcome.rawValue, emergency,
                                                  emergency ? "water" : nil, row.start, row.start.addingTimeInterval(Double(row.duration)),
-                                                 row.duration, row.answered, row.declined, turnsPerCall / 2])
+                                                 row.duration, row.answered, row.declined, turnsPerCall / 2,
+                                                 row.answered > 0 ? (0..<row.answered).map { "e\($0 * 2 % 7)" }.joined(separator: ";") : nil])
                     for seq in 0..<turnsPerCall {
                         let caller = seq % 2 == 1
                         let citations = !caller && seq <= row.answered * 2 ? #"[{"entryId":"e\#(seq % 7)","chunkId":\#(seq),"score":0.03,"similarity":0.61}]"# : nil

@@ -88,10 +88,7 @@ struct CallExport: Sendable {
         let rows = try GRDB.Row.fetchAll(db, sql: """
             SELECT c.sid, c.started_at, c.ended_at, c.duration_seconds, c.caller, c.called, c.status, c.outcome,
                    c.is_emergency, c.emergency_category, c.questions_answered, c.questions_declined,
-                   (SELECT group_concat(entry_id, ';') FROM (
-                        SELECT DISTINCT json_extract(j.value, '$.entryId') AS entry_id
-                        FROM call_turns t, json_each(t.citations) j
-                        WHERE t.call_sid = c.sid AND t.citations IS NOT NULL)) AS cited,
+                   c.cited_entries AS cited,
                    l.reason AS lead_reason, l.name AS lead_name, l.phone AS lead_phone, l.address AS lead_address,
                    l.notes AS lead_notes, s.sentiment_score, s.sentiment_label, s.summary
             FROM calls c

@@ -35,6 +35,8 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var callerTurns: Int = 0
     /// How the transfer ended (`DialCallStatus`), when one was tried.
     public var transferStatus: String? = nil
+    /// Entry ids the answers cited, distinct, in first-cited order, ";"-separated.
+    public var citedEntries: String? = nil
 }
 
 /// Who spoke a turn.

@@ -237,6 +237,11 @@ public struct CallService: Sendable {
             call.questionsDeclined = call.machine.questionsDeclined
             call.transferStatus = call.machine.transfer?.rawValue
             if case .speech = input { call.callerTurns += 1 }
+            for case .answer(let answer, _) in actions {
+                var cited = call.citedEntries.map { $0.split(separator: ";").map(String.init) } ?? []
+                for citation in answer.citations where !cited.contains(citation.entryId) { cited.append(citation.entryId) }
+                call.citedEntries = cited.joined(separator: ";")
+            }
             if let emergency = call.machine.emergency {
                 call.isEmergency = true
                 call.emergencyCategory = emergency.category.rawValue

@@ -41,12 +41,12 @@ public struct GRDBCallRepository: CallRepository {
                 try db.execute(sql: """
                     UPDATE calls SET status = ?, state = ?, machine = ?, version = ?, outcome = ?, is_emergency = ?,
                         emergency_category = ?, ended_at = ?, duration_seconds = ?, questions_answered = ?,
-                        questions_declined = ?, caller_turns = ?, transfer_status = ?
+                        questions_declined = ?, caller_turns = ?, transfer_status = ?, cited_entries = ?
                     WHERE sid = ? AND version = ?
                     """, arguments: [
                         call.status, call.state.rawValue, String(decoding: try CallRecord.databaseJSONEncoder(for: "machine").encode(call.machine), as: UTF8.self),
                         call.version, call.outcome?.rawValue, call.isEmergency, call.emergencyCategory, call.endedAt,
-                        call.durationSeconds, call.questionsAnswered, call.questionsDeclined, call.callerTurns, call.transferStatus, call.sid, expected,
+                        call.durationSeconds, call.questionsAnswered, call.questionsDeclined, call.callerTurns, call.transferStatus, call.citedEntries, call.sid, expected,
                     ])
                 if db.changesCount == 0 { return .conflict }
             }

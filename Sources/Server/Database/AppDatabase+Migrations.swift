@@ -255,6 +255,8 @@ extension AppDatabase {
                 ALTER TABLE calls ADD COLUMN caller_turns INTEGER NOT NULL DEFAULT 0;
                 -- Twilio's DialCallStatus of the transfer, when one was tried.
                 ALTER TABLE calls ADD COLUMN transfer_status TEXT;
+                -- Knowledge entries the receptionist's answers cited, distinct, in first-cited order, ';'-separated.
+                ALTER TABLE calls ADD COLUMN cited_entries TEXT;
                 -- The caller's sentiment on each of their turns, −1…1 (set by the post-call job).
                 ALTER TABLE call_turns ADD COLUMN sentiment REAL;
                 -- A call's leads, read by exports and summaries.

@@ -4,6 +4,7 @@
 #   FAISS IndexFlatIP on the same vectors                         → frontdesk bench search
 #   (no anchor)                                                   → frontdesk bench search-http
 #   the embedder's single-query time, measured in the same run   → frontdesk bench calls
+#   a bare SQLite pass over the same calls                         → frontdesk bench analytics
 # The anchors live in a private virtualenv (.venv-bench); without PyPI they are skipped and only our own
 # figures are printed.
 set -euo pipefail
@@ -49,3 +50,4 @@ echo
 echo "== simulated calls through the Twilio webhooks =="
 "$BIN" bench calls --calls 10,100 --think-ms 1000
 "$BIN" bench calls --calls 100 --think-ms 0
+"$BIN" bench analytics

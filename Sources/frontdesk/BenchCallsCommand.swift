@@ -48,6 +48,9 @@ struct BenchCallsCommand: AsyncParsableCommand {
     @Option(help: "Keep the run's SQLite database at this path (a new file) to read the transcripts afterwards; default: a temporary file.")
     var database: String?
 
+    @Option(help: "Threads per query embedding in the server (default: as `serve`, the cores up to 4).")
+    var embedThreads: Int?
+
     static let targetP95 = 25.0
     static let targetP99 = 50.0
 
@@ -72,6 +75,10 @@ struct BenchCallsCommand: AsyncParsableCommand {
         config.databasePath = database ?? directory.appendingPathComponent("bench.sqlite").path
         config.adminKey = "bench-admin-key-0123456789"
         config.demoCorporaDirectory = corporaURL.path
+        if let embedThreads {
+            guard (1...64).contains(embedThreads) else { throw ValidationError("--embed-threads must be 1–64") }
+            config.embedThreads = embedThreads
+        }
 
         // 1. The anchor: one question embedded alone, with the server's query setting, before any load.
         _ = BLASThreads.set(1)

@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Load the sample businesses in this folder on start if missing (env FRONTDESK_DEMO_CORPORA; `make serve` passes corpora).")
     var demoCorpora: String?
 
-    @Option(help: "Threads per query embedding (env FRONTDESK_EMBED_THREADS; default: cores, at most 4).")
+    @Option(help: "Threads per query embedding (env FRONTDESK_EMBED_THREADS; default: half the cores, 1–4).")
     var embedThreads: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env FRONTDESK_LOG_LEVEL; default info).")

@@ -10,13 +10,8 @@ struct ExportCommand: AsyncParsableCommand {
     )
 }
 
-struct ExportCallsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "calls",
-        abstract: "One row per call, as GET /v1/analytics/calls.<format> returns it.",
-        discussion: "Dates are days in the business's time zone (to is inclusive) or ISO 8601 date-times; the range defaults to the last 30 days and may cover at most 366 days."
-    )
-
+/// What every export names: the database, the business and the range.
+struct ExportScopeOptions: ParsableArguments {
     @OptionGroup var console: ConsoleOptions
 
     @Option(help: "The business's slug.")
@@ -28,6 +23,26 @@ struct ExportCallsCommand: AsyncParsableCommand {
     @Option(help: "Last day (inclusive) or date-time (exclusive).")
     var to: String?
 
+    /// Opens the install and finds the business.
+    func open() async throws -> (CallConsole, Business) {
+        let console = try await console.open()
+        guard let found = try await console.business(slug: business) else {
+            try? console.close()
+            throw ValidationError("no business with slug \"\(business)\"")
+        }
+        return (console, found)
+    }
+}
+
+struct ExportCallsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calls",
+        abstract: "One row per call, as GET /v1/analytics/calls.<format> returns it.",
+        discussion: "Dates are days in the business's time zone (to is inclusive) or ISO 8601 date-times; the range defaults to the last 30 days and may cover at most 366 days."
+    )
+
+    @OptionGroup var scope: ExportScopeOptions
+
     @Option(help: "csv, json or ndjson.")
     var format: String = "csv"
 
@@ -35,11 +50,8 @@ struct ExportCallsCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let console = try await self.console.open()
+        let (console, business) = try await scope.open()
         defer { try? console.close() }
-        guard let business = try await console.business(slug: business) else {
-            throw ValidationError("no business with slug \"\(self.business)\"")
-        }
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
@@ -50,7 +62,7 @@ struct ExportCallsCommand: AsyncParsableCommand {
             handle = FileHandle.standardOutput
         }
         do {
-            try await console.exportCalls(business: business, from: from, to: to, format: format) { text in
+            try await console.exportCalls(business: business, from: scope.from, to: scope.to, format: format) { text in
                 try handle.write(contentsOf: Data(text.utf8))
             }
         } catch let error as AppError {
@@ -67,16 +79,7 @@ struct ExportDailyCommand: AsyncParsableCommand {
         discussion: "Days are the business's local days. Dates as for `export calls`."
     )
 
-    @OptionGroup var console: ConsoleOptions
-
-    @Option(help: "The business's slug.")
-    var business: String
-
-    @Option(help: "First day (2026-11-01) or date-time.")
-    var from: String?
-
-    @Option(help: "Last day (inclusive) or date-time (exclusive).")
-    var to: String?
+    @OptionGroup var scope: ExportScopeOptions
 
     @Option(help: "csv or json.")
     var format: String = "csv"
@@ -85,13 +88,10 @@ struct ExportDailyCommand: AsyncParsableCommand {
     var hourly = false
 
     func run() async throws {
-        let console = try await self.console.open()
+        let (console, business) = try await scope.open()
         defer { try? console.close() }
-        guard let business = try await console.business(slug: business) else {
-            throw ValidationError("no business with slug \"\(self.business)\"")
-        }
         do {
-            let text = try await console.exportRollup(business: business, hourly: hourly, from: from, to: to, format: format)
+            let text = try await console.exportRollup(business: business, hourly: hourly, from: scope.from, to: scope.to, format: format)
             FileHandle.standardOutput.write(Data(text.utf8))
         } catch let error as AppError {
             throw ValidationError(error.message)

@@ -50,36 +50,7 @@ final class ChatStandIn: Sendable {
             }
             return try await self.respond()
         }
-        var logger = Logger(label: "chat-stand-in")
-        logger.logLevel = .warning
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "chat-stand-in"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port != 0 else {
-                await services.triggerGracefulShutdown()
-                throw StandInError.didNotStart
-            }
-            // Graceful shutdown (not cancellation) lets a request still sleeping in `.sleep` finish quietly.
-            do {
-                let result = try await test(URL(string: "http://127.0.0.1:\(port)/v1")!)
-                await services.triggerGracefulShutdown()
-                return result
-            } catch {
-                await services.triggerGracefulShutdown()
-                throw error
-            }
-        }
+        return try await LocalStandIn.serve(router, name: "chat-stand-in") { base in try await test(base.appendingPathComponent("v1")) }
     }
 
     private func respond() async throws -> Response {
@@ -116,7 +87,6 @@ final class ChatStandIn: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    enum StandInError: Error { case didNotStart }
 }
 
 /// Keeps every log record, so tests can check what was (and was not) logged.

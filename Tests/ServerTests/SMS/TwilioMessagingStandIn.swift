@@ -44,34 +44,7 @@ final class TwilioMessagingStandIn: Sendable {
             }
             return self.respond(account: context.parameters.get("account") ?? "", authorization: request.headers[.authorization], form: form)
         }
-        var logger = Logger(label: "twilio-stand-in")
-        logger.logLevel = .warning
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "twilio-stand-in"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port != 0 else {
-                await services.triggerGracefulShutdown()
-                throw ChatStandIn.StandInError.didNotStart
-            }
-            do {
-                let result = try await test(URL(string: "http://127.0.0.1:\(port)")!)
-                await services.triggerGracefulShutdown()
-                return result
-            } catch {
-                await services.triggerGracefulShutdown()
-                throw error
-            }
-        }
+        return try await LocalStandIn.serve(router, name: "twilio-stand-in", test)
     }
 
     private func respond(account: String, authorization: String?, form: FormParameters) -> Response {

@@ -48,6 +48,22 @@ public enum CustomerDirectory {
         return conversation
     }
 
+    /// The voice conversation of one call (made on first use): the call's transcript as messages.
+    public static func voiceConversation(_ db: Database, customer: Customer, callSid: String,
+                                         at timestamp: Date = Date()) throws -> Conversation {
+        if let existing = try Conversation
+            .filter(Column("business_id") == customer.businessId && Column("call_sid") == callSid
+                    && Column("channel") == ConversationChannel.voice.rawValue)
+            .fetchOne(db) {
+            return existing
+        }
+        let conversation = Conversation(id: UUID().uuidString.lowercased(), businessId: customer.businessId,
+                                        customerId: customer.id, channel: .voice, callSid: callSid,
+                                        createdAt: timestamp, updatedAt: timestamp)
+        try conversation.insert(db)
+        return conversation
+    }
+
     /// Appends a message to `conversation` and moves its `updatedAt`. Returns nil (writing nothing) when a message
     /// with the same Twilio sid is already stored — a redelivered webhook.
     @discardableResult

@@ -52,15 +52,22 @@ public struct GRDBCallRepository: CallRepository {
             }
             var seq = try Int.fetchOne(
                 db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM call_turns WHERE call_sid = ?", arguments: [call.sid]) ?? 0
+            // A caller with a caller ID is a customer; the call is their voice conversation, line by line.
+            var conversation: Conversation?
+            if let caller = call.caller, PhoneNumber.isE164(caller) {
+                let customer = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: caller, at: timestamp)
+                conversation = try CustomerDirectory.voiceConversation(db, customer: customer, callSid: call.sid, at: timestamp)
+            }
             for var turn in write.turns {
                 turn.seq = seq
                 seq += 1
                 try turn.insert(db)
+                if let conversation, !turn.text.isEmpty {
+                    try CustomerDirectory.append(db, to: conversation, direction: turn.speaker == .caller ? .inbound : .outbound,
+                                                 body: turn.text, at: turn.createdAt)
+                }
             }
-            // The caller becomes (or stays) a customer of the business; a lead's name and number fill it in.
-            if write.isNewCall, let caller = call.caller, PhoneNumber.isE164(caller) {
-                _ = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: caller, at: timestamp)
-            }
+            // A lead's name and number fill in (or make) its customer.
             for lead in write.leads {
                 try lead.insert(db)
                 if let phone = lead.phone, PhoneNumber.isE164(phone) {

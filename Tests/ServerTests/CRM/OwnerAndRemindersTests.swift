@@ -39,6 +39,19 @@ import Testing
                 #expect(customer["name"] as? String == "Lena Fox", "the lead's name fills the customer in")
                 let (_, other) = try await client.call(.get, "/v1/customers", key: crm.keyB)
                 #expect(other.items.isEmpty)
+
+                // The call is the customer's voice conversation, line by line.
+                let sid = call.sid
+                let conversationId = try await crm.test.services.database.dbPool.read { db in
+                    try String.fetchOne(db, sql: "SELECT id FROM conversations WHERE channel = 'voice' AND call_sid = ?", arguments: [sid])
+                }
+                let (status, conversation) = try await client.call(.get, "/v1/conversations/\(try #require(conversationId))", key: crm.keyA)
+                #expect(status == .ok)
+                #expect(conversation["channel"] as? String == "voice")
+                let messages = try #require(conversation["messages"] as? [[String: Any]])
+                #expect(messages.first?["direction"] as? String == "outbound", "the greeting")
+                #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["body"] as? String == "my basement is flooding" })
+                #expect(try await client.call(.get, "/v1/conversations/\(try #require(conversationId))", key: crm.keyB).status == .notFound)
             }
             await crm.test.services.jobRunner.runPeriodic(now: Date())
             let texts = standIn.received.map { ($0.form["To"], $0.form["Body"] ?? "") }

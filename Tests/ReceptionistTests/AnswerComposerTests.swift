@@ -116,17 +116,22 @@ enum SamplePassages {
         #expect(AnswerComposer.compose(question: "hours", passages: [weak], threshold: 0.2, maxWords: 0) == nil)
     }
 
-    @Test func theMostSimilarPassageIsUsedNotTheFirst() throws {
+    @Test func theFirstRankedPassageThatClearsTheThresholdIsUsed() throws {
         var first = SamplePassages.boilerService
         first.similarity = 0.4
         first.score = 0.05
         var unranked = SamplePassages.implants
         unranked.similarity = nil
-        let answer = try #require(AnswerComposer.compose(
-            question: "what are your hours", passages: [first, unranked, SamplePassages.officeHours], threshold: 0.35))
-        #expect(answer.citations.map(\.entryId) == ["dental-office-hours"])
-        #expect(answer.confidence == 0.71)
-        // The best is below threshold even though a later one is not ranked: nil.
+        let passages = [first, unranked, SamplePassages.officeHours]
+        // Retrieval order decides among passages that clear the threshold, not the highest similarity.
+        let ranked = try #require(AnswerComposer.compose(question: "what are your hours", passages: passages, threshold: 0.35))
+        #expect(ranked.citations.map(\.entryId) == ["plumbing-boiler-service"])
+        #expect(ranked.confidence == 0.4)
+        // A passage below the threshold is passed over for the next that clears it.
+        let next = try #require(AnswerComposer.compose(question: "what are your hours", passages: passages, threshold: 0.5))
+        #expect(next.citations.map(\.entryId) == ["dental-office-hours"])
+        #expect(next.confidence == 0.71)
+        // None clears it (a passage without similarity never does when others have one): nil.
         #expect(AnswerComposer.compose(question: "hours", passages: [first, unranked], threshold: 0.5) == nil)
     }
 

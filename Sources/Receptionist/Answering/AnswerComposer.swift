@@ -5,8 +5,10 @@
 public enum AnswerComposer {
     /// The answer to speak, or nil when the best passage's similarity is below `threshold` (or there are none).
     ///
-    /// The best passage is the one with the highest `similarity` (the first of equals); when no passage has a
-    /// similarity it is the first passage, and its `score`, clamped to 0…1, stands in for the similarity.
+    /// The best passage is the first, in retrieval order, whose `similarity` clears `threshold`: the hybrid ranking
+    /// (BM25 + MiniLM) picks the passage, the dense similarity vouches for it (ranking by similarity alone chose
+    /// "Before the engineer arrives" over "Brands we service" for "do you do boiler servicing"). When no passage
+    /// has a similarity it is the first passage, and its `score`, clamped to 0…1, stands in for the similarity.
     /// Its text is cleaned by ``VoiceText/clean(_:)`` and split by ``VoiceText/sentences(_:)``; the sentences
     /// most relevant to the question are chosen (see ``relevance(of:question:title:)``), at most
     /// `maxSentences` of them and at most `maxWords` words in all, and spoken in their original order. The
@@ -26,8 +28,7 @@ public enum AnswerComposer {
         question: String, passages: [Passage], threshold: Double, maxSentences: Int = 2, maxWords: Int = 40
     ) -> SpokenAnswer? {
         guard maxSentences >= 1, maxWords >= 1 else { return nil }
-        for (passage, confidence) in candidates(passages) {
-            guard confidence >= threshold else { return nil }
+        for (passage, confidence) in candidates(passages) where confidence >= threshold {
             if let text = answerText(question: question, passage: passage, maxSentences: maxSentences,
                                      maxWords: maxWords) {
                 return SpokenAnswer(text: text, citations: [Citation(passage)], confidence: confidence)
@@ -36,15 +37,13 @@ public enum AnswerComposer {
         return nil
     }
 
-    /// Passages with their confidence, most similar first (stable, so the first of equals leads).
+    /// Passages with their confidence, in retrieval order.
     static func candidates(_ passages: [Passage]) -> [(Passage, Double)] {
         let ranked = passages.filter { $0.similarity != nil }
         guard !ranked.isEmpty else {
             return passages.first.map { [($0, min(max($0.score, 0), 1))] } ?? []
         }
-        return ranked.enumerated()
-            .sorted { ($0.element.similarity!, -$0.offset) > ($1.element.similarity!, -$1.offset) }
-            .map { ($0.element, $0.element.similarity!) }
+        return ranked.map { ($0, $0.similarity!) }
     }
 
     static func answerText(question: String, passage: Passage, maxSentences: Int, maxWords: Int) -> String? {

@@ -29,10 +29,10 @@ import Testing
         #expect(try await app.services.jobRunner.runDue(now: Date()) == 1)
         #expect(try await app.services.jobs.jobs(kind: CallSummaryJob.kind).first?.status == .done)
 
-        func stored() async throws -> Row? {
-            try await app.services.database.dbPool.read { try Row.fetchOne($0, sql: "SELECT * FROM call_summaries WHERE call_sid = ?", arguments: [sid]) }
+        func stored() throws -> Row? {
+            try app.services.database.dbPool.read { try Row.fetchOne($0, sql: "SELECT * FROM call_summaries WHERE call_sid = ?", arguments: [sid]) }
         }
-        let row = try #require(try await stored())
+        let row = try #require(try stored())
         let summary: String = row["summary"]
         #expect(summary.contains("Kim Park"), "\(summary)")
         #expect(summary.lowercased().contains("water heater"), "\(summary)")
@@ -47,7 +47,7 @@ import Testing
         try await handler.run(try #require(jobs.first))
         let count = try await app.services.database.dbPool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_summaries") }
         #expect(count == 1)
-        #expect(try await stored()?["summary"] as String? == summary)
+        #expect(try stored()?["summary"] as String? == summary)
 
         try await app.app.test(.router) { client in
             let (_, csv, _) = try await CallExportTests.get(client, "/v1/analytics/calls.csv", key: key)

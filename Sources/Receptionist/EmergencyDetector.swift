@@ -29,11 +29,13 @@ public struct EmergencyDetector: Sendable {
     let rules: [Rule]
 
     /// - Parameter extraPhrases: the business's own emergency phrases ("roof caved in", "lift stuck"), matched
-    ///   as whole words, case-insensitively, with the same negation rules; reported as ``EmergencyCategory/custom``.
+    ///   as whole words, case-insensitively, with one other word allowed between two of theirs ("tooth came
+    ///   out" matches "tooth came right out", "locked out" matches "locked myself out"), with the same negation
+    ///   rules; reported as ``EmergencyCategory/custom``.
     public init(extraPhrases: [String] = []) {
         let custom = extraPhrases.compactMap { phrase -> Rule? in
             let words = SpokenText(phrase).words
-            return words.isEmpty ? nil : Rule(category: .custom, pattern: PhrasePattern(literal: words))
+            return words.isEmpty ? nil : Rule(category: .custom, pattern: PhrasePattern(literal: words, slack: 1))
         }
         rules = Self.defaultRules + custom
     }

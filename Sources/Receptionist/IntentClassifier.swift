@@ -37,7 +37,7 @@ public enum IntentClassifier {
 
         let opening = strippingLeading(text, fillers.union(softeners))
         // "okay so how much is…": an acknowledgement before a question does not make it an answer.
-        let questionOpening = strippingLeading(text, fillers.union(softeners).union(acknowledgements))
+        let questionOpening = strippingLeading(text, fillers.union(softeners).union(acknowledgements).union(greetings))
         if startsWith(informationQuestion, questionOpening) != nil { return .question }
         if firstUnnegated(booking, in: text) != nil { return .booking }
         if goodbye.contains(where: { $0.firstMatch(in: text) != nil }) || wholeUtterance(goodbyeAlone, content) {
@@ -96,6 +96,9 @@ public enum IntentClassifier {
         "do|does you|they|your ..1 do|offer|provide|cover|service|fix|repair|install|take|accept|charge|work|handle|deal",
         "are you open|licensed|insured|certified|closed", "is there a fee|charge|cost",
         "what time do|does|are you ..2 open|close|closed", "when are|do you open|close", "where are you",
+        // Questions about a visit rather than asking for one ("what do I need to bring for my first appointment").
+        "what do|should|can i|we ..1 need|bring|do|expect", "do i|we need", "how do i|we", "is there anything",
+        "what happens", "who pays|do i call|should i call",
     ].map(PhrasePattern.init)
 
     static let booking: [PhrasePattern] = [

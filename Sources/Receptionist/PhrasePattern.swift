@@ -49,9 +49,16 @@ struct PhrasePattern: Sendable, CustomStringConvertible {
     }
 
     /// A pattern matching exactly these words (a business's own phrase, whatever characters it holds).
-    init(literal words: [String]) {
+    /// Exactly these words, in order; with `slack`, up to that many other words may come between two of them
+    /// ("locked out" also matches "locked myself out").
+    init(literal words: [String], slack: Int = 0) {
         description = words.joined(separator: " ")
-        elements = words.map { .word(WordSet(exact: [$0], prefixes: [])) }
+        var elements: [Element] = []
+        for (index, word) in words.enumerated() {
+            if index > 0, slack > 0 { elements.append(.gap(slack)) }
+            elements.append(.word(WordSet(exact: [word], prefixes: [])))
+        }
+        self.elements = elements
     }
 
     private static func wordSet(_ item: String) -> WordSet {

@@ -4,6 +4,6 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Quality evaluations on public test collections.",
-        subcommands: [EvalRetrievalCommand.self, EvalSentimentCommand.self]
+        subcommands: [EvalRetrievalCommand.self, EvalSentimentCommand.self, EvalReceptionistCommand.self]
     )
 }

@@ -136,4 +136,12 @@ import Receptionist
         #expect(detector.detect("no, the walk-in freezer is down") != nil)
         #expect(detector.detect("the walk-in freezer is not down") == nil)
     }
+
+    @Test func businessPhrasesAllowOneWordBetweenTheirWords() {
+        let detector = EmergencyDetector(extraPhrases: ["tooth came out", "locked out"])
+        #expect(detector.detect("my son got hit with a baseball and his front tooth came right out")?.phrase == "tooth came right out", "the caller's words are reported")
+        #expect(detector.detect("it's ten at night and i've locked myself out")?.phrase == "locked myself out")
+        #expect(detector.detect("i locked the back door and went out") == nil, "two words apart is another sentence")
+        #expect(detector.detect("i'm not locked out any more") == nil)
+    }
 }

@@ -7,6 +7,10 @@ import Receptionist
         ("do you do boiler repairs", CallerIntent.question),
         ("what are your hours", .question),
         ("how much is a cleaning", .question),
+        // Questions about a visit, not requests for one (from corpora/*/eval.jsonl).
+        ("what do i need to bring for my first appointment", .question),
+        ("hi um how much is it for you lot to just come out, like the call out charge", .question),
+        ("is there anything i should do before your bloke comes round", .question),
         ("what time do you open", .question),
         ("how much does a visit cost", .question),
         ("are you open on saturdays?", .question),

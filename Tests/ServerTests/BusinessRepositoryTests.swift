@@ -52,7 +52,7 @@ import Testing
 
     @Test func settingsDefaultsAndOldJSONDecode() throws {
         let defaults = ReceptionistSettings()
-        #expect(defaults.answerConfidenceThreshold == 0.35)
+        #expect(defaults.answerConfidenceThreshold == 0.40)
         #expect(defaults.voice == "Polly.Joanna")
         #expect(defaults.language == "en-US")
         let decoded = try JSONDecoder().decode(

@@ -30,7 +30,7 @@ public struct CallPolicy: Sendable {
 
     public init(
         businessName: String, greeting: String, isOpen: Bool, transferNumber: String? = nil,
-        emergencyNumber: String = "911", emergencyPhrases: [String] = [], answerThreshold: Double = 0.35,
+        emergencyNumber: String = "911", emergencyPhrases: [String] = [], answerThreshold: Double = 0.40,
         lowConfidenceThreshold: Double = 0.3, collectAddress: Bool = true, defaultCountryCode: String = "1",
         now: Date = Date(), timeZone: TimeZone = .current, openSlots: [BookingInterval] = []
     ) {

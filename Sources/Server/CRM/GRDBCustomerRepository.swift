@@ -94,6 +94,7 @@ public struct GRDBCustomerRepository: CustomerRepository {
                 SELECT messages.*, conversations.channel AS conversation_channel FROM messages
                 JOIN conversations ON conversations.id = messages.conversation_id
                 WHERE conversations.customer_id = ? AND conversations.business_id = ?
+                  AND conversations.channel != 'voice' -- a call is one timeline item; its lines are in the call
                 ORDER BY messages.created_at DESC, messages.id DESC LIMIT ?
                 """, arguments: [customer.id, businessId, limit])
             let appointments = try Appointment.fetchAll(db, sql: """

@@ -38,7 +38,7 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
     public var ownerPhone: String?
 
     public static let defaultGreeting = "Thank you for calling. How can I help you today?"
-    public static let defaultAnswerConfidenceThreshold = 0.35
+    public static let defaultAnswerConfidenceThreshold = 0.40
     public static let defaultVoice = "Polly.Joanna"
     public static let defaultLanguage = "en-US"
     public static let defaultEmergencyNumber = "911"

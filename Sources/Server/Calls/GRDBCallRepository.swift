@@ -96,22 +96,8 @@ public struct GRDBCallRepository: CallRepository {
     }
 
     public func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord> {
-        let limit = try PageCursor.validatedLimit(limit)
-        let before = try cursor.map(PageCursor.init(decoding:))
-        let rows = try await database.dbPool.read { db in
-            if let before {
-                return try CallRecord.fetchAll(db, sql: """
-                    SELECT * FROM calls WHERE business_id = ? AND (started_at < ? OR (started_at = ? AND sid < ?))
-                    ORDER BY started_at DESC, sid DESC LIMIT ?
-                    """, arguments: [businessId, before.createdAt, before.createdAt, before.id, limit + 1])
-            }
-            return try CallRecord.fetchAll(db, sql: """
-                SELECT * FROM calls WHERE business_id = ? ORDER BY started_at DESC, sid DESC LIMIT ?
-                """, arguments: [businessId, limit + 1])
-        }
-        let items = Array(rows.prefix(limit))
-        let next = rows.count > limit ? items.last.map { PageCursor(after: $0.startedAt, id: $0.sid).encoded } : nil
-        return Page(items: items, nextCursor: next)
+        try await newestFirst(CallRecord.self, table: "calls", time: "started_at", id: "sid", businessId: businessId,
+                              limit: limit, cursor: cursor) { ($0.startedAt, $0.sid) }
     }
 
     public func turns(callSid: String) async throws -> [CallTurn] {
@@ -121,21 +107,30 @@ public struct GRDBCallRepository: CallRepository {
     }
 
     public func leads(businessId: String, limit: Int, cursor: String?) async throws -> Page<Lead> {
+        try await newestFirst(Lead.self, table: "leads", time: "created_at", id: "id", businessId: businessId,
+                              limit: limit, cursor: cursor) { ($0.createdAt, $0.id) }
+    }
+
+    /// A business's rows of `table`, newest first by (`time`, `id`), a keyset page at a time.
+    private func newestFirst<Record: FetchableRecord & Sendable>(
+        _ type: Record.Type, table: String, time: String, id: String, businessId: String, limit: Int, cursor: String?,
+        key: (Record) -> (Date, String)
+    ) async throws -> Page<Record> {
         let limit = try PageCursor.validatedLimit(limit)
         let before = try cursor.map(PageCursor.init(decoding:))
         let rows = try await database.dbPool.read { db in
             if let before {
-                return try Lead.fetchAll(db, sql: """
-                    SELECT * FROM leads WHERE business_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
-                    ORDER BY created_at DESC, id DESC LIMIT ?
+                return try Record.fetchAll(db, sql: """
+                    SELECT * FROM \(table) WHERE business_id = ? AND (\(time) < ? OR (\(time) = ? AND \(id) < ?))
+                    ORDER BY \(time) DESC, \(id) DESC LIMIT ?
                     """, arguments: [businessId, before.createdAt, before.createdAt, before.id, limit + 1])
             }
-            return try Lead.fetchAll(db, sql: """
-                SELECT * FROM leads WHERE business_id = ? ORDER BY created_at DESC, id DESC LIMIT ?
+            return try Record.fetchAll(db, sql: """
+                SELECT * FROM \(table) WHERE business_id = ? ORDER BY \(time) DESC, \(id) DESC LIMIT ?
                 """, arguments: [businessId, limit + 1])
         }
         let items = Array(rows.prefix(limit))
-        let next = rows.count > limit ? items.last.map { PageCursor(after: $0.createdAt, id: $0.id).encoded } : nil
+        let next = rows.count > limit ? items.last.map { PageCursor(after: key($0).0, id: key($0).1).encoded } : nil
         return Page(items: items, nextCursor: next)
     }
 

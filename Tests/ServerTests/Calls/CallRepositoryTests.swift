@@ -29,4 +29,39 @@ import Testing
         #expect(stored.machine.lead?.timeWindow == window)
         #expect(stored.version == 1)
     }
+
+    @Test func callsAndLeadsPageNewestFirstWithoutGapsOrRepeats() async throws {
+        let app = try await TwilioWebhookTests.makeApp()
+        let (business, _) = try await TwilioWebhookTests.makeBusiness(app)
+        let (other, _) = try await TwilioWebhookTests.makeBusiness(app, slug: "other", number: "+15550100001")
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        for index in 0..<5 {
+            for owner in [business, other] {
+                let call = CallRecord(sid: "CA\(owner.slug)\(index)", businessId: owner.id, caller: nil, called: TwilioWebhookTests.number,
+                                      status: "completed", state: .ended, machine: CallMachine(callerNumber: nil), version: 0,
+                                      outcome: .leadCaptured, isEmergency: false, emergencyCategory: nil,
+                                      startedAt: start.addingTimeInterval(Double(index / 2) * 60), endedAt: nil, durationSeconds: nil)
+                var lead = Lead(draft: LeadDraft(reason: .message, name: "Caller \(index)"), businessId: owner.id,
+                                callSid: call.sid, createdAt: call.startedAt)
+                lead.id = "lead-\(owner.slug)-\(index)"
+                #expect(try await app.services.calls.write(TurnWrite(call: call, isNewCall: true, turns: [], leads: [lead], alerts: [],
+                                                                    idempotencyToken: nil, response: "")) == .stored)
+            }
+        }
+        var sids: [String] = [], leadIds: [String] = []
+        var cursor: String?, leadCursor: String?
+        repeat {
+            let page = try await app.services.calls.calls(businessId: business.id, limit: 2, cursor: cursor)
+            sids += page.items.map(\.sid)
+            cursor = page.nextCursor
+        } while cursor != nil
+        repeat {
+            let page = try await app.services.calls.leads(businessId: business.id, limit: 2, cursor: leadCursor)
+            leadIds += page.items.map(\.id)
+            leadCursor = page.nextCursor
+        } while leadCursor != nil
+        // Newest first; equal times in descending id order; only this business's rows.
+        #expect(sids == ["CArapid-rooter4", "CArapid-rooter3", "CArapid-rooter2", "CArapid-rooter1", "CArapid-rooter0"])
+        #expect(leadIds == ["lead-rapid-rooter-4", "lead-rapid-rooter-3", "lead-rapid-rooter-2", "lead-rapid-rooter-1", "lead-rapid-rooter-0"])
+    }
 }

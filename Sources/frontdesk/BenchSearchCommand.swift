@@ -160,7 +160,7 @@ struct BenchSearchCommand: ParsableCommand {
 extension SplitMix64 {
     /// A standard normal sample (Box–Muller), for synthetic benchmark vectors.
     mutating func nextGaussian() -> Float {
-        let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-12), u2 = Double(next() >> 11) / Double(1 << 53)
+        let u1 = max(unit(), 1e-12), u2 = unit()
         return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import VectorIndex
 @testable import Analytics
 
 /// The textbook algorithm with the same rules (ties to the lower cluster, empty cluster takes the farthest point
@@ -44,9 +45,9 @@ enum NaiveKMeans {
 
 /// Gaussian-ish test data from a seeded generator.
 struct TestPoints {
-    var generator: KMeans.Generator
+    var generator: SplitMix64
 
-    init(seed: UInt64) { generator = KMeans.Generator(seed: seed) }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// Approximately normal (sum of four uniforms, centred), standard deviation ~0.58·scale.
     mutating func noise(_ scale: Double) -> Double {
@@ -135,7 +136,7 @@ struct TestPoints {
         let fit = KMeans(clusters: 4).fit(points, dimension: 2)
         #expect(fit.clusterCount == 4)
         #expect(fit.inertia == 0)
-        var generator = KMeans.Generator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         let seeds = KMeans.seedPlusPlus(points, norms: KMeans.squaredNorms(points, dimension: 2), dimension: 2,
                                         clusters: 2, using: &generator)
         #expect(Set([seeds[0], seeds[2]]) == [1, 5])   // k-means++ never picks a coinciding point while others remain

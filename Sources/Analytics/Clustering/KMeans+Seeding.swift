@@ -1,29 +1,13 @@
 import CBLAS
+import VectorIndex
 
 extension KMeans {
-    /// SplitMix64, so seeding is reproducible everywhere (the system generator cannot be seeded).
-    struct Generator: RandomNumberGenerator, Sendable {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Uniform in [0, 1) with 53 random bits.
-        mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-    }
-
     /// k-means++ (Arthur & Vassilvitskii 2007): the first centroid is a uniformly chosen point, each next one a
     /// point drawn with probability proportional to its squared distance to the nearest chosen centroid. When
     /// every remaining point coincides with a chosen one, the lowest-index unchosen point is taken.
     /// - Returns: `clusters` centroids, row-major (clusters × dimension).
     static func seedPlusPlus(_ points: [Float], norms: [Float], dimension d: Int, clusters k: Int,
-                             using generator: inout Generator) -> [Float] {
+                             using generator: inout SplitMix64) -> [Float] {
         let n = norms.count
         var chosen = [Int(generator.next() % UInt64(n))]
         var nearest = [Float](repeating: .infinity, count: n)

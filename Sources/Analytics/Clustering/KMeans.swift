@@ -1,4 +1,5 @@
 import CBLAS
+import VectorIndex
 
 /// Deterministic k-means: k-means++ seeding from a seeded generator, then Lloyd iterations whose
 /// point-to-centroid distances come from one `cblas_sgemm` per iteration (‖x‖² − 2 x·c + ‖c‖²).
@@ -38,7 +39,7 @@ public struct KMeans: Sendable {
                              dimension: dimension)
         }
         let norms = Self.squaredNorms(points, dimension: dimension)
-        var generator = Generator(seed: seed)
+        var generator = SplitMix64(seed: seed)  // seedable, so clustering is reproducible everywhere
         var best: KMeansFit?
         for _ in 0..<restarts {
             let initial = Self.seedPlusPlus(points, norms: norms, dimension: dimension, clusters: k, using: &generator)

@@ -2,6 +2,7 @@ import Analytics
 import Foundation
 import GRDB
 import Receptionist
+import VectorIndex
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,7 +43,7 @@ public struct AnalyticsBenchmark: Sendable {
     public func seed(calls: Int, turnsPerCall: Int, days: Int, end: Date, seed: UInt64 = 7) async throws {
         let machine = String(decoding: try CallRecord.databaseJSONEncoder(for: "machine").encode(CallMachine(callerNumber: nil)), as: UTF8.self)
         let outcomes = CallOutcome.allCases
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let span = Double(days) * 86_400
         var done = 0
         while done < calls {
@@ -169,18 +170,5 @@ public struct AnalyticsBenchmark: Sendable {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Int(usage.ru_maxrss) * 1024
-    }
-}
-
-/// SplitMix64, for seeding reproducible benchmark data.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

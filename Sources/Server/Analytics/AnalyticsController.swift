@@ -15,7 +15,7 @@ struct AnalyticsController {
     }
 
     private func context(_ request: Request, _ business: Business) throws -> (TimeZone, AnalyticsRange) {
-        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let timeZone = business.zone
         let query = request.uri.queryParameters
         let range = try AnalyticsRange.parse(from: query["from"].map(String.init), to: query["to"].map(String.init),
                                              timeZone: timeZone, now: now())

@@ -104,8 +104,5 @@ extension ReceptionistSettings {
 }
 
 extension Business {
-    /// The business's time zone (validated on write; UTC if somehow unknown).
-    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
-
     var bookingRules: BookingRules { BookingRules(policy: settings.bookingPolicy(timeZone: zone)) }
 }

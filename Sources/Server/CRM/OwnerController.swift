@@ -111,7 +111,7 @@ struct OwnerController {
     /// The start of today (offset 0) or tomorrow (1) in the business's zone.
     static func day(offset: Int, business: Business, now: Date) -> (Calendar, Date) {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        calendar.timeZone = business.zone
         let today = calendar.startOfDay(for: now)
         return (calendar, calendar.date(byAdding: .day, value: offset, to: today)!)
     }

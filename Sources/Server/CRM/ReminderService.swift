@@ -24,7 +24,7 @@ struct ReminderService: Sendable {
     func sendUpcoming(business: Business, now: Date) async throws -> Result {
         let hours = business.settings.defaultReminderHours
         let until = now.addingTimeInterval(Double(hours) * 3600)
-        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let timeZone = business.zone
         return try await database.dbPool.write { db in
             let from = try String.fetchOne(db, sql: "SELECT number FROM business_numbers WHERE business_id = ? ORDER BY number LIMIT 1",
                                            arguments: [business.id])

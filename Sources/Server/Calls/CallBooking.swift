@@ -13,9 +13,8 @@ struct CallBooking: Sendable {
     static let maxSlots = 24
 
     func openSlots(business: Business, now: Date) async throws -> [BookingInterval] {
-        let timeZone = business.zone
-        let rules = BookingRules(policy: business.settings.bookingPolicy(timeZone: timeZone))
-        var day = LocalDate(now, in: timeZone)
+        let rules = business.bookingRules
+        var day = LocalDate(now, in: business.zone)
         let end = now.addingTimeInterval(Double(Self.daysAhead + 1) * 86_400)
         let held = try await appointments.heldIntervals(businessId: business.id, from: now.addingTimeInterval(-86_400), to: end)
         var slots: [BookingInterval] = []
@@ -47,7 +46,7 @@ struct CallBooking: Sendable {
             service: lead.category.map { $0.capitalized }, isEmergency: lead.isEmergency, notes: lead.notes,
             sourceCallSid: call.sid, createdAt: now, updatedAt: now)
         do {
-            _ = try await appointments.create(appointment, rules: BookingRules(policy: business.settings.bookingPolicy(timeZone: business.zone)), now: now)
+            _ = try await appointments.create(appointment, rules: business.bookingRules, now: now)
             return true
         } catch is BookingConflict {
             return false

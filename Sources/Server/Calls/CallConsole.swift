@@ -78,7 +78,7 @@ extension CallConsole {
         guard let format = CallExport.Format(rawValue: format) else {
             throw AppError(.badRequest, code: "unsupported_format", message: "unknown format \(format); use csv, json or ndjson")
         }
-        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let timeZone = business.zone
         let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
         let export = CallExport(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
         var first = true
@@ -110,7 +110,7 @@ extension CallConsole {
         guard format == "csv" || format == "json" else {
             throw AppError(.badRequest, code: "unsupported_format", message: "unknown format \(format); use csv or json")
         }
-        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let timeZone = business.zone
         let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
         let rollup = CallRollup(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
         let buckets = try await rollup.buckets(hourly ? .hour : .day)

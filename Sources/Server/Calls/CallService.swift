@@ -390,7 +390,7 @@ public struct CallService: Sendable {
     /// The business's rules for a turn at `now`.
     static func policy(for business: Business, called: String, now: Date) -> CallPolicy {
         let settings = business.settings
-        let timeZone = TimeZone(identifier: business.timeZone) ?? TimeZone(identifier: "UTC")!
+        let timeZone = business.zone
         return CallPolicy(
             businessName: business.name, greeting: settings.greeting,
             isOpen: settings.isOpen(at: now, timeZone: timeZone), transferNumber: settings.transferNumber,

@@ -30,6 +30,11 @@ public struct Business: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
+extension Business {
+    /// The business's time zone (validated on write; UTC if somehow unknown).
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
+}
+
 /// Whether a business is served. A suspended business still authenticates (so the HTTP layer can say
 /// "suspended", 403, rather than "unknown key", 401) but gets no service.
 public enum BusinessStatus: String, Codable, Sendable, CaseIterable {

@@ -52,11 +52,15 @@ public struct GRDBCallRepository: CallRepository {
             }
             var seq = try Int.fetchOne(
                 db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM call_turns WHERE call_sid = ?", arguments: [call.sid]) ?? 0
-            // A caller with a caller ID is a customer; the call is their voice conversation, line by line.
+            // A caller with a caller ID is a customer (made or found when the call starts); the call is their voice
+            // conversation, line by line.
             var conversation: Conversation?
-            if let caller = call.caller, PhoneNumber.isE164(caller) {
+            if write.isNewCall, let caller = call.caller, PhoneNumber.isE164(caller) {
                 let customer = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: caller, at: timestamp)
                 conversation = try CustomerDirectory.voiceConversation(db, customer: customer, callSid: call.sid, at: timestamp)
+            } else if !write.isNewCall {
+                conversation = try Conversation.filter(Column("call_sid") == call.sid
+                                                       && Column("channel") == ConversationChannel.voice.rawValue).fetchOne(db)
             }
             for var turn in write.turns {
                 turn.seq = seq

@@ -320,6 +320,8 @@ extension AppDatabase {
                 CREATE UNIQUE INDEX conversations_one_sms_thread ON conversations(business_id, customer_id, channel)
                     WHERE channel = 'sms';
                 CREATE INDEX conversations_by_customer ON conversations(customer_id);
+                -- A call's voice conversation, found on every turn of the call.
+                CREATE INDEX conversations_by_call ON conversations(call_sid) WHERE call_sid IS NOT NULL;
 
                 CREATE TABLE messages (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -88,12 +88,7 @@ enum CallScript {
         formatter.timeZone = policy.timeZone
         formatter.dateFormat = days < 7 ? "EEEE" : "EEEE d MMMM"
         let day = days == 0 ? "today" : days == 1 ? "tomorrow" : formatter.string(from: slot.start)
-        let parts = calendar.dateComponents([.hour, .minute], from: slot.start)
-        let hour = parts.hour ?? 0, minute = parts.minute ?? 0
-        let twelve = hour % 12 == 0 ? 12 : hour % 12
-        let time = hour == 12 && minute == 0 ? "noon"
-            : minute == 0 ? "\(twelve) \(hour < 12 ? "a.m." : "p.m.")"
-            : String(format: "%d:%02d %@", twelve, minute, hour < 12 ? "a.m." : "p.m.")
+        let time = SpokenClock.time(slot.start, in: policy.timeZone)
         return "\(day) at \(time)"
     }
 

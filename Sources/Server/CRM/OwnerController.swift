@@ -64,7 +64,7 @@ struct OwnerController {
                 status: row["status"])
         }
         let spokenJobs = rows.map { row in
-            (time: Self.spokenTime(row["start_at"], calendar: calendar), service: row["service"] as String?,
+            (time: SpokenClock.time(row["start_at"], in: calendar.timeZone), service: row["service"] as String?,
              address: row["address"] as String?, name: row["name"] as String?, emergency: row["is_emergency"] as Bool)
         }
         let text = Self.scheduleText(spokenJobs)
@@ -119,17 +119,6 @@ struct OwnerController {
     static func dateText(_ date: Date, calendar: Calendar) -> String {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
-
-    /// "8 a.m.", "10:30 a.m.", "noon", "2:15 p.m."
-    static func spokenTime(_ date: Date, calendar: Calendar) -> String {
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
-        let hour = parts.hour ?? 0, minute = parts.minute ?? 0
-        if hour == 12 && minute == 0 { return "noon" }
-        if hour == 0 && minute == 0 { return "midnight" }
-        let twelve = hour % 12 == 0 ? 12 : hour % 12
-        let suffix = hour < 12 ? "a.m." : "p.m."
-        return minute == 0 ? "\(twelve) \(suffix)" : String(format: "%d:%02d %@", twelve, minute, suffix)
     }
 
     static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {

@@ -142,32 +142,38 @@ struct CallExport: Sendable {
         return object
     }
 
+    /// The whole export in `format`, handed to `emit` in pieces: the header, one piece per page of rows, the
+    /// closing bracket of a JSON array. The API streams the pieces; `frontdesk export calls` writes them to a file.
+    func write(_ format: Format, to emit: (String) async throws -> Void) async throws {
+        var first = true
+        switch format {
+        case .csv: try await emit(Self.csv.header())
+        case .json: try await emit("[")
+        case .ndjson: break
+        }
+        try await forEachPage { rows in
+            let formatter = timestampFormatter()
+            var text = ""
+            for row in rows {
+                switch format {
+                case .csv:
+                    text += Self.csv.row(fields(row, formatter))
+                case .json:
+                    text += (first ? "\n" : ",\n") + (try JSONLine.encode(jsonObject(row, formatter)))
+                case .ndjson:
+                    text += try JSONLine.encode(jsonObject(row, formatter)) + "\n"
+                }
+                first = false
+            }
+            try await emit(text)
+        }
+        if format == .json { try await emit(first ? "]\n" : "\n]\n") }
+    }
+
     /// The export as a streamed body in `format`.
     func body(_ format: Format) -> ResponseBody {
         ResponseBody { writer in
-            var first = true
-            switch format {
-            case .csv: try await writer.write(ByteBuffer(string: Self.csv.header()))
-            case .json: try await writer.write(ByteBuffer(string: "["))
-            case .ndjson: break
-            }
-            try await forEachPage { rows in
-                let formatter = timestampFormatter()
-                var text = ""
-                for row in rows {
-                    switch format {
-                    case .csv:
-                        text += Self.csv.row(fields(row, formatter))
-                    case .json:
-                        text += (first ? "\n" : ",\n") + (try JSONLine.encode(jsonObject(row, formatter)))
-                    case .ndjson:
-                        text += try JSONLine.encode(jsonObject(row, formatter)) + "\n"
-                    }
-                    first = false
-                }
-                try await writer.write(ByteBuffer(string: text))
-            }
-            if format == .json { try await writer.write(ByteBuffer(string: first ? "]\n" : "\n]\n")) }
+            try await write(format) { try await writer.write(ByteBuffer(string: $0)) }
             try await writer.finish(nil)
         }
     }

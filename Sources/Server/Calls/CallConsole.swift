@@ -81,26 +81,7 @@ extension CallConsole {
         let timeZone = business.zone
         let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
         let export = CallExport(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
-        var first = true
-        switch format {
-        case .csv: try write(CallExport.csv.header())
-        case .json: try write("[")
-        case .ndjson: break
-        }
-        try await export.forEachPage { rows in
-            let formatter = export.timestampFormatter()
-            var text = ""
-            for row in rows {
-                switch format {
-                case .csv: text += CallExport.csv.row(export.fields(row, formatter))
-                case .json: text += (first ? "\n" : ",\n") + (try JSONLine.encode(export.jsonObject(row, formatter)))
-                case .ndjson: text += try JSONLine.encode(export.jsonObject(row, formatter)) + "\n"
-                }
-                first = false
-            }
-            try write(text)
-        }
-        if format == .json { try write(first ? "]\n" : "\n]\n") }
+        try await export.write(format) { try write($0) }
     }
 }
 

@@ -99,11 +99,12 @@ public struct CallService: Sendable {
             guard existing.businessId == business.id else { return Self.unknownCall(delivery.options) }
             return try await advance(business: business, callSid: callSid, input: .start, delivery: delivery)
         }
-        let policy = Self.policy(for: business, called: to, now: now())
-        var machine = CallMachine(callerNumber: from.flatMap { PhoneNumber.isE164($0) ? $0 : nil })
-        let actions = machine.handle(.started, policy: policy)
-        let twiml = CallResponse.twiml(for: actions, options: delivery.options).render()
         let timestamp = now()
+        var machine = CallMachine(callerNumber: from.flatMap { PhoneNumber.isE164($0) ? $0 : nil })
+        let result = try await step(&machine, input: .start, business: business, called: to, at: timestamp,
+                                    options: delivery.options)
+        let actions = result.actions
+        let twiml = result.twiml.render()
         let call = CallRecord(
             sid: callSid, businessId: business.id, caller: from, called: to, status: "in-progress", state: machine.state,
             machine: machine, version: 0, outcome: nil, isEmergency: false, emergencyCategory: nil,

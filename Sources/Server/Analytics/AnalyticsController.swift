@@ -69,9 +69,7 @@ struct AnalyticsController {
         if parts[0] != "calls" {
             let rollup = CallRollup(database: database, businessId: business.id, timeZone: timeZone, range: range)
             let buckets = try await rollup.buckets(parts[0] == "daily" ? .day : .hour)
-            let body = format == .csv ? rollup.csv(buckets)
-                : String(decoding: try JSONSerialization.data(withJSONObject: buckets.map(rollup.jsonObject),
-                                                             options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            let body = try rollup.render(buckets, json: format == .json)
             return Response(status: .ok, headers: [.contentType: format.contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         let export = CallExport(database: database, businessId: business.id, timeZone: timeZone, range: range)

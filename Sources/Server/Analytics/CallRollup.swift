@@ -95,6 +95,13 @@ struct CallRollup: Sendable {
         }.joined()
     }
 
+    /// The buckets as CSV (a header row and one row each) or as a JSON array of objects with the same columns.
+    func render(_ buckets: [MetricsBucket], json: Bool) throws -> String {
+        guard json else { return csv(buckets) }
+        return String(decoding: try JSONSerialization.data(withJSONObject: buckets.map(jsonObject),
+                                                           options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+
     func jsonObject(_ bucket: MetricsBucket) -> [String: Any] {
         Dictionary(uniqueKeysWithValues: zip(Self.columns, values(bucket).map { $0 ?? NSNull() }))
     }

@@ -95,8 +95,6 @@ extension CallConsole {
         let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
         let rollup = CallRollup(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
         let buckets = try await rollup.buckets(hourly ? .hour : .day)
-        if format == "csv" { return rollup.csv(buckets) }
-        return String(decoding: try JSONSerialization.data(withJSONObject: buckets.map(rollup.jsonObject),
-                                                           options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        return try rollup.render(buckets, json: format == "json")
     }
 }

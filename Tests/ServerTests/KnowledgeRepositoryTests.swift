@@ -256,7 +256,7 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         }
         #expect(blobLength == vector.count * 4)
         let chunk = try #require(try await repositories.knowledge.chunks(
-            ids: [stored.chunkId], businessId: business.id).first)
+            entryId: entry.id, businessId: business.id).first)
         #expect(chunk.embeddingVector.map(\.bitPattern) == vector.map(\.bitPattern))
     }
 

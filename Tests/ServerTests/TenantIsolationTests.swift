@@ -23,7 +23,6 @@ import Testing
         // Reads.
         #expect(try await knowledge.get(entryId: entryB.id, businessId: a.id) == nil)
         #expect(try await knowledge.chunks(entryId: entryB.id, businessId: a.id).isEmpty)
-        #expect(try await knowledge.chunks(ids: [chunkB.chunkId], businessId: a.id).isEmpty)
         #expect(try await knowledge.searchDetails(chunkIds: [chunkB.chunkId], businessId: a.id).isEmpty)
         let ownDetails = try await knowledge.searchDetails(chunkIds: [chunkB.chunkId], businessId: b.id)
         #expect(ownDetails.map(\.entryId) == [entryB.id])

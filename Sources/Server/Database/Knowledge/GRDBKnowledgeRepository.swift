@@ -61,16 +61,6 @@ public struct GRDBKnowledgeRepository: KnowledgeRepository {
         }
     }
 
-    public func chunks(ids: [Int64], businessId: String) async throws -> [KnowledgeChunk] {
-        guard !ids.isEmpty else { return [] }
-        return try await database.dbPool.read { db in
-            try KnowledgeChunk
-                .filter(ids.contains(Column("id")) && Column("business_id") == businessId)
-                .order(Column("id"))
-                .fetchAll(db)
-        }
-    }
-
     public func searchDetails(chunkIds: [Int64], businessId: String) async throws -> [ChunkSearchDetails] {
         guard !chunkIds.isEmpty else { return [] }
         return try await database.dbPool.read { db in

@@ -28,9 +28,6 @@ public protocol KnowledgeRepository: Sendable {
     /// The entry's chunks in ordinal order.
     func chunks(entryId: String, businessId: String) async throws -> [KnowledgeChunk]
 
-    /// The chunks with these ids that belong to the business (others are skipped), in id order.
-    func chunks(ids: [Int64], businessId: String) async throws -> [KnowledgeChunk]
-
     /// What a search answer shows for these chunks (text, and their entries' title, category, source), in one
     /// read; chunks of other businesses or no longer stored are skipped.
     func searchDetails(chunkIds: [Int64], businessId: String) async throws -> [ChunkSearchDetails]

@@ -20,8 +20,11 @@ struct GracefulShutdownTests {
         }
         // SIGTERM only once the server is handling the import: /metrics then counts two requests in flight
         // (the import and the scrape itself).
+        // The wait is a precondition, not the behaviour under test: with the whole suite running in parallel on
+        // two cores the import once took over 5 s to reach the handler, so wait up to a minute for it.
         var importInFlight = false
-        for _ in 0..<200 where !importInFlight {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !importInFlight, ContinuousClock.now < deadline {
             importInFlight = try await server.inFlightRequests() >= 2
             if !importInFlight { try await Task.sleep(for: .milliseconds(25)) }
         }

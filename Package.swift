@@ -46,11 +46,13 @@ let package = Package(
 
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedEngine),
         .target(name: "Receptionist", swiftSettings: nativeSwift),
+        // The event log's vocabulary: event types, streams and payloads as plain values (pure, Foundation only).
+        .target(name: "Events", swiftSettings: nativeSwift),
         .target(name: "Analytics", dependencies: ["VectorIndex", "CBLAS", "CLAPACKE"], swiftSettings: nativeSwift),
         .target(
             name: "Server",
             dependencies: [
-                "VectorIndex", "Receptionist", "Analytics",
+                "VectorIndex", "Receptionist", "Analytics", "Events",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "Server", "VectorIndex", "Receptionist", "Analytics",
+                "Server", "VectorIndex", "Receptionist", "Analytics", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,9 +79,10 @@ let package = Package(
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CBLAS"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "VectorIndex"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Receptionist", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "Server", "Receptionist", "Events", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             // Tests sign Twilio webhooks with their own HMAC code, independent of the server's validator.
             .product(name: "Crypto", package: "swift-crypto"),

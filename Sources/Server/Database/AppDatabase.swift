@@ -13,6 +13,8 @@ public final class AppDatabase: Sendable {
     public let path: String
     /// Set for `temporary()` databases: their files are removed when the value goes away.
     private let removesFilesOnDeinit: Bool
+    /// Signalled after every commit that appended events (consumers and live streams wait on it).
+    public let eventSignal = EventSignal()
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     /// - Parameters:
@@ -37,6 +39,7 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         try Self.migrator.migrate(dbPool)
+        dbPool.add(transactionObserver: EventCommitObserver(signal: eventSignal), extent: .databaseLifetime)
     }
 
     /// A migrated database in a fresh temporary file, deleted when the returned value is released. For tests.

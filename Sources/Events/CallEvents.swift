@@ -1,0 +1,141 @@
+import Foundation
+
+/// Which way a call goes: a caller phoned the business (`inbound`), or FrontDesk phoned someone (`outbound`).
+public enum CallDirection: String, Codable, Sendable, CaseIterable {
+    case inbound, outbound
+}
+
+/// A call was answered (inbound) or created (outbound).
+public struct CallStarted: EventPayload {
+    public static let type = EventType.callStarted
+    public var direction: CallDirection
+    /// Twilio's `From` and `To`.
+    public var from: String?
+    public var to: String
+    /// The other party: the caller of an inbound call, the callee of an outbound one.
+    public var customerNumber: String?
+    public init(direction: CallDirection, from: String?, to: String, customerNumber: String?) {
+        self.direction = direction
+        self.from = from
+        self.to = to
+        self.customerNumber = customerNumber
+    }
+}
+
+/// One webhook's worth of conversation: what the caller said (if anything) and what the receptionist answered.
+public struct CallTurnRecorded: EventPayload {
+    public static let type = EventType.callTurn
+    /// `started`, `speech`, `silence`, `transfer:<status>`.
+    public var event: String
+    public var callerText: String?
+    public var reply: String
+    /// The call's state after the turn.
+    public var state: String
+    /// Knowledge entries the reply cited.
+    public var citedEntries: [String]
+    public var declined: Bool
+    public var latencyMs: Double?
+    public init(event: String, callerText: String?, reply: String, state: String, citedEntries: [String],
+                declined: Bool, latencyMs: Double?) {
+        self.event = event
+        self.callerText = callerText
+        self.reply = reply
+        self.state = state
+        self.citedEntries = citedEntries
+        self.declined = declined
+        self.latencyMs = latencyMs
+    }
+}
+
+/// Twilio reported a call status that is not final (`ringing`, `in-progress`, …), in `SequenceNumber` order.
+public struct CallStatusChanged: EventPayload {
+    public static let type = EventType.callStatus
+    public var status: String
+    public var sequenceNumber: Int?
+    public init(status: String, sequenceNumber: Int?) {
+        self.status = status
+        self.sequenceNumber = sequenceNumber
+    }
+}
+
+/// A transfer (`<Dial>`) finished.
+public struct CallTransferred: EventPayload {
+    public static let type = EventType.callTransferred
+    /// Twilio's `DialCallStatus` (`completed`, `busy`, `no-answer`, `failed`, …).
+    public var dialStatus: String
+    public var connected: Bool
+    public init(dialStatus: String, connected: Bool) {
+        self.dialStatus = dialStatus
+        self.connected = connected
+    }
+}
+
+/// The call is over: Twilio's final status, what the call achieved and how long it took.
+public struct CallEnded: EventPayload {
+    public static let type = EventType.callEnded
+    public var direction: CallDirection
+    public var status: String
+    public var outcome: String?
+    public var durationSeconds: Int?
+    public var isEmergency: Bool
+    public init(direction: CallDirection, status: String, outcome: String?, durationSeconds: Int?, isEmergency: Bool) {
+        self.direction = direction
+        self.status = status
+        self.outcome = outcome
+        self.durationSeconds = durationSeconds
+        self.isEmergency = isEmergency
+    }
+}
+
+/// The caller described an emergency.
+public struct EmergencyReported: EventPayload {
+    public static let type = EventType.emergencyReported
+    public var category: String
+    public var severity: String?
+    public var phrase: String?
+    public init(category: String, severity: String?, phrase: String?) {
+        self.category = category
+        self.severity = severity
+        self.phrase = phrase
+    }
+}
+
+/// The caller's details were taken.
+public struct LeadCaptured: EventPayload {
+    public static let type = EventType.leadCaptured
+    public var leadId: String
+    public var reason: String
+    public var name: String?
+    public var phone: String?
+    public var isEmergency: Bool
+    public init(leadId: String, reason: String, name: String?, phone: String?, isEmergency: Bool) {
+        self.leadId = leadId
+        self.reason = reason
+        self.name = name
+        self.phone = phone
+        self.isEmergency = isEmergency
+    }
+}
+
+/// Something the owner must hear about (an emergency, a new lead, a text): the `owner-alerts` consumer texts it.
+public struct OwnerAlertRaised: EventPayload {
+    public static let type = EventType.ownerAlertRaised
+    /// The `owner_alerts` row, for alerts raised on calls.
+    public var alertId: Int64?
+    /// `emergency`, `new_lead`, `text`.
+    public var kind: String
+    public var message: String
+    public var callbackNumber: String?
+    public init(alertId: Int64?, kind: String, message: String, callbackNumber: String?) {
+        self.alertId = alertId
+        self.kind = kind
+        self.message = message
+        self.callbackNumber = callbackNumber
+    }
+
+    /// The text the owner gets: the message and how to call back, within one SMS body's limit.
+    public var text: String {
+        let callback = callbackNumber.map { " Call back: \($0)." } ?? ""
+        return String((message + callback).prefix(1_000))
+    }
+}

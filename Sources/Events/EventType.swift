@@ -1,0 +1,29 @@
+/// What happened, as stored in the `events` table's `type` column. The raw values are part of the public API
+/// (`GET /v1/events?type=`, the SSE stream) and of the stored log: never rename one.
+public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
+    // Calls (stream `call:<CallSid>`)
+    case callStarted = "call.started"
+    case callTurn = "call.turn"
+    case callStatus = "call.status"
+    case callTransferred = "call.transferred"
+    case callEnded = "call.ended"
+    case emergencyReported = "call.emergency"
+    case leadCaptured = "lead.captured"
+    case ownerAlertRaised = "owner.alert"
+    // Customers and their appointments and texts (stream `customer:<id>`)
+    case customerCreated = "customer.created"
+    case customerOptedOut = "customer.opted_out"
+    case customerOptedIn = "customer.opted_in"
+    case appointmentBooked = "appointment.booked"
+    case appointmentChanged = "appointment.changed"
+    case smsReceived = "sms.received"
+    case smsQueued = "sms.queued"
+    case smsSent = "sms.sent"
+    case smsFailed = "sms.failed"
+    // Knowledge (stream `knowledge:<business id>`)
+    case knowledgeChanged = "knowledge.changed"
+    // Background work (stream `job:<id>`)
+    case jobFailed = "job.failed"
+
+    public static func < (lhs: EventType, rhs: EventType) -> Bool { lhs.rawValue < rhs.rawValue }
+}

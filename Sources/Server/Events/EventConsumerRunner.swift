@@ -1,0 +1,128 @@
+import Events
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Runs the consumers: a `Service` that, for each consumer, reads the log after its checkpoint, hands it the events
+/// it wants, and moves the checkpoint. Woken by every commit that appends events (``EventSignal``) and by a poll,
+/// so an event is seen even if a wake-up was missed (another process wrote it).
+public final class EventConsumerRunner: Service, Sendable {
+    let log: any EventLog
+    let consumers: [any EventConsumer]
+    let signal: EventSignal
+    let logger: Logger
+    let metrics: any MetricsFactory
+    let pollInterval: Duration
+    /// Events read per pass of one consumer.
+    static let batchSize = 200
+
+    public init(log: any EventLog, consumers: [any EventConsumer], signal: EventSignal, logger: Logger,
+                metrics: any MetricsFactory, pollInterval: Duration = .seconds(1)) {
+        self.log = log
+        self.consumers = consumers
+        self.signal = signal
+        self.logger = logger
+        self.metrics = metrics
+        self.pollInterval = pollInterval
+    }
+
+    public func consumer(named name: String) -> (any EventConsumer)? {
+        consumers.first { $0.name == name }
+    }
+
+    public func run() async throws {
+        let (id, wakeups) = signal.subscribe()
+        defer { signal.unsubscribe(id) }
+        await withGracefulShutdownHandler {
+            var iterator = wakeups.makeAsyncIterator()
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                await drainAll()
+                let timer = Task { [pollInterval, signal] in
+                    try? await Task.sleep(for: pollInterval)
+                    // A poll wakes every subscriber; harmless (they read from their own positions).
+                    signal.signal()
+                }
+                _ = await iterator.next()
+                timer.cancel()
+            }
+        } onGracefulShutdown: { [signal] in
+            signal.signal()
+        }
+    }
+
+    /// One pass over every consumer until each has caught up with the log (tests call this instead of running the
+    /// service). Errors are logged; the consumer tries again from its checkpoint on the next pass.
+    @discardableResult
+    public func drainAll() async -> Int {
+        var handled = 0
+        for consumer in consumers {
+            do {
+                handled += try await drain(consumer)
+            } catch {
+                logger.error("event consumer failed; it retries from its checkpoint", metadata: [
+                    "consumer": "\(consumer.name)", "error": "\(error)"])
+            }
+        }
+        return handled
+    }
+
+    /// Hands `consumer` every event after its checkpoint, moving the checkpoint after each batch (and before a
+    /// failing event, so the events before it are not handed again). Returns how many events it handled.
+    public func drain(_ consumer: any EventConsumer) async throws -> Int {
+        var position = try await log.checkpoint(consumer: consumer.name)
+        var handled = 0
+        while true {
+            let batch = try await log.events(EventQuery(businessId: nil, after: position, limit: Self.batchSize))
+            guard let last = batch.last else { return handled }
+            for event in batch where consumer.types.contains(event.type) {
+                do {
+                    try await deliver(event, to: consumer)
+                    handled += 1
+                } catch {
+                    // Keep what was handled; this event is handed again on the next pass.
+                    if event.id - 1 > position { try await log.advanceCheckpoint(consumer: consumer.name, to: event.id - 1) }
+                    throw error
+                }
+            }
+            position = last.id
+            try await log.advanceCheckpoint(consumer: consumer.name, to: position)
+        }
+    }
+
+    /// Re-delivers the consumer's events with ids in `after+1 ... through` (through: its checkpoint by default),
+    /// without moving its checkpoint. Handlers are idempotent, so the result equals the first delivery.
+    public func replay(consumer: any EventConsumer, after: Int64, through: Int64? = nil) async throws -> Int {
+        var end = through ?? 0
+        if through == nil { end = try await log.checkpoint(consumer: consumer.name) }
+        var position = after
+        var handled = 0
+        while position < end {
+            let batch = try await log.events(EventQuery(businessId: nil, after: position, limit: Self.batchSize))
+            guard let last = batch.last else { break }
+            for event in batch where event.id <= end && consumer.types.contains(event.type) {
+                try await deliver(event, to: consumer)
+                handled += 1
+            }
+            position = last.id
+        }
+        return handled
+    }
+
+    private func deliver(_ event: StoredEvent, to consumer: any EventConsumer) async throws {
+        do {
+            try await consumer.handle(event)
+            Counter(label: AppMetrics.Name.eventsHandled, dimensions: [("consumer", consumer.name), ("result", "done")],
+                    factory: metrics).increment()
+        } catch let error as UnhandleableEvent {
+            Counter(label: AppMetrics.Name.eventsHandled, dimensions: [("consumer", consumer.name), ("result", "skipped")],
+                    factory: metrics).increment()
+            logger.error("event skipped: it cannot be handled", metadata: [
+                "consumer": "\(consumer.name)", "event": "\(event.id)", "type": "\(event.type.rawValue)", "error": "\(error)"])
+        } catch {
+            Counter(label: AppMetrics.Name.eventsHandled, dimensions: [("consumer", consumer.name), ("result", "error")],
+                    factory: metrics).increment()
+            throw error
+        }
+    }
+}

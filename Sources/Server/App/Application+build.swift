@@ -35,6 +35,11 @@ struct AppServices: Sendable {
     let reminders: ReminderService
     /// The clock of CRM rules (bookings in the past, availability); tests inject their own.
     let now: @Sendable () -> Date
+    /// The durable event log (read side; writes append their events in their own transactions).
+    let events: any EventLog
+    /// Runs the event consumers (owner alerts, post-call work, reminders) as a service of the application;
+    /// router tests call `drainAll()` themselves.
+    let eventConsumers: EventConsumerRunner
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -57,7 +62,7 @@ public func buildApplication(
         // Shut down in reverse order: the HTTP server, then the job runner (its current job finishes), then the
         // embedding threads and the database.
         services: [ShutdownService(database: services.database, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger),
-                   services.jobRunner],
+                   services.jobRunner, services.eventConsumers],
         onServerRunning: { channel in
             // Printed (not only logged) so scripts and the live tests can find a port chosen with --port 0.
             let port = channel.localAddress?.port ?? config.port
@@ -169,6 +174,9 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         ],
         logger: logger, metrics: metrics.factory)
     let appointments = GRDBAppointmentRepository(database: database, now: now)
+    let events = GRDBEventLog(database: database, now: now)
+    let eventConsumers = EventConsumerRunner(log: events, consumers: [], signal: database.eventSignal, logger: logger,
+                                             metrics: metrics.factory)
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser,
                                   booking: CallBooking(database: database, appointments: appointments), logger: logger,
                                   metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
@@ -189,7 +197,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
         customers: GRDBCustomerRepository(database: database, now: now),
         appointments: appointments,
-        smsOutbox: smsOutbox, reminders: reminders, now: now)
+        smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {

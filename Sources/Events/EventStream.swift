@@ -10,6 +10,11 @@ public struct EventStream: RawRepresentable, Hashable, Codable, Sendable, Custom
     public static func customer(_ id: String) -> EventStream { .init(rawValue: "customer:\(id)") }
     public static func knowledge(businessId: String) -> EventStream { .init(rawValue: "knowledge:\(businessId)") }
     public static func job(_ id: Int64) -> EventStream { .init(rawValue: "job:\(id)") }
+    /// Texts to the business's owner (alerts), which belong to no customer.
+    public static func owner(businessId: String) -> EventStream { .init(rawValue: "owner:\(businessId)") }
+
+    /// The part after the first colon: the call's sid, the customer's id …
+    public var id: String { String(rawValue.drop { $0 != ":" }.dropFirst()) }
 
     /// The kind of thing the stream is about (`call`, `customer`, …): the part before the first colon.
     public var kind: String { String(rawValue.prefix { $0 != ":" }) }

@@ -154,12 +154,9 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let jobs = JobQueue(database: database)
     let jobRunner = JobRunner(
         queue: jobs,
-        handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, sentiment: sentiment, now: Date.init)],
+        handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, sentiment: sentiment, now: Date.init),
+                   SMSSendJob(outbox: smsOutbox)],
         periodic: [
-            // Texts (owner alerts, replies, reminders) go out as soon as they are due; each row keeps its own retries.
-            PeriodicTask(name: "sms-outbox", interval: 0) { _ in
-                for _ in 0..<50 { guard try await smsOutbox.deliverNext() != nil else { break } }
-            },
             // Once an hour, every active business's upcoming appointments get their reminder (once each).
             PeriodicTask(name: "reminders", interval: 3600) { now in
                 var cursor: String?
@@ -174,12 +171,19 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         ],
         logger: logger, metrics: metrics.factory)
     let appointments = GRDBAppointmentRepository(database: database, now: now)
+    let customers = GRDBCustomerRepository(database: database, now: now)
     let events = GRDBEventLog(database: database, now: now)
-    let eventConsumers = EventConsumerRunner(log: events, consumers: [], signal: database.eventSignal, logger: logger,
-                                             metrics: metrics.factory)
+    let wakeJobs: @Sendable () -> Void = { jobRunner.wake() }
+    let eventConsumers = EventConsumerRunner(
+        log: events,
+        consumers: [
+            OwnerAlertConsumer(businesses: businesses, customers: customers, calls: calls, outbox: smsOutbox, queued: wakeJobs),
+            PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
+        ],
+        signal: database.eventSignal, logger: logger, metrics: metrics.factory)
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser,
                                   booking: CallBooking(database: database, appointments: appointments), logger: logger,
-                                  metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
+                                  metrics: metrics.factory)
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
     if !config.twilioVerify {
@@ -195,7 +199,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
-        customers: GRDBCustomerRepository(database: database, now: now),
+        customers: customers,
         appointments: appointments,
         smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers)
 }
@@ -229,7 +233,8 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     TwilioSMSController(
         verifier: TwilioWebhookVerifier(businesses: services.businesses, calls: services.calls, verification: services.twilio,
                                         logger: logger, metrics: services.metrics.factory),
-        businesses: services.businesses, database: services.database, logger: logger, now: services.now)
+        businesses: services.businesses, messages: GRDBMessagingRepository(database: services.database), logger: logger,
+        now: services.now)
         .addRoutes(to: router.group("twilio"))
 
     let admin = router.group("v1/admin").add(middleware: AdminAuthMiddleware(store: services.adminKeys))

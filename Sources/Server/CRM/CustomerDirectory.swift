@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 
@@ -7,12 +8,15 @@ public enum CustomerDirectory {
     /// The business's customer with `phone`, created when there is none. A name fills an empty one (it never
     /// overwrites a name the business already has).
     ///
+    /// A new customer appends `customer.created` (with `source`) in the same transaction.
+    ///
     /// - Parameters:
     ///   - phone: E.164 (normalise first with ``PhoneNumber/normalized(_:defaultCountryCode:)``).
+    ///   - source: what made the customer: `call`, `lead`, `sms`, `booking`, `api`.
     /// - Throws: `RepositoryError.invalid` when `phone` is not E.164.
     @discardableResult
     public static func upsert(_ db: Database, businessId: String, phone: String, name: String? = nil,
-                              at timestamp: Date = Date()) throws -> Customer {
+                              source: String, at timestamp: Date = Date()) throws -> Customer {
         guard PhoneNumber.isE164(phone) else { throw RepositoryError.invalid("phone must be E.164 (e.g. +15551234567)") }
         let name = name.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : String($0.prefix(Customer.maxFieldLength)) }
         if var existing = try customer(db, businessId: businessId, phone: phone) {
@@ -25,6 +29,9 @@ public enum CustomerDirectory {
         }
         let customer = Customer(businessId: businessId, name: name, phone: phone, createdAt: timestamp, updatedAt: timestamp)
         try customer.insert(db)
+        try EventAppender.append(db, EventDraft(
+            businessId: businessId, stream: .customer(customer.id),
+            CustomerCreated(customerId: customer.id, phone: phone, name: name, source: source)), at: timestamp)
         return customer
     }
 
@@ -81,11 +88,18 @@ public enum CustomerDirectory {
         return message
     }
 
-    /// Sets or clears the customer's SMS opt-out (a no-op when it already has that value).
-    public static func setSMSOptOut(_ db: Database, customerId: String, optedOut: Bool, at timestamp: Date = Date()) throws {
+    /// Sets or clears the customer's SMS opt-out (a no-op when it already has that value); a change appends
+    /// `customer.opted_out` / `customer.opted_in`.
+    /// - Parameter via: `keyword` (STOP/START texted to us), `carrier` (Twilio's 21610), `api`.
+    public static func setSMSOptOut(_ db: Database, customer: Customer, optedOut: Bool, via: String,
+                                    at timestamp: Date = Date()) throws {
         try db.execute(sql: """
             UPDATE customers SET sms_opt_out = ?, sms_opt_out_at = ?, updated_at = ?
-            WHERE id = ? AND sms_opt_out != ?
-            """, arguments: [optedOut, optedOut ? timestamp : nil, timestamp, customerId, optedOut])
+            WHERE id = ? AND business_id = ? AND sms_opt_out != ?
+            """, arguments: [optedOut, optedOut ? timestamp : nil, timestamp, customer.id, customer.businessId, optedOut])
+        guard db.changesCount > 0 else { return }
+        let change = CustomerOptChanged(customerId: customer.id, optedOut: optedOut, via: via)
+        try EventAppender.append(db, EventDraft(businessId: customer.businessId, stream: .customer(customer.id),
+                                                type: change.eventType, change), at: timestamp)
     }
 }

@@ -35,7 +35,7 @@ struct CallBooking: Sendable {
         }
         if existing != nil { return true }
         let customer = try await database.dbPool.write { db in
-            let customer = try CustomerDirectory.upsert(db, businessId: business.id, phone: phone, name: lead.name, at: now)
+            let customer = try CustomerDirectory.upsert(db, businessId: business.id, phone: phone, name: lead.name, source: "booking", at: now)
             if let address = lead.address {
                 try db.execute(sql: "UPDATE customers SET address = ? WHERE id = ? AND address IS NULL", arguments: [address, customer.id])
             }

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 import Receptionist
@@ -37,6 +38,18 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var transferStatus: String? = nil
     /// Entry ids the answers cited, distinct, in first-cited order, ";"-separated.
     public var citedEntries: String? = nil
+    /// Inbound: `caller` phoned `called` (a business number). Outbound: FrontDesk phoned `called` from `caller`
+    /// (a business number).
+    public var direction: CallDirection = .inbound
+    /// The highest status callback `SequenceNumber` applied (callbacks can arrive out of order).
+    public var statusSequence: Int? = nil
+    /// Outbound calls: who asked for the call and why (JSON), for the webhooks.
+    public var context: String? = nil
+
+    /// The other party: the caller of an inbound call, the callee of an outbound one.
+    public var customerNumber: String? { direction == .inbound ? caller : called }
+    /// The business's number on the call.
+    public var businessNumber: String? { direction == .inbound ? called : caller }
 }
 
 /// Who spoke a turn.

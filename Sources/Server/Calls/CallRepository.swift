@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// Everything one webhook writes, committed in one transaction.
@@ -9,15 +10,15 @@ public struct TurnWrite: Sendable {
     /// Transcript lines; `seq` is assigned by the repository.
     public var turns: [CallTurn]
     public var leads: [Lead]
+    /// Alerts for the owner; each appends `owner.alert`, and the `owner-alerts` consumer texts it.
     public var alerts: [OwnerAlertRecord]
-    /// Follow-up work, enqueued in the same transaction (e.g. the post-call summary).
-    public var jobs: [NewJob] = []
+    /// What happened on the call (started, turn, transferred, status, ended, emergency), appended in the same
+    /// transaction; the repository adds the events of the rows it makes (customer, lead, owner alert).
+    public var events: [EventDraft] = []
     /// Twilio's `I-Twilio-Idempotency-Token`, stored with the reply.
     public var idempotencyToken: String?
     /// The TwiML sent back.
     public var response: String
-    /// The business owner's phone: owner alerts are also queued as texts to it (none without one).
-    public var ownerPhone: String? = nil
 }
 
 /// How a `TurnWrite` went.
@@ -42,6 +43,8 @@ public protocol CallRepository: Sendable {
     func leads(businessId: String, limit: Int, cursor: String?) async throws -> Page<Lead>
     func leads(callSid: String) async throws -> [Lead]
     func alerts(callSid: String) async throws -> [OwnerAlertRecord]
+    /// Records what became of an owner alert (`sms_queued`, `no_owner_phone`).
+    func setAlertStatus(id: Int64, businessId: String, status: String) async throws
     /// The business's own Twilio auth token, if it has one.
     func twilioAuthToken(businessId: String) async throws -> String?
     /// Sets (or, with nil, removes) the business's own Twilio auth token.

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Logging
 import Metrics
@@ -44,8 +45,6 @@ public struct CallService: Sendable {
     let phraser: Phraser?
     /// Free slots and booking on the phone; nil: callers who want to book leave their preferred time instead.
     let booking: CallBooking?
-    /// Called after a write that enqueued jobs, so the job runner starts them now rather than at its next poll.
-    let jobsQueued: @Sendable () -> Void
     let logger: Logger
     let now: @Sendable () -> Date
     /// Webhooks of one call are handled one at a time, so a turn never races its redelivery or the status callback.
@@ -60,11 +59,9 @@ public struct CallService: Sendable {
     static let maxSpeechCharacters = 1_000
 
     init(calls: any CallRepository, knowledge: KnowledgeService, phraser: Phraser? = nil, booking: CallBooking? = nil,
-         logger: Logger, metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init,
-         jobsQueued: @escaping @Sendable () -> Void = {}) {
+         logger: Logger, metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init) {
         self.calls = calls
         self.booking = booking
-        self.jobsQueued = jobsQueued
         self.knowledge = knowledge
         self.phraser = phraser
         self.logger = logger
@@ -111,9 +108,13 @@ public struct CallService: Sendable {
             startedAt: timestamp, endedAt: nil, durationSeconds: nil)
         let turn = receptionistTurn(callSid: callSid, actions: actions, state: machine.state, event: "started",
                                     delivery: delivery, at: timestamp)
-        let write = TurnWrite(call: call, isNewCall: true, turns: [turn], leads: [], alerts: [],
-                              idempotencyToken: delivery.idempotencyToken, response: twiml,
-                              ownerPhone: business.settings.ownerPhone)
+        var write = TurnWrite(call: call, isNewCall: true, turns: [turn], leads: [], alerts: [],
+                              idempotencyToken: delivery.idempotencyToken, response: twiml)
+        write.events = [
+            EventDraft(businessId: business.id, stream: .call(callSid),
+                       CallStarted(direction: .inbound, from: from, to: to, customerNumber: call.customerNumber)),
+            Self.turnEvent(call: call, callerText: nil, reply: turn),
+        ]
         switch try await calls.write(write) {
         case .stored:
             logger.info("call started", metadata: ["call": "\(callSid)", "from": "\(PhoneMask.mask(from))"])
@@ -176,13 +177,18 @@ public struct CallService: Sendable {
                                       declined: false, latencyMs: nil, createdAt: timestamp))
             }
             var write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
-                                  idempotencyToken: idempotencyToken, response: "", ownerPhone: business.settings.ownerPhone)
+                                  idempotencyToken: idempotencyToken, response: "")
+            let stream = EventStream.call(call.sid)
             if call.endedAt != nil {
-                write.jobs.append(try CallSummaryJob.job(callSid: call.sid, businessId: call.businessId))
+                write.events.append(EventDraft(businessId: call.businessId, stream: stream, CallEnded(
+                    direction: call.direction, status: status, outcome: call.outcome?.rawValue,
+                    durationSeconds: duration, isEmergency: call.isEmergency)))
+            } else {
+                write.events.append(EventDraft(businessId: call.businessId, stream: stream,
+                                               CallStatusChanged(status: status, sequenceNumber: nil)))
             }
             switch try await calls.write(write) {
             case .stored:
-                if !write.jobs.isEmpty { jobsQueued() }
                 if let outcome = call.outcome {
                     Counter(label: AppMetrics.Name.calls, dimensions: [("business", call.businessId), ("outcome", outcome.rawValue)],
                             factory: outcomes).increment()
@@ -258,9 +264,9 @@ public struct CallService: Sendable {
             turns.append(receptionistTurn(callSid: callSid, actions: actions, state: call.state, event: input.name,
                                           delivery: delivery, at: timestamp))
             let (leads, alerts) = records(from: actions, call: call, at: timestamp)
-            let write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
-                                  idempotencyToken: delivery.idempotencyToken, response: twiml,
-                                  ownerPhone: business.settings.ownerPhone)
+            var write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
+                                  idempotencyToken: delivery.idempotencyToken, response: twiml)
+            write.events = Self.events(of: input, actions: actions, call: call, turns: turns)
             switch try await calls.write(write) {
             case .stored:
                 turnDuration.recordNanoseconds(Int64((ContinuousClock.now - delivery.received) / .nanoseconds(1)))
@@ -349,6 +355,34 @@ public struct CallService: Sendable {
         return CallTurn(id: nil, callSid: callSid, seq: 0, speaker: .receptionist, text: CallResponse.spokenText(actions),
                         event: event, asrConfidence: nil, state: state, citations: citations,
                         answerConfidence: confidence, declined: declined, latencyMs: latency, createdAt: timestamp)
+    }
+
+    /// The events of one turn: the turn itself, then a finished transfer and a reported emergency.
+    static func events(of input: CallInput, actions: [CallAction], call: CallRecord, turns: [CallTurn]) -> [EventDraft] {
+        let stream = EventStream.call(call.sid)
+        var events: [EventDraft] = []
+        if let reply = turns.last {
+            let callerText = turns.first { $0.speaker == .caller }?.text
+            events.append(turnEvent(call: call, callerText: callerText, reply: reply))
+        }
+        if case .transferEnded(let status) = input {
+            let result = status.flatMap(TransferResult.init(rawValue:)) ?? .failed
+            events.append(EventDraft(businessId: call.businessId, stream: stream,
+                                     CallTransferred(dialStatus: status ?? "failed", connected: result.connected)))
+        }
+        for case .flagEmergency(let match) in actions {
+            events.append(EventDraft(businessId: call.businessId, stream: stream, EmergencyReported(
+                category: match.category.rawValue, severity: call.machine.lead?.severity?.rawValue, phrase: match.phrase)))
+        }
+        return events
+    }
+
+    static func turnEvent(call: CallRecord, callerText: String?, reply: CallTurn) -> EventDraft {
+        var cited: [String] = []
+        for citation in reply.citations ?? [] where !cited.contains(citation.entryId) { cited.append(citation.entryId) }
+        return EventDraft(businessId: call.businessId, stream: .call(call.sid), CallTurnRecorded(
+            event: reply.event, callerText: callerText, reply: reply.text, state: reply.state.rawValue,
+            citedEntries: cited, declined: reply.declined, latencyMs: reply.latencyMs))
     }
 
     /// Leads and owner alerts the actions ask for.

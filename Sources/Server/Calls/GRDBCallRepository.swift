@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 
@@ -41,22 +42,24 @@ public struct GRDBCallRepository: CallRepository {
                 try db.execute(sql: """
                     UPDATE calls SET status = ?, state = ?, machine = ?, version = ?, outcome = ?, is_emergency = ?,
                         emergency_category = ?, ended_at = ?, duration_seconds = ?, questions_answered = ?,
-                        questions_declined = ?, caller_turns = ?, transfer_status = ?, cited_entries = ?
+                        questions_declined = ?, caller_turns = ?, transfer_status = ?, cited_entries = ?, status_sequence = ?
                     WHERE sid = ? AND version = ?
                     """, arguments: [
                         call.status, call.state.rawValue, String(decoding: try CallRecord.databaseJSONEncoder(for: "machine").encode(call.machine), as: UTF8.self),
                         call.version, call.outcome?.rawValue, call.isEmergency, call.emergencyCategory, call.endedAt,
-                        call.durationSeconds, call.questionsAnswered, call.questionsDeclined, call.callerTurns, call.transferStatus, call.citedEntries, call.sid, expected,
+                        call.durationSeconds, call.questionsAnswered, call.questionsDeclined, call.callerTurns, call.transferStatus,
+                        call.citedEntries, call.statusSequence, call.sid, expected,
                     ])
                 if db.changesCount == 0 { return .conflict }
             }
             var seq = try Int.fetchOne(
                 db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM call_turns WHERE call_sid = ?", arguments: [call.sid]) ?? 0
-            // A caller with a caller ID is a customer (made or found when the call starts); the call is their voice
-            // conversation, line by line.
+            // The other party (the caller of an inbound call, the callee of an outbound one) is a customer, made or
+            // found when the call starts; the call is their voice conversation, line by line.
             var conversation: Conversation?
-            if write.isNewCall, let caller = call.caller, PhoneNumber.isE164(caller) {
-                let customer = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: caller, at: timestamp)
+            try EventAppender.append(db, write.events, at: timestamp)
+            if write.isNewCall, let number = call.customerNumber, PhoneNumber.isE164(number) {
+                let customer = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: number, source: "call", at: timestamp)
                 conversation = try CustomerDirectory.voiceConversation(db, customer: customer, callSid: call.sid, at: timestamp)
             } else if !write.isNewCall {
                 conversation = try Conversation.filter(Column("call_sid") == call.sid
@@ -74,22 +77,22 @@ public struct GRDBCallRepository: CallRepository {
             // A lead's name and number fill in (or make) its customer.
             for lead in write.leads {
                 try lead.insert(db)
+                try EventAppender.append(db, EventDraft(
+                    businessId: call.businessId, stream: .call(call.sid),
+                    LeadCaptured(leadId: lead.id, reason: lead.reason.rawValue, name: lead.name, phone: lead.phone,
+                                 isEmergency: lead.isEmergency)), at: timestamp)
                 if let phone = lead.phone, PhoneNumber.isE164(phone) {
-                    _ = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: phone, name: lead.name, at: timestamp)
+                    _ = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: phone, name: lead.name,
+                                                     source: "lead", at: timestamp)
                 }
             }
             for var alert in write.alerts {
-                if write.ownerPhone == nil { alert.status = "no_owner_phone" }
                 try alert.insert(db)
-                if let ownerPhone = write.ownerPhone, let id = alert.id {
-                    let callback = alert.callbackNumber.map { " Call back: \($0)." } ?? ""
-                    try SMSOutbox.enqueue(db, businessId: call.businessId, to: ownerPhone,
-                                          body: String((alert.message + callback).prefix(1_000)), kind: .owner,
-                                          dedupeKey: "owner-alert:\(id)", at: timestamp)
-                    try db.execute(sql: "UPDATE owner_alerts SET status = 'sms_queued' WHERE id = ?", arguments: [id])
-                }
+                try EventAppender.append(db, EventDraft(
+                    businessId: call.businessId, stream: .call(call.sid),
+                    OwnerAlertRaised(alertId: alert.id, kind: alert.kind, message: alert.message,
+                                     callbackNumber: alert.callbackNumber)), at: timestamp)
             }
-            for job in write.jobs { try JobQueue.enqueue(db, job, now: timestamp) }
             if let token = write.idempotencyToken {
                 try db.execute(sql: """
                     INSERT INTO twilio_webhook_receipts (token, business_id, response, created_at) VALUES (?, ?, ?, ?)
@@ -141,6 +144,13 @@ public struct GRDBCallRepository: CallRepository {
     public func leads(callSid: String) async throws -> [Lead] {
         try await database.dbPool.read { db in
             try Lead.filter(Column("call_sid") == callSid).order(Column("created_at"), Column("id")).fetchAll(db)
+        }
+    }
+
+    public func setAlertStatus(id: Int64, businessId: String, status: String) async throws {
+        try await database.dbPool.write { db in
+            try db.execute(sql: "UPDATE owner_alerts SET status = ? WHERE id = ? AND business_id = ?",
+                           arguments: [status, id, businessId])
         }
     }
 

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 
@@ -82,7 +83,23 @@ public struct JobQueue: Sendable {
                     UPDATE jobs SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ?, finished_at = ?
                     WHERE id = ? AND status = 'running'
                     """, arguments: [error, now, now, job.id])
+                guard db.changesCount > 0 else { return }
+                try EventAppender.append(db, EventDraft(
+                    businessId: job.businessId, stream: .job(job.id),
+                    JobFailed(jobId: job.id, kind: job.kind, attempts: job.attempts, error: String(error.prefix(1_000)))),
+                    at: now)
             }
+        }
+    }
+
+    /// A run that could not start for a reason outside the job: queued again at `until`, the attempt given back.
+    func markPostponed(_ job: Job, until: Date, reason: String, now: Date) async throws {
+        try await database.dbPool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET status = 'queued', locked_until = NULL, attempts = MAX(attempts - 1, 0), last_error = ?,
+                    run_at = ?, updated_at = ?
+                WHERE id = ? AND status = 'running'
+                """, arguments: [reason, until, now, job.id])
         }
     }
 
@@ -102,6 +119,17 @@ public struct JobQueue: Sendable {
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE status = 'failed'") ?? 0
             return (pending, failed)
+        }
+    }
+
+    /// Pending (queued or running) and failed jobs per kind.
+    public func countsByKind() async throws -> [String: (pending: Int, failed: Int)] {
+        try await database.dbPool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT kind, SUM(status IN ('queued', 'running')) AS pending, SUM(status = 'failed') AS failed
+                FROM jobs GROUP BY kind
+                """)
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["kind"] as String, (pending: $0["pending"] as Int, failed: $0["failed"] as Int)) })
         }
     }
 

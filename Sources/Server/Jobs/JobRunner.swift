@@ -16,6 +16,18 @@ public struct PermanentJobError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// A handler's verdict that the job cannot run yet for a reason that is not the job's fault (no Twilio account is
+/// configured): it is queued again after `seconds` without spending an attempt.
+public struct JobPostponed: Error, CustomStringConvertible {
+    public let seconds: TimeInterval
+    public let reason: String
+    public init(seconds: TimeInterval, reason: String) {
+        self.seconds = seconds
+        self.reason = reason
+    }
+    public var description: String { "postponed \(Int(seconds)) s: \(reason)" }
+}
+
 /// Work the runner does on every pass besides queued jobs, e.g. draining the SMS outbox (whose rows carry their own
 /// retry state) or, once an hour, queueing appointment reminders. Errors are logged, never fatal.
 public struct PeriodicTask: Sendable {
@@ -137,6 +149,9 @@ public final class JobRunner: Service, Sendable {
             try await handler.run(job)
             try await queue.markDone(job, now: now)
             Counter(label: AppMetrics.Name.jobsRun, dimensions: [("kind", kind), ("result", "done")], factory: metrics).increment()
+        } catch let postponed as JobPostponed {
+            try? await queue.markPostponed(job, until: now.addingTimeInterval(postponed.seconds), reason: postponed.reason, now: now)
+            Counter(label: AppMetrics.Name.jobsRun, dimensions: [("kind", kind), ("result", "postponed")], factory: metrics).increment()
         } catch {
             let permanent = error is PermanentJobError
             let retryAt = !permanent && job.attempts < job.maxAttempts
@@ -154,5 +169,9 @@ public final class JobRunner: Service, Sendable {
         let (pending, failed) = try await queue.counts()
         Gauge(label: AppMetrics.Name.jobsPending, factory: metrics).record(pending)
         Gauge(label: AppMetrics.Name.jobsFailed, factory: metrics).record(failed)
+        for (kind, counts) in try await queue.countsByKind() {
+            Gauge(label: AppMetrics.Name.jobsPendingByKind, dimensions: [("kind", kind)], factory: metrics).record(counts.pending)
+            Gauge(label: AppMetrics.Name.jobsFailedByKind, dimensions: [("kind", kind)], factory: metrics).record(counts.failed)
+        }
     }
 }

@@ -34,6 +34,9 @@ public struct AppMetrics: Sendable {
         public static let jobsPending = "frontdesk_jobs_pending"
         /// Gauge of jobs that failed for good.
         public static let jobsFailed = "frontdesk_jobs_failed"
+        /// The same two gauges by `kind` (call.summary, sms.send, reminder.send, call.create …).
+        public static let jobsPendingByKind = "frontdesk_jobs_pending_by_kind"
+        public static let jobsFailedByKind = "frontdesk_jobs_failed_by_kind"
         /// Counter of Twilio webhooks refused, by `reason` (bad signature, no token configured).
         public static let twilioRejected = "frontdesk_twilio_rejected_total"
         /// Counter, by `consumer` and `result` (done, skipped, error): events handed to the event consumers.

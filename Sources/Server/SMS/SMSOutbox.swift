@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 import Logging
@@ -8,29 +9,26 @@ public enum SMSDelivery: Sendable, Equatable {
     case sent(sid: String)
     /// A customer text to a customer who opted out: marked failed with `opted_out`, never sent.
     case optedOut
-    /// Given up: a permanent error (unsubscribed recipient, invalid number, no sender number) or too many attempts.
+    /// Given up: a permanent error (unsubscribed recipient, invalid number, no sender number) or the last attempt.
     case failed(reason: String)
-    /// A transient error; the row stays queued with its error until `retryAt`.
-    case willRetry(reason: String, retryAt: Date)
+    /// A transient error; the row stays queued with its error, and the work queue retries it after its backoff.
+    case willRetry(reason: String)
     /// No Twilio account is configured (FRONTDESK_TWILIO_ACCOUNT_SID / _AUTH_TOKEN): nothing was touched.
     case notConfigured
 }
 
-/// The SMS outbox: texts are queued in `sms_outbox` inside the transaction that decides them (a reminder, a reply,
-/// an owner alert), and delivered one row at a time by the job runner with ``deliverNext()``.
+/// The SMS outbox: each text is a row of `sms_outbox` (its body, recipient and delivery result), queued inside the
+/// transaction that decides it together with an `sms.send` job of the one work queue, which delivers it
+/// (``SMSSendJob``) with the queue's lease, attempts and backoff.
 ///
-/// Delivery is at least once: a row is leased (its `next_attempt_at` moved ahead) before the send, so two workers
-/// never send it together; a crash between Twilio accepting a text and the row being marked sent sends it again
-/// after the lease runs out.
+/// Delivery is at least once: the job's lease keeps two workers from sending a row together; a crash between Twilio
+/// accepting a text and the row being marked sent sends it again once the lease (5 minutes) has run out — at most
+/// one duplicate per crash, and only for the text that was in flight.
 public struct SMSOutbox: Sendable {
     private let database: AppDatabase
     private let sender: (any SMSSender)?
     private let logger: Logger
     private let now: @Sendable () -> Date
-    /// Attempts before a transiently failing row is marked failed.
-    public var maxAttempts = 5
-    /// How long a leased row is hidden from other workers.
-    public var lease: TimeInterval = 300
 
     /// - Parameter sender: nil when no Twilio account is configured (every delivery returns `.notConfigured`).
     public init(database: AppDatabase, sender: (any SMSSender)?, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
@@ -44,8 +42,8 @@ public struct SMSOutbox: Sendable {
 
     // MARK: - Queueing
 
-    /// Queues a text inside the caller's transaction. Returns nil, queueing nothing, when a row with `dedupeKey`
-    /// exists already (whatever its status).
+    /// Queues a text inside the caller's transaction: the row, its `sms.send` job and the `sms.queued` event.
+    /// Returns nil, queueing nothing, when a row with `dedupeKey` exists already (whatever its status).
     @discardableResult
     public static func enqueue(
         _ db: Database, businessId: String, to: String, body: String, kind: SMSKind, dedupeKey: String? = nil,
@@ -56,6 +54,11 @@ public struct SMSOutbox: Sendable {
         var row = SMSOutboxRow(businessId: businessId, to: to, body: body, kind: kind, dedupeKey: dedupeKey,
                                nextAttemptAt: notBefore, createdAt: timestamp)
         try row.insert(db)
+        guard let id = row.id else { throw RepositoryError.invalid("the outbox row has no id") }
+        try JobQueue.enqueue(db, SMSSendJob.job(outboxId: id, businessId: businessId, notBefore: notBefore), now: timestamp)
+        try EventAppender.append(db, EventDraft(
+            businessId: businessId, stream: try stream(db, businessId: businessId, to: to, kind: kind), type: .smsQueued,
+            SMSDeliveryChanged(outboxId: id, to: to, kind: kind.rawValue)), at: timestamp)
         return row
     }
 
@@ -79,58 +82,61 @@ public struct SMSOutbox: Sendable {
                            at: timestamp)
     }
 
-    // MARK: - Delivery
-
-    /// Delivers the oldest queued row that is due, or returns nil when none is.
-    public func deliverNext() async throws -> (row: SMSOutboxRow, delivery: SMSDelivery)? {
-        guard sender != nil else { return nil }
+    /// ``alertOwner(_:business:body:dedupeKey:at:)`` in its own transaction.
+    @discardableResult
+    public func enqueueOwnerAlert(business: Business, body: String, dedupeKey: String?) async throws -> SMSOutboxRow? {
         let timestamp = now()
-        let leaseUntil = timestamp.addingTimeInterval(lease)
-        let claimed = try await database.dbPool.write { db -> SMSOutboxRow? in
-            guard var row = try SMSOutboxRow.fetchOne(db, sql: """
-                SELECT * FROM sms_outbox WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                ORDER BY id LIMIT 1
-                """, arguments: [timestamp])
-            else { return nil }
-            row.nextAttemptAt = leaseUntil
-            try row.update(db, columns: ["next_attempt_at"])
-            return row
+        return try await database.dbPool.write { db in
+            try Self.alertOwner(db, business: business, body: body, dedupeKey: dedupeKey, at: timestamp)
         }
-        guard let claimed else { return nil }
-        return (claimed, try await deliver(claimed))
     }
 
+    /// A text's events go to its customer's stream (the conversation's history), owner texts to the owner's.
+    private static func stream(_ db: Database, businessId: String, to: String, kind: SMSKind) throws -> EventStream {
+        if kind == .customer, let customer = try CustomerDirectory.customer(db, businessId: businessId, phone: to) {
+            return .customer(customer.id)
+        }
+        return .owner(businessId: businessId)
+    }
+
+    public func row(id: Int64) async throws -> SMSOutboxRow? {
+        try await database.dbPool.read { db in try SMSOutboxRow.fetchOne(db, key: id) }
+    }
+
+    // MARK: - Delivery
+
     /// Sends one queued row and records the result on it: sent (with Twilio's sid), failed (permanent error,
-    /// opted-out customer, attempts exhausted) or still queued with the error and a backoff.
+    /// opted-out customer, last attempt) or still queued with the error. `attempt` is the work queue's count for
+    /// this run (1-based); `isLastAttempt` turns a transient error into a failure.
     ///
     /// A customer text whose recipient has opted out is marked failed with `opted_out` and never sent; Twilio's
-    /// 21610 (the recipient replied STOP to Twilio directly) marks the customer opted out too.
-    public func deliver(_ row: SMSOutboxRow) async throws -> SMSDelivery {
+    /// 21610 (the recipient replied STOP to Twilio directly) marks the customer opted out too. A row that is no
+    /// longer queued (sent by an earlier run whose end was lost) is not sent again.
+    public func deliver(outboxId id: Int64, attempt: Int, isLastAttempt: Bool) async throws -> SMSDelivery {
         guard let sender else { return .notConfigured }
-        guard let id = row.id else { throw RepositoryError.invalid("the row has not been stored") }
         let (current, from, optedOut) = try await database.dbPool.read { db -> (SMSOutboxRow?, String?, Bool) in
-            let current = try SMSOutboxRow.fetchOne(db, key: id)
+            guard let row = try SMSOutboxRow.fetchOne(db, key: id) else { return (nil, nil, false) }
             let from = try String.fetchOne(db, sql: "SELECT number FROM business_numbers WHERE business_id = ? ORDER BY number LIMIT 1",
                                            arguments: [row.businessId])
             let optedOut = row.kind == .customer
                 ? try Bool.fetchOne(db, sql: "SELECT sms_opt_out FROM customers WHERE business_id = ? AND phone = ?",
                                     arguments: [row.businessId, row.to]) ?? false
                 : false
-            return (current, from, optedOut)
+            return (row, from, optedOut)
         }
-        guard let current, current.status == .queued else {
-            return current?.status == .sent ? .sent(sid: current?.twilioSid ?? "") : .failed(reason: current?.lastError ?? "not queued")
+        guard let current else { return .failed(reason: "no outbox row \(id)") }
+        guard current.status == .queued else {
+            return current.status == .sent ? .sent(sid: current.twilioSid ?? "") : .failed(reason: current.lastError ?? "not queued")
         }
         if optedOut {
-            try await finish(id, status: .failed, attempts: current.attempts, error: "opted_out")
+            try await finish(current, status: .failed, attempts: current.attempts, error: "opted_out")
             logger.info("SMS not sent: the customer opted out", metadata: ["outbox": "\(id)"])
             return .optedOut
         }
         guard let from else {
-            try await finish(id, status: .failed, attempts: current.attempts, error: "no_sender_number")
+            try await finish(current, status: .failed, attempts: current.attempts, error: "no_sender_number")
             return .failed(reason: "no_sender_number")
         }
-        let attempts = current.attempts + 1
         let outcome: Result<String, SMSSendError>
         do {
             outcome = .success(try await sender.send(to: current.to, from: from, body: current.body))
@@ -139,7 +145,7 @@ public struct SMSOutbox: Sendable {
         }
         switch outcome {
         case .success(let sid):
-            try await finish(id, status: .sent, attempts: attempts, error: nil, sid: sid)
+            try await finish(current, status: .sent, attempts: attempt, error: nil, sid: sid)
             return .sent(sid: sid)
         case .failure(let error):
             let reason = error.description
@@ -147,36 +153,36 @@ public struct SMSOutbox: Sendable {
                 let timestamp = now()
                 try await database.dbPool.write { db in
                     if let customer = try CustomerDirectory.customer(db, businessId: current.businessId, phone: current.to) {
-                        try CustomerDirectory.setSMSOptOut(db, customerId: customer.id, optedOut: true, at: timestamp)
+                        try CustomerDirectory.setSMSOptOut(db, customer: customer, optedOut: true, via: "carrier", at: timestamp)
                     }
                 }
             }
-            if error.isPermanent || attempts >= maxAttempts {
-                try await finish(id, status: .failed, attempts: attempts, error: reason)
+            if error.isPermanent || isLastAttempt {
+                try await finish(current, status: .failed, attempts: attempt, error: reason)
                 logger.warning("SMS failed", metadata: ["outbox": "\(id)", "to": "\(PhoneMask.mask(current.to))", "error": "\(reason)"])
                 return .failed(reason: reason)
             }
-            let retryAt = now().addingTimeInterval(Self.backoff(afterAttempt: attempts))
-            try await finish(id, status: .queued, attempts: attempts, error: reason, retryAt: retryAt)
-            logger.notice("SMS send failed; will retry", metadata: ["outbox": "\(id)", "attempts": "\(attempts)", "error": "\(reason)"])
-            return .willRetry(reason: reason, retryAt: retryAt)
+            try await finish(current, status: .queued, attempts: attempt, error: reason)
+            logger.notice("SMS send failed; will retry", metadata: ["outbox": "\(id)", "attempts": "\(attempt)", "error": "\(reason)"])
+            return .willRetry(reason: reason)
         }
     }
 
-    /// 30 s, 1 min, 2 min, … at most an hour.
-    static func backoff(afterAttempt attempt: Int) -> TimeInterval {
-        min(3600, 30 * pow(2, Double(max(0, attempt - 1))))
-    }
-
-    private func finish(_ id: Int64, status: SMSOutboxStatus, attempts: Int, error: String?, sid: String? = nil,
-                        retryAt: Date? = nil) async throws {
+    /// Records an attempt's result on the row; a final result appends `sms.sent` / `sms.failed` with it.
+    private func finish(_ row: SMSOutboxRow, status: SMSOutboxStatus, attempts: Int, error: String?,
+                        sid: String? = nil) async throws {
         let timestamp = now()
         try await database.dbPool.write { db in
             try db.execute(sql: """
                 UPDATE sms_outbox SET status = ?, attempts = ?, last_error = ?, twilio_sid = COALESCE(?, twilio_sid),
-                    sent_at = ?, next_attempt_at = ?
+                    sent_at = ?, next_attempt_at = NULL
                 WHERE id = ?
-                """, arguments: [status.rawValue, attempts, error, sid, status == .sent ? timestamp : nil, retryAt, id])
+                """, arguments: [status.rawValue, attempts, error, sid, status == .sent ? timestamp : nil, row.id])
+            guard status != .queued, let id = row.id else { return }
+            try EventAppender.append(db, EventDraft(
+                businessId: row.businessId, stream: try Self.stream(db, businessId: row.businessId, to: row.to, kind: row.kind),
+                type: status == .sent ? .smsSent : .smsFailed,
+                SMSDeliveryChanged(outboxId: id, to: row.to, kind: row.kind.rawValue, twilioSid: sid, error: error)), at: timestamp)
         }
     }
 }

@@ -12,12 +12,12 @@ import Receptionist
 ///   and a second confirmation would be a text to someone who just said stop.
 /// - START, YES, UNSTOP clear it, with a confirmation.
 /// - HELP, INFO reply with the business's name, how to opt out, and its number.
-/// Any other text ("STOP please" included) is an ordinary message: it is stored, and the owner gets an alert
-/// when the business has an `owner_phone`.
+/// Any other text ("STOP please" included) is an ordinary message: it is stored, and the `owner-alerts`
+/// consumer texts the owner about it when the business has an `owner_phone`.
 struct TwilioSMSController {
     let verifier: TwilioWebhookVerifier
     let businesses: any BusinessRepository
-    let database: AppDatabase
+    let messages: any MessagingRepository
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -51,26 +51,8 @@ struct TwilioSMSController {
         let reply = Self.reply(to: keyword, businessName: business.name, number: numbers.first ?? parameters["To"] ?? "")
         let timestamp = now()
 
-        try await database.dbPool.write { db in
-            let customer = try CustomerDirectory.upsert(db, businessId: business.id, phone: from, at: timestamp)
-            let conversation = try CustomerDirectory.smsConversation(db, customer: customer, at: timestamp)
-            // nil: this MessageSid was stored already (a redelivery); the reply is the same, nothing is written twice.
-            guard try CustomerDirectory.append(db, to: conversation, direction: .inbound, body: body, twilioSid: messageSid,
-                                               at: timestamp) != nil
-            else { return }
-            switch keyword {
-            case .optOut: try CustomerDirectory.setSMSOptOut(db, customerId: customer.id, optedOut: true, at: timestamp)
-            case .optIn: try CustomerDirectory.setSMSOptOut(db, customerId: customer.id, optedOut: false, at: timestamp)
-            case .help: break
-            case nil:
-                let who = customer.name.map { "\($0) (\(from))" } ?? from
-                try SMSOutbox.alertOwner(db, business: business, body: "\(business.name): text from \(who): \(body)",
-                                         dedupeKey: "sms-in:\(messageSid)", at: timestamp)
-            }
-            if let reply {
-                try CustomerDirectory.append(db, to: conversation, direction: .outbound, body: reply, at: timestamp)
-            }
-        }
+        try await messages.receive(InboundText(businessId: business.id, from: from, body: body, messageSid: messageSid,
+                                               keyword: keyword, reply: reply), at: timestamp)
         logger.info("text received", metadata: ["business": "\(business.slug)", "from": "\(PhoneMask.mask(from))",
                                                 "keyword": "\(keyword?.rawValue ?? "none")"])
         return TwilioController.twiml(TwiML.response { reply.map { Message($0) } }.render())

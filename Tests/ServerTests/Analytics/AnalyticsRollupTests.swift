@@ -104,6 +104,7 @@ import Testing
         let app = try await TwilioWebhookTests.makeApp()
         let (business, _) = try await TwilioWebhookTests.makeBusiness(app)
         try await Self.makeCalls(app)
+        await app.services.eventConsumers.drainAll()
         try await app.services.jobRunner.runDue(now: Date())
         try await app.app.test(.router) { client in
             let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }

@@ -23,6 +23,8 @@ import Testing
             _ = try await call.hangUp(client, duration: 120)
             return call.sid
         }
+        // The post-call consumer queues the job when it sees call.ended (twice delivered: still one job).
+        await app.services.eventConsumers.drainAll()
         let jobs = try await app.services.jobs.jobs(kind: CallSummaryJob.kind)
         #expect(jobs.count == 1)
         #expect(jobs.first?.dedupeKey == "summary:\(sid)")
@@ -69,6 +71,7 @@ import Testing
             _ = try await call.hangUp(client, duration: 50)
             return call.sid
         }
+        await app.services.eventConsumers.drainAll()
         try await app.services.jobRunner.runDue(now: Date())
         let (label, trend, turnScores) = try await app.services.database.dbPool.read { db in
             (try String.fetchOne(db, sql: "SELECT sentiment_label FROM call_summaries WHERE call_sid = ?", arguments: [sid]),

@@ -12,7 +12,7 @@ import Testing
         // B's customer with an appointment and an SMS conversation.
         let timestamp = Date()
         let (customer, conversation) = try await crm.test.services.database.dbPool.write { db in
-            let customer = try CustomerDirectory.upsert(db, businessId: crm.b.id, phone: "+15557654321", name: "B's secret customer", at: timestamp)
+            let customer = try CustomerDirectory.upsert(db, businessId: crm.b.id, phone: "+15557654321", name: "B's secret customer", source: "test", at: timestamp)
             let conversation = try CustomerDirectory.smsConversation(db, customer: customer, at: timestamp)
             try CustomerDirectory.append(db, to: conversation, direction: .inbound, body: "B's private text", twilioSid: "SMb", at: timestamp)
             return (customer, conversation)

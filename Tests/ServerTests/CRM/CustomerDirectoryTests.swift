@@ -10,10 +10,10 @@ struct CustomerDirectoryTests {
         let a = try await repositories.makeBusiness("business-a")
         let b = try await repositories.makeBusiness("business-b")
         let (first, second, third, other) = try await repositories.database.dbPool.write { db in
-            let first = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321")
-            let second = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321", name: "  Ann Lee ")
-            let third = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321", name: "Someone Else")
-            let other = try CustomerDirectory.upsert(db, businessId: b.id, phone: "+15557654321", name: "B's Ann")
+            let first = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321", source: "test")
+            let second = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321", name: "  Ann Lee ", source: "test")
+            let third = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321", name: "Someone Else", source: "test")
+            let other = try CustomerDirectory.upsert(db, businessId: b.id, phone: "+15557654321", name: "B's Ann", source: "test")
             return (first, second, third, other)
         }
         #expect(first.name == nil)
@@ -24,7 +24,7 @@ struct CustomerDirectoryTests {
         #expect(try await repositories.count("customers") == 2)
         await #expect(throws: RepositoryError.self) {
             try await repositories.database.dbPool.write { db in
-                try CustomerDirectory.upsert(db, businessId: a.id, phone: "555-0100")
+                try CustomerDirectory.upsert(db, businessId: a.id, phone: "555-0100", source: "test")
             }
         }
     }
@@ -33,7 +33,7 @@ struct CustomerDirectoryTests {
         let repositories = try TestRepositories()
         let a = try await repositories.makeBusiness("business-a")
         let (thread, again, firstMessage, duplicate) = try await repositories.database.dbPool.write { db in
-            let customer = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321")
+            let customer = try CustomerDirectory.upsert(db, businessId: a.id, phone: "+15557654321", source: "test")
             let thread = try CustomerDirectory.smsConversation(db, customer: customer)
             let again = try CustomerDirectory.smsConversation(db, customer: customer)
             let firstMessage = try CustomerDirectory.append(db, to: thread, direction: .inbound, body: "hi", twilioSid: "SM1")
@@ -60,7 +60,7 @@ struct CustomerDirectoryTests {
         let a = try await repositories.makeBusiness("business-a")
         let b = try await repositories.makeBusiness("business-b")
         let customerB = try await repositories.database.dbPool.write { db in
-            try CustomerDirectory.upsert(db, businessId: b.id, phone: "+15557654321")
+            try CustomerDirectory.upsert(db, businessId: b.id, phone: "+15557654321", source: "test")
         }
         // The composite foreign key (customer_id, business_id) refuses A's appointment on B's customer.
         await #expect(throws: DatabaseError.self) {

@@ -53,7 +53,9 @@ import Testing
                 #expect(messages.contains { $0["direction"] as? String == "inbound" && $0["body"] as? String == "my basement is flooding" })
                 #expect(try await client.call(.get, "/v1/conversations/\(try #require(conversationId))", key: crm.keyB).status == .notFound)
             }
-            await crm.test.services.jobRunner.runPeriodic(now: Date())
+            // The owner-alerts consumer queues the texts; the work queue sends them.
+            await crm.test.services.eventConsumers.drainAll()
+            try await crm.test.services.jobRunner.runDue(now: Date())
             let texts = standIn.received.map { ($0.form["To"], $0.form["Body"] ?? "") }
             #expect(texts.count == 2, "\(texts)")
             #expect(texts.allSatisfy { $0.0 == Self.ownerPhone })

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Metrics
 import Testing
 @testable import Server
 
@@ -24,26 +25,43 @@ import Testing
                 numbers: [SMSOutboxTests.businessNumber]))
         }
 
-        func outbox(_ baseURL: URL?, maxAttempts: Int = 5) -> SMSOutbox {
+        func outbox(_ baseURL: URL?) -> SMSOutbox {
             let sender = baseURL.map {
                 TwilioMessagingClient(accountSid: TwilioMessagingStandIn.accountSid, authToken: TwilioMessagingStandIn.authToken,
                                       baseURL: $0, timeout: 5)
             }
-            var outbox = SMSOutbox(database: repositories.database, sender: sender, logger: Logger(label: "test"), now: clock.now)
-            outbox.maxAttempts = maxAttempts
-            return outbox
+            return SMSOutbox(database: repositories.database, sender: sender, logger: Logger(label: "test"), now: clock.now)
+        }
+
+        /// The one work queue's runner with the SMS handler, on the fixture's clock.
+        func runner(_ outbox: SMSOutbox) -> JobRunner {
+            JobRunner(queue: JobQueue(database: repositories.database), handlers: [SMSSendJob(outbox: outbox)],
+                      logger: Logger(label: "test"), metrics: NOOPMetricsHandler.instance, now: clock.now)
         }
 
         func customer(optedOut: Bool = false) async throws -> Customer {
             try await repositories.database.dbPool.write { db in
-                let customer = try CustomerDirectory.upsert(db, businessId: business.id, phone: SMSOutboxTests.customerPhone, name: "Ann")
-                if optedOut { try CustomerDirectory.setSMSOptOut(db, customerId: customer.id, optedOut: true) }
+                let customer = try CustomerDirectory.upsert(db, businessId: business.id, phone: SMSOutboxTests.customerPhone, name: "Ann", source: "test")
+                if optedOut { try CustomerDirectory.setSMSOptOut(db, customer: customer, optedOut: true, via: "api") }
                 return customer
             }
         }
 
         func row(_ id: Int64?) async throws -> SMSOutboxRow {
             try await repositories.database.dbPool.read { db in try #require(try SMSOutboxRow.fetchOne(db, key: id)) }
+        }
+
+        /// The `sms.send` job of an outbox row.
+        func job(_ id: Int64?) async throws -> Job {
+            try await repositories.database.dbPool.read { db in
+                try #require(try Job.filter(Column("dedupe_key") == "sms:\(id ?? -1)").fetchOne(db))
+            }
+        }
+
+        func eventTypes() async throws -> [String] {
+            try await repositories.database.dbPool.read { db in
+                try String.fetchAll(db, sql: "SELECT type FROM events WHERE type LIKE 'sms.%' ORDER BY id")
+            }
         }
     }
 
@@ -99,29 +117,30 @@ import Testing
         }
     }
 
-    @Test func deliverNextSendsAQueuedCustomerTextAndRecordsTheSid() async throws {
+    @Test func theQueueSendsAQueuedCustomerTextAndRecordsTheSid() async throws {
         let fixture = try await Fixture()
         _ = try await fixture.customer()
         let standIn = TwilioMessagingStandIn()
         try await standIn.run { base in
             let outbox = fixture.outbox(base)
+            let runner = fixture.runner(outbox)
             let queued = try #require(try await outbox.enqueue(businessId: fixture.business.id, to: Self.customerPhone,
                                                                body: "Reminder: plumber tomorrow at 9", kind: .customer,
                                                                dedupeKey: "reminder:apt-1"))
             // The same dedupe key queues nothing.
             #expect(try await outbox.enqueue(businessId: fixture.business.id, to: Self.customerPhone, body: "again", kind: .customer,
                                              dedupeKey: "reminder:apt-1") == nil)
-            let (row, delivery) = try #require(try await outbox.deliverNext())
-            #expect(row.id == queued.id)
-            guard case .sent(let sid) = delivery else { Issue.record("\(delivery)"); return }
+            #expect(try await runner.runDue(now: fixture.clock.read()) == 1)
             let stored = try await fixture.row(queued.id)
             #expect(stored.status == .sent)
-            #expect(stored.twilioSid == sid)
+            #expect(stored.twilioSid?.hasPrefix("SM") == true)
             #expect(stored.attempts == 1)
             #expect(stored.sentAt != nil)
-            #expect(try await outbox.deliverNext() == nil)
+            #expect(try await fixture.job(queued.id).status == .done)
+            #expect(try await runner.runDue(now: fixture.clock.read()) == 0)
         }
         #expect(standIn.received.map { $0.form["From"] } == [Self.businessNumber])
+        #expect(try await fixture.eventTypes() == ["sms.queued", "sms.sent"])
     }
 
     @Test func anOptedOutCustomerIsNeverTextedButTheOwnerStillIs() async throws {
@@ -133,13 +152,14 @@ import Testing
             let customerRow = try #require(try await outbox.enqueue(businessId: fixture.business.id, to: Self.customerPhone,
                                                                     body: "Reminder", kind: .customer))
             let ownerRow = try #require(try await fixture.repositories.database.dbPool.write { db in
-                try SMSOutbox.alertOwner(db, business: fixture.business, body: "New lead: Ann")
+                try SMSOutbox.alertOwner(db, business: fixture.business, body: "New lead: Ann", at: fixture.clock.read())
             })
-            #expect(try await outbox.deliverNext()?.delivery == .optedOut)
-            guard case .sent = try await outbox.deliverNext()?.delivery else { Issue.record("owner alert not sent"); return }
+            #expect(try await fixture.runner(outbox).runDue(now: fixture.clock.read()) == 2)
             #expect(try await fixture.row(customerRow.id).status == .failed)
             #expect(try await fixture.row(customerRow.id).lastError == "opted_out")
             #expect(try await fixture.row(customerRow.id).attempts == 0)
+            // Nothing to retry: the job is done, not failed.
+            #expect(try await fixture.job(customerRow.id).status == .done)
             #expect(try await fixture.row(ownerRow.id).status == .sent)
         }
         #expect(standIn.received.map { $0.form["To"] } == ["+15550109999"])
@@ -152,12 +172,20 @@ import Testing
         try await standIn.run { base in
             let outbox = fixture.outbox(base)
             let row = try #require(try await outbox.enqueue(businessId: fixture.business.id, to: Self.customerPhone, body: "Hi", kind: .customer))
-            guard case .failed(let reason) = try await outbox.deliver(row) else { Issue.record("not failed"); return }
-            #expect(reason.contains("21610"))
+            try await fixture.runner(outbox).runDue(now: fixture.clock.read())
             #expect(try await fixture.row(row.id).status == .failed)
+            #expect(try await fixture.row(row.id).lastError?.contains("21610") == true)
+            // A permanent error fails the job for good, with its reason, and appends job.failed.
+            let job = try await fixture.job(row.id)
+            #expect(job.status == .failed)
+            #expect(job.lastError?.contains("21610") == true)
         }
         let reloaded = try await GRDBCustomerRepository(database: fixture.repositories.database).get(id: customer.id, businessId: fixture.business.id)
         #expect(reloaded?.smsOptOut == true)
+        let types = try await fixture.repositories.database.dbPool.read { db in
+            try String.fetchAll(db, sql: "SELECT type FROM events ORDER BY id")
+        }
+        #expect(types.contains("customer.opted_out") && types.contains("sms.failed") && types.contains("job.failed"))
     }
 
     @Test func aSendFailureKeepsTheRowQueuedWithItsErrorUntilTheBackoffPasses() async throws {
@@ -165,18 +193,21 @@ import Testing
         let standIn = TwilioMessagingStandIn(failures: [503])
         try await standIn.run { base in
             let outbox = fixture.outbox(base)
+            let runner = fixture.runner(outbox)
             let row = try #require(try await outbox.enqueue(businessId: fixture.business.id, to: "+15550109999", body: "Alert", kind: .owner))
-            guard case .willRetry(let reason, let retryAt) = try await outbox.deliverNext()?.delivery else { Issue.record("no retry"); return }
-            #expect(reason.contains("503"))
+            #expect(try await runner.runDue(now: fixture.clock.read()) == 1)
             let stored = try await fixture.row(row.id)
             #expect(stored.status == .queued)
             #expect(stored.attempts == 1)
             #expect(stored.lastError?.contains("503") == true)
-            #expect(retryAt == fixture.clock.read().addingTimeInterval(30))
+            let job = try await fixture.job(row.id)
+            #expect(job.status == .queued)
+            #expect(job.runAt == fixture.clock.read().addingTimeInterval(JobRunner.backoff(afterAttempt: 1)))
             // Not due yet.
-            #expect(try await outbox.deliverNext() == nil)
+            #expect(try await runner.runDue(now: fixture.clock.read()) == 0)
             fixture.clock.advance(by: 31)
-            guard case .sent = try await outbox.deliverNext()?.delivery else { Issue.record("not sent on retry"); return }
+            #expect(try await runner.runDue(now: fixture.clock.read()) == 1)
+            #expect(try await fixture.row(row.id).status == .sent)
             #expect(try await fixture.row(row.id).attempts == 2)
         }
     }
@@ -185,29 +216,60 @@ import Testing
         let fixture = try await Fixture()
         let standIn = TwilioMessagingStandIn(failures: [500, 500])
         try await standIn.run { base in
-            let outbox = fixture.outbox(base, maxAttempts: 2)
-            let row = try #require(try await outbox.enqueue(businessId: fixture.business.id, to: "+15550109999", body: "Alert", kind: .owner))
-            guard case .willRetry = try await outbox.deliver(row) else { Issue.record("first attempt"); return }
-            guard case .failed = try await outbox.deliver(row) else { Issue.record("second attempt"); return }
+            let outbox = fixture.outbox(base)
+            let runner = fixture.runner(outbox)
+            let row = try #require(try await fixture.repositories.database.dbPool.write { db -> SMSOutboxRow? in
+                let row = try SMSOutbox.enqueue(db, businessId: fixture.business.id, to: "+15550109999", body: "Alert", kind: .owner,
+                                                at: fixture.clock.read())
+                try db.execute(sql: "UPDATE jobs SET max_attempts = 2 WHERE dedupe_key = ?", arguments: ["sms:\(row?.id ?? -1)"])
+                return row
+            })
+            try await runner.runDue(now: fixture.clock.read())
+            #expect(try await fixture.row(row.id).status == .queued)
+            fixture.clock.advance(by: 3600)
+            try await runner.runDue(now: fixture.clock.read())
             #expect(try await fixture.row(row.id).status == .failed)
             #expect(try await fixture.row(row.id).attempts == 2)
+            #expect(try await fixture.job(row.id).status == .failed)
         }
+        #expect(standIn.received.count == 2)
     }
 
-    @Test func withoutAnAccountNothingIsTouched() async throws {
+    @Test func withoutAnAccountTextsWaitWithoutSpendingAttempts() async throws {
         let fixture = try await Fixture()
         let outbox = fixture.outbox(nil)
         let row = try #require(try await outbox.enqueue(businessId: fixture.business.id, to: "+15550109999", body: "Alert", kind: .owner))
-        #expect(try await outbox.deliverNext() == nil)
-        #expect(try await outbox.deliver(row) == .notConfigured)
+        #expect(try await outbox.deliver(outboxId: try #require(row.id), attempt: 1, isLastAttempt: false) == .notConfigured)
+        for _ in 0..<10 {
+            try await fixture.runner(outbox).runDue(now: fixture.clock.read())
+            fixture.clock.advance(by: SMSSendJob.unconfiguredDelay + 1)
+        }
         #expect(try await fixture.row(row.id).status == .queued)
+        let job = try await fixture.job(row.id)
+        #expect(job.status == .queued)
+        #expect(job.attempts == 0)
         #expect(!outbox.isConfigured)
     }
 
-    @Test func backoffDoublesUpToAnHour() {
-        #expect(SMSOutbox.backoff(afterAttempt: 1) == 30)
-        #expect(SMSOutbox.backoff(afterAttempt: 2) == 60)
-        #expect(SMSOutbox.backoff(afterAttempt: 3) == 120)
-        #expect(SMSOutbox.backoff(afterAttempt: 20) == 3600)
+    @Test func queuedRowsOfAnOlderDatabaseGetTheirJob() async throws {
+        // v4-sms-through-jobs gives every row still queued its sms.send job; sent and failed rows get none.
+        let migration = try #require(AppDatabase.migrations.first { $0.name == "v4-sms-through-jobs" })
+        let fixture = try await Fixture()
+        let ids = try await fixture.repositories.database.dbPool.write { db -> [Int64] in
+            try db.execute(sql: "DELETE FROM jobs")
+            var ids: [Int64] = []
+            for status in ["queued", "sent", "failed"] {
+                try db.execute(sql: """
+                    INSERT INTO sms_outbox (business_id, "to", body, kind, status, created_at) VALUES (?, '+15550109999', 'x', 'owner', ?, ?)
+                    """, arguments: [fixture.business.id, status, fixture.clock.read()])
+                ids.append(db.lastInsertedRowID)
+            }
+            try db.execute(sql: String(migration.sql.prefix { $0 != "-" }))
+            return ids
+        }
+        let keys = try await fixture.repositories.database.dbPool.read { db in
+            try String.fetchAll(db, sql: "SELECT dedupe_key FROM jobs WHERE kind = 'sms.send' ORDER BY id")
+        }
+        #expect(keys == ["sms:\(ids[0])"])
     }
 }

@@ -104,6 +104,7 @@ import Testing
             // Another business cannot read it.
             #expect(try await client.call(.get, "/v1/conversations/\(conversationId)", key: crm.keyB).status == .notFound)
 
+            await crm.test.services.eventConsumers.drainAll()
             let alerts = try await Self.outbox(crm)
             #expect(alerts.map(\.body) == ["Rapid Rooter: text from +15557654321: STOP please",
                                            "Rapid Rooter: text from +15557654321: can you come tomorrow?"])

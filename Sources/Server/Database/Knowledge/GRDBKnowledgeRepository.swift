@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 
@@ -15,7 +16,9 @@ public struct GRDBKnowledgeRepository: KnowledgeRepository {
         let timestamp = now()
         return try await translatingConstraintErrors {
             try await database.dbPool.write { db in
-                try Self.write(db, entry, chunks: chunks, businessId: entry.businessId, now: timestamp)
+                let stored = try Self.write(db, entry, chunks: chunks, businessId: entry.businessId, now: timestamp)
+                try Self.knowledgeChanged(db, businessId: entry.businessId, operation: "upsert", entryIds: [stored.id], at: timestamp)
+                return stored
             }
         }
     }
@@ -25,25 +28,44 @@ public struct GRDBKnowledgeRepository: KnowledgeRepository {
         return try await translatingConstraintErrors {
             // One write transaction: an error thrown by any item rolls back the items before it.
             try await database.dbPool.write { db in
-                try items.map { item in
+                let stored = try items.map { item in
                     try Self.write(db, item.entry, chunks: item.chunks, businessId: businessId, now: timestamp)
                 }
+                try Self.knowledgeChanged(db, businessId: businessId, operation: "import", entryIds: stored.map(\.id), at: timestamp)
+                return stored
             }
         }
     }
 
     public func delete(entryId: String, businessId: String) async throws {
+        let timestamp = now()
         let deleted = try await database.dbPool.write { db in
             // Chunks first, explicitly (the foreign key would cascade too): their delete trigger removes the
             // keyword-index rows.
             try KnowledgeChunk
                 .filter(Column("entry_id") == entryId && Column("business_id") == businessId)
                 .deleteAll(db)
-            return try KnowledgeEntry
+            let deleted = try KnowledgeEntry
                 .filter(Column("id") == entryId && Column("business_id") == businessId)
                 .deleteAll(db)
+            if deleted > 0 {
+                try Self.knowledgeChanged(db, businessId: businessId, operation: "delete", entryIds: [entryId], at: timestamp)
+            }
+            return deleted
         }
         guard deleted > 0 else { throw RepositoryError.notFound }
+    }
+
+    /// Raises the business's `kb_version` and appends `knowledge.changed` with it, inside the write's transaction:
+    /// every reader that saw version N can tell whether it has seen a later change.
+    static func knowledgeChanged(_ db: Database, businessId: String, operation: String, entryIds: [String],
+                                 at timestamp: Date) throws {
+        try db.execute(sql: "UPDATE businesses SET kb_version = kb_version + 1 WHERE id = ?", arguments: [businessId])
+        guard db.changesCount > 0 else { throw RepositoryError.notFound }
+        let version = try Int64.fetchOne(db, sql: "SELECT kb_version FROM businesses WHERE id = ?", arguments: [businessId]) ?? 0
+        try EventAppender.append(db, EventDraft(
+            businessId: businessId, stream: .knowledge(businessId: businessId),
+            KnowledgeChanged(kbVersion: version, operation: operation, entryIds: entryIds)), at: timestamp)
     }
 
     public func get(entryId: String, businessId: String) async throws -> KnowledgeEntry? {

@@ -57,7 +57,9 @@ public struct GRDBCallRepository: CallRepository {
             // The other party (the caller of an inbound call, the callee of an outbound one) is a customer, made or
             // found when the call starts; the call is their voice conversation, line by line.
             var conversation: Conversation?
-            try EventAppender.append(db, write.events, at: timestamp)
+            // The turn's own events first, then those of the rows it makes (customer, leads, alerts); the call's
+            // end closes its stream.
+            try EventAppender.append(db, write.events.filter { $0.type != .callEnded }, at: timestamp)
             if write.isNewCall, let number = call.customerNumber, PhoneNumber.isE164(number) {
                 let customer = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: number, source: "call", at: timestamp)
                 conversation = try CustomerDirectory.voiceConversation(db, customer: customer, callSid: call.sid, at: timestamp)
@@ -93,6 +95,7 @@ public struct GRDBCallRepository: CallRepository {
                     OwnerAlertRaised(alertId: alert.id, kind: alert.kind, message: alert.message,
                                      callbackNumber: alert.callbackNumber)), at: timestamp)
             }
+            try EventAppender.append(db, write.events.filter { $0.type == .callEnded }, at: timestamp)
             if let token = write.idempotencyToken {
                 try db.execute(sql: """
                     INSERT INTO twilio_webhook_receipts (token, business_id, response, created_at) VALUES (?, ?, ?, ?)

@@ -46,88 +46,49 @@ public enum SMSSendError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Twilio's Programmable Messaging REST API: `POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json` with
-/// HTTP basic auth (account SID : auth token) and a form body `To`, `From`, `Body`.
-///
-/// Timeouts are URLSession's own (request and resource): the request is never cancelled from Swift, because
-/// cancelling a task inside swift-corelibs-foundation's URLSession has deadlocked on this platform.
+/// HTTP basic auth (account SID : auth token) and a form body `To`, `From`, `Body`. Transport, auth and Twilio's
+/// error body are ``TwilioRESTClient``'s; this maps its errors onto ``SMSSendError``.
 public struct TwilioMessagingClient: SMSSender {
-    public let accountSid: String
-    private let authToken: String
-    public let baseURL: URL
-    private let session: URLSession
+    private let rest: TwilioRESTClient
+    public var accountSid: String { rest.accountSid }
+    public var baseURL: URL { rest.baseURL }
 
     /// - Parameters:
     ///   - baseURL: `https://api.twilio.com`, or a stand-in's URL in tests.
     ///   - timeout: the request and resource timeout, in seconds.
     public init(accountSid: String, authToken: String, baseURL: URL, timeout: TimeInterval = 15) {
-        self.accountSid = accountSid
-        self.authToken = authToken
-        self.baseURL = baseURL
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
+        rest = TwilioRESTClient(accountSid: accountSid, authToken: authToken, baseURL: baseURL, timeout: timeout)
     }
 
-    var messagesURL: URL {
-        baseURL.appendingPathComponent("2010-04-01").appendingPathComponent("Accounts")
-            .appendingPathComponent(accountSid).appendingPathComponent("Messages.json")
-    }
+    var messagesURL: URL { rest.accountURL("Messages.json") }
 
     public func send(to: String, from: String, body: String) async throws(SMSSendError) -> String {
-        var request = URLRequest(url: messagesURL)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let credentials = Data("\(accountSid):\(authToken)".utf8).base64EncodedString()
-        request.setValue("Basic \(credentials)", forHTTPHeaderField: "Authorization")
-        let form: FormParameters = [("To", to), ("From", from), ("Body", body)].reduce(into: FormParameters()) { $0.append(name: $1.0, value: $1.1) }
-        request.httpBody = Data(form.formEncoded.utf8)
-
-        let (data, status) = try await perform(request)
-        guard (200..<300).contains(status) else {
-            let error = try? JSONDecoder().decode(ErrorBody.self, from: data)
-            throw .rejected(status: status, code: error?.code, message: redacted(error?.message ?? "no error message"))
+        let form: FormParameters = ["To": to, "From": from, "Body": body]
+        let message: MessageBody
+        do {
+            message = try await rest.create("Messages.json", form: form, as: MessageBody.self)
+        } catch {
+            throw SMSSendError(error)
         }
-        guard let message = try? JSONDecoder().decode(MessageBody.self, from: data), !message.sid.isEmpty else {
-            throw .malformedResponse("no message sid in the response")
-        }
+        guard !message.sid.isEmpty else { throw .malformedResponse("no message sid in the response") }
         return message.sid
-    }
-
-    private func perform(_ request: URLRequest) async throws(SMSSendError) -> (Data, Int) {
-        let session = self.session
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<(Data, Int), SMSSendError>, Never>) in
-            session.dataTask(with: request) { data, response, error in
-                if let error {
-                    let nsError = error as NSError
-                    if nsError.domain == NSURLErrorDomain, nsError.code == NSURLErrorTimedOut {
-                        continuation.resume(returning: .failure(.timedOut))
-                    } else {
-                        continuation.resume(returning: .failure(.transport(error.localizedDescription)))
-                    }
-                } else if let response = response as? HTTPURLResponse {
-                    continuation.resume(returning: .success((data ?? Data(), response.statusCode)))
-                } else {
-                    continuation.resume(returning: .failure(.transport("no HTTP response")))
-                }
-            }.resume()
-        }
-        return try result.get()
-    }
-
-    private func redacted(_ text: String) -> String {
-        authToken.isEmpty ? text : text.replacingOccurrences(of: authToken, with: "<redacted>")
-    }
-
-    /// Twilio's error body: `{"code": 21610, "message": "...", "more_info": "...", "status": 400}`.
-    private struct ErrorBody: Decodable {
-        let code: Int?
-        let message: String?
     }
 
     /// The part of a Message resource we keep.
     private struct MessageBody: Decodable {
         let sid: String
+    }
+}
+
+extension SMSSendError {
+    /// The same failure in the messaging vocabulary; a Messages.json answer without a sid stays malformed.
+    init(_ error: TwilioRESTError) {
+        switch error {
+        case .rejected(let answer): self = .rejected(status: answer.status, code: answer.code, message: answer.message)
+        case .timedOut: self = .timedOut
+        case .transport(let message): self = .transport(message)
+        case .malformedResponse: self = .malformedResponse("no message sid in the response")
+        case .invalidRequest(let message): self = .rejected(status: 400, code: nil, message: message)
+        }
     }
 }

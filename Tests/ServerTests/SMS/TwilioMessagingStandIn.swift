@@ -6,10 +6,11 @@ import ServiceLifecycle
 import Synchronization
 @testable import Server
 
-/// A stand-in for Twilio's Messages API, started by a test on 127.0.0.1 with a free port. It checks HTTP basic
-/// auth, reads the form body and answers in Twilio's wire format: 201 with a Message resource, or Twilio's error
-/// body (`{"code", "message", "more_info", "status"}`) — 21610 for a recipient in `unsubscribed`, 21211 for a
-/// `To` that is not E.164, a scripted status for the first `failures` requests.
+/// A stand-in for Twilio's REST API (Messages and Calls), started by a test on 127.0.0.1 with a free port. It
+/// checks HTTP basic auth, records each form body (repeated fields kept) and answers in Twilio's wire format.
+/// Messages: 201 with a Message resource, or Twilio's error body (`{"code", "message", "more_info", "status"}`) —
+/// 21610 for a recipient in `unsubscribed`, 21211 for a `To` that is not E.164, a scripted status for the first
+/// `failures` requests. Calls: see `TwilioMessagingStandIn+Calls.swift`.
 final class TwilioMessagingStandIn: Sendable {
     static let accountSid = "AC0123456789abcdef0123456789abcdef"
     static let authToken = "fedcba9876543210fedcba9876543210"
@@ -19,16 +20,28 @@ final class TwilioMessagingStandIn: Sendable {
         let authorization: String?
         let contentType: String?
         let form: FormParameters
+        /// The body exactly as sent.
+        let body: String
     }
 
     let unsubscribed: Set<String>
     /// Statuses answered to the first requests, in order (e.g. `[503, 429]`), before behaving normally.
     private let failures: Mutex<[Int]>
-    private let log = Mutex<[Received]>([])
+    let log = Mutex<[Received]>([])
+    /// Calls.json: numbers answered with 21214 ('To' cannot be reached).
+    let unreachable: Set<String>
+    /// Calls.json: replies given to the first requests, in order, before behaving normally.
+    let callReplies: Mutex<[ScriptedReply]>
+    /// Calls.json: how long each answer is held back (to make a client time out).
+    let callDelay: Duration
 
-    init(unsubscribed: Set<String> = [], failures: [Int] = []) {
+    init(unsubscribed: Set<String> = [], failures: [Int] = [], unreachable: Set<String> = [],
+         callReplies: [ScriptedReply] = [], callDelay: Duration = .zero) {
         self.unsubscribed = unsubscribed
         self.failures = Mutex(failures)
+        self.unreachable = unreachable
+        self.callReplies = Mutex(callReplies)
+        self.callDelay = callDelay
     }
 
     var received: [Received] { log.withLock { $0 } }
@@ -36,20 +49,31 @@ final class TwilioMessagingStandIn: Sendable {
     func run<T: Sendable>(_ test: @Sendable (URL) async throws -> T) async throws -> T {
         let router = Router()
         router.post("2010-04-01/Accounts/:account/Messages.json") { request, context -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let form = try FormParameters(formEncoded: Array(buffer: body))
-            self.log.withLock {
-                $0.append(Received(path: request.uri.path, authorization: request.headers[.authorization],
-                                   contentType: request.headers[.contentType], form: form))
-            }
+            let form = try await self.record(request)
             return self.respond(account: context.parameters.get("account") ?? "", authorization: request.headers[.authorization], form: form)
         }
+        addCallRoutes(to: router)
         return try await LocalStandIn.serve(router, name: "twilio-stand-in", test)
     }
 
+    /// Reads and logs a request's form body.
+    func record(_ request: Request) async throws -> FormParameters {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let form = try FormParameters(formEncoded: Array(buffer: body))
+        log.withLock {
+            $0.append(Received(path: request.uri.path, authorization: request.headers[.authorization],
+                               contentType: request.headers[.contentType], form: form, body: String(buffer: body)))
+        }
+        return form
+    }
+
+    /// Twilio's check: the path's account and the basic-auth credentials must both match.
+    static func isAuthorized(account: String, authorization: String?) -> Bool {
+        account == accountSid && authorization == "Basic " + Data("\(accountSid):\(authToken)".utf8).base64EncodedString()
+    }
+
     private func respond(account: String, authorization: String?, form: FormParameters) -> Response {
-        let expected = "Basic " + Data("\(Self.accountSid):\(Self.authToken)".utf8).base64EncodedString()
-        guard account == Self.accountSid, authorization == expected else {
+        guard Self.isAuthorized(account: account, authorization: authorization) else {
             return Self.error(401, code: 20003, message: "Authenticate")
         }
         if let status = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
@@ -75,13 +99,15 @@ final class TwilioMessagingStandIn: Sendable {
         ])
     }
 
-    private static func error(_ status: Int, code: Int, message: String) -> Response {
-        json(status, ["code": code, "message": message, "more_info": "https://www.twilio.com/docs/errors/\(code)", "status": status])
+    static func error(_ status: Int, code: Int, message: String, headers: HTTPFields = [:]) -> Response {
+        json(status, ["code": code, "message": message, "more_info": "https://www.twilio.com/docs/errors/\(code)", "status": status],
+             headers: headers)
     }
 
-    private static func json(_ status: Int, _ object: [String: Any]) -> Response {
+    static func json(_ status: Int, _ object: [String: Any], headers: HTTPFields = [:]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -35,6 +35,8 @@ struct AppServices: Sendable {
     let reminders: ReminderService
     /// The clock of CRM rules (bookings in the past, availability); tests inject their own.
     let now: @Sendable () -> Date
+    /// Every repository, on the one backend (the fields above are its members, kept for existing callers).
+    let repositories: Repositories
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -97,7 +99,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     logger.info("database ready", metadata: ["path": "\(config.databasePath)"])
 
-    let adminKeys = GRDBAdminKeyStore(database: database)
+    let repositories = Repositories.sqlite(database: database, now: now)
+    let adminKeys = repositories.adminKeys
     do {
         if let generated = try await adminKeys.ensureAdminKey(configured: config.adminKey) {
             announce("""
@@ -115,7 +118,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     // work (imports, edits) runs on one thread so a large import leaves a core for callers' searches.
     _ = BLASThreads.set(1)
     let metrics = AppMetrics()
-    let knowledgeRepository = GRDBKnowledgeRepository(database: database)
+    let knowledgeRepository = repositories.knowledge
     let tokenizer = try WordPieceTokenizer(vocabularyFile: modelURL.appendingPathComponent("vocab.txt"))
     let knowledge = KnowledgeService(
         repository: knowledgeRepository,
@@ -124,7 +127,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk", metrics: metrics.factory),
         chunker: KnowledgeChunker(tokenizer: tokenizer),
         logger: logger, metrics: metrics.factory)
-    let calls = GRDBCallRepository(database: database)
+    let calls = repositories.calls
     var phraser: CallService.Phraser?
     if let llm = config.llm {
         // One client (one URLSession) for the process; every answer it cannot phrase in time stays extractive.
@@ -135,7 +138,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         }
         logger.info("LLM phrasing on", metadata: ["llm": "\(llm)"])
     }
-    let businesses = GRDBBusinessRepository(database: database)
+    let businesses = repositories.businesses
     let sentiment = SentimentService(trainingFile: URL(fileURLWithPath: config.sentimentTrainingFile),
                                      embedder: knowledge.bulkEmbedder, logger: logger)
     var sender: (any SMSSender)?
@@ -168,7 +171,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             },
         ],
         logger: logger, metrics: metrics.factory)
-    let appointments = GRDBAppointmentRepository(database: database, now: now)
+    let appointments = repositories.appointments
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser,
                                   booking: CallBooking(database: database, appointments: appointments), logger: logger,
                                   metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
@@ -184,12 +187,12 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     return AppServices(
         database: database, businesses: businesses,
-        apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
+        apiKeys: repositories.apiKeys, adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
-        customers: GRDBCustomerRepository(database: database, now: now),
+        customers: repositories.customers,
         appointments: appointments,
-        smsOutbox: smsOutbox, reminders: reminders, now: now)
+        smsOutbox: smsOutbox, reminders: reminders, now: now, repositories: repositories)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
@@ -206,7 +209,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls, sentiment: services.sentiment).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
-    AnalyticsController(analytics: GRDBAnalyticsRepository(database: services.database), embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
+    AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
     CustomersController(customers: services.customers, businesses: services.businesses)
         .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))
     AppointmentsController(appointments: services.appointments, customers: services.customers, calls: services.calls,

@@ -173,7 +173,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         logger: logger, metrics: metrics.factory)
     let appointments = repositories.appointments
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser,
-                                  booking: CallBooking(database: database, appointments: appointments), logger: logger,
+                                  booking: CallBooking(appointments: appointments), logger: logger,
                                   metrics: metrics.factory, jobsQueued: { jobRunner.wake() })
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
@@ -216,7 +216,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
                            now: services.now)
         .addRoutes(to: tenant.group("appointments"))
     RemindersController(reminders: services.reminders, now: services.now).addRoutes(to: tenant.group("reminders"))
-    OwnerController(database: services.database, now: services.now).addRoutes(to: tenant.group("owner"))
+    OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

@@ -93,6 +93,53 @@ public struct GRDBAppointmentRepository: AppointmentRepository {
         }
     }
 
+    public func schedule(businessId: String, from: Date, to: Date) async throws -> [ScheduledAppointment] {
+        try await database.dbPool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.*, c.name AS customer_name, c.address AS customer_address
+                FROM appointments a JOIN customers c ON c.id = a.customer_id AND c.business_id = a.business_id
+                WHERE a.business_id = ? AND a.status != 'cancelled' AND a.start_at >= ? AND a.start_at < ?
+                ORDER BY a.start_at, a.id
+                """, arguments: [businessId, from, to])
+                .map { row in
+                    ScheduledAppointment(appointment: try Appointment(row: row), customerName: row["customer_name"],
+                                         customerAddress: row["customer_address"])
+                }
+        }
+    }
+
+    public func book(_ booking: CallerBooking, rules: BookingRules, now instant: Date) async throws -> Appointment {
+        let timestamp = now()
+        return try await translatingConstraintErrors {
+            try await database.dbPool.write { db in
+                if let existing = try Appointment.filter(
+                    Column("business_id") == booking.businessId && Column("source_call_sid") == booking.callSid
+                        && Column("start_at") == booking.slot.start
+                        && Column("status") != AppointmentStatus.cancelled.rawValue).fetchOne(db) {
+                    return existing
+                }
+                guard try CallRecord.filter(Column("sid") == booking.callSid && Column("business_id") == booking.businessId)
+                    .fetchCount(db) > 0
+                else { throw RepositoryError.invalid("callSid does not name a call of this business") }
+                let customer = try CustomerDirectory.upsert(db, businessId: booking.businessId, phone: booking.phone,
+                                                            name: booking.name, at: timestamp)
+                if let address = booking.address {
+                    try db.execute(sql: "UPDATE customers SET address = ?, updated_at = ? WHERE id = ? AND address IS NULL",
+                                   arguments: [address, timestamp, customer.id])
+                }
+                let appointment = Appointment(
+                    businessId: booking.businessId, customerId: customer.id, startAt: booking.slot.start,
+                    endAt: booking.slot.end, service: booking.service, isEmergency: booking.slot.isEmergency,
+                    notes: booking.notes, sourceCallSid: booking.callSid, createdAt: timestamp, updatedAt: timestamp)
+                try appointment.validate()
+                // A refusal throws, rolling back the customer made above too.
+                try Self.check(db, appointment, rules: rules, now: instant)
+                try appointment.insert(db)
+                return try Appointment.fetchOne(db, key: appointment.id)!
+            }
+        }
+    }
+
     // MARK: - Details
 
     private static func fetch(_ db: Database, id: String, businessId: String) throws -> Appointment? {

@@ -49,7 +49,7 @@ public struct GRDBCustomerRepository: CustomerRepository {
         try customer.validate()
         return try await translatingConstraintErrors {
             try await database.dbPool.write { db in
-                if try CustomerDirectory.customer(db, businessId: businessId, phone: phone) != nil {
+                if try Self.customer(db, businessId: businessId, phone: phone) != nil {
                     throw RepositoryError.conflict("a customer with phone \(phone) already exists")
                 }
                 try customer.insert(db)
@@ -67,7 +67,7 @@ public struct GRDBCustomerRepository: CustomerRepository {
                 let updated = fields.applied(to: existing, at: timestamp)
                 try updated.validate()
                 if updated.phone != existing.phone,
-                   try CustomerDirectory.customer(db, businessId: businessId, phone: updated.phone) != nil {
+                   try Self.customer(db, businessId: businessId, phone: updated.phone) != nil {
                     throw RepositoryError.conflict("a customer with phone \(updated.phone) already exists")
                 }
                 try updated.update(db)
@@ -125,5 +125,10 @@ public struct GRDBCustomerRepository: CustomerRepository {
                 .order(Column("created_at"), Column("id")).fetchAll(db)
             return (conversation, messages)
         }
+    }
+
+    /// The business's customer with `phone`, if any.
+    private static func customer(_ db: Database, businessId: String, phone: String) throws -> Customer? {
+        try Customer.filter(Column("business_id") == businessId && Column("phone") == phone).fetchOne(db)
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 
 /// `/v1/analytics/…` for the business of the `X-API-Key`: exports of its calls (another business's data is never
-/// in them: every query is filtered by the authenticated business).
+/// in them: every `AnalyticsRepository` read is scoped by the authenticated business).
 struct AnalyticsController {
-    let database: AppDatabase
+    let analytics: any AnalyticsRepository
     let embedder: EmbeddingQueue
     let now: @Sendable () -> Date
 
@@ -26,12 +26,9 @@ struct AnalyticsController {
     @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let business = try context.requireBusiness()
         let (timeZone, range) = try self.context(request, business)
-        let rollup = CallRollup(database: database, businessId: business.id, timeZone: timeZone, range: range)
+        let rollup = CallRollup(analytics: analytics, businessId: business.id, timeZone: timeZone, range: range)
         var object = rollup.jsonObject(try await rollup.total())
-        object["leads"] = try await database.dbPool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leads WHERE business_id = ? AND created_at >= ? AND created_at < ?",
-                             arguments: [business.id, range.from, range.to]) ?? 0
-        }
+        object["leads"] = try await analytics.activity(businessId: business.id, from: range.from, to: range.to).leads
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: try JSONLine.encode(object))))
     }
@@ -47,7 +44,7 @@ struct AnalyticsController {
             return value
         } ?? 10
         let report = KnowledgeGapReport(
-            database: database, embedder: embedder, businessId: business.id, range: range,
+            analytics: analytics, embedder: embedder, businessId: business.id, range: range,
             lowConfidence: min(1, business.settings.answerConfidenceThreshold + 0.1))
         return try JSONResponse.make(try await report.report(maxTopics: maxTopics))
     }
@@ -67,12 +64,12 @@ struct AnalyticsController {
         }
         let (timeZone, range) = try self.context(request, business)
         if parts[0] != "calls" {
-            let rollup = CallRollup(database: database, businessId: business.id, timeZone: timeZone, range: range)
+            let rollup = CallRollup(analytics: analytics, businessId: business.id, timeZone: timeZone, range: range)
             let buckets = try await rollup.buckets(parts[0] == "daily" ? .day : .hour)
             let body = try rollup.render(buckets, json: format == .json)
             return Response(status: .ok, headers: [.contentType: format.contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        let export = CallExport(database: database, businessId: business.id, timeZone: timeZone, range: range)
+        let export = CallExport(analytics: analytics, businessId: business.id, timeZone: timeZone, range: range)
         var headers: HTTPFields = [.contentType: format.contentType]
         if format == .csv {
             headers[.contentDisposition] = "attachment; filename=\"\(business.slug)-calls.csv\""

@@ -1,12 +1,11 @@
 import Analytics
 import Foundation
-import GRDB
 import Hummingbird
 import NIOCore
 
 /// One row per call for analysts: `GET /v1/analytics/calls.csv|.json|.ndjson` and `frontdesk export calls`.
 ///
-/// Rows are read in keyset pages, each in its own read transaction, and written out as they are formatted, so
+/// Rows are read in keyset pages (`AnalyticsRepository.exportRows`), each in its own read, and written out as they are formatted, so
 /// memory stays flat however many calls the range holds.
 struct CallExport: Sendable {
     enum Format: String, CaseIterable, Sendable {
@@ -21,29 +20,7 @@ struct CallExport: Sendable {
         }
     }
 
-    struct Row: Sendable {
-        var sid: String
-        var startedAt: Date
-        var endedAt: Date?
-        var durationSeconds: Int?
-        var caller: String?
-        var called: String
-        var status: String
-        var outcome: String?
-        var isEmergency: Bool
-        var emergencyCategory: String?
-        var questionsAnswered: Int
-        var questionsDeclined: Int
-        var citedEntries: [String]
-        var leadReason: String?
-        var leadName: String?
-        var leadPhone: String?
-        var leadAddress: String?
-        var leadNotes: String?
-        var sentimentScore: Double?
-        var sentimentLabel: String?
-        var summary: String?
-    }
+    typealias Row = CallExportRow
 
     static let columns = [
         "call_sid", "started_at", "ended_at", "time_zone", "duration_seconds", "caller", "called", "status", "outcome",
@@ -56,57 +33,22 @@ struct CallExport: Sendable {
     /// (transcripts are written by callers).
     static let csv = CSVWriter(columns: columns)
 
-    let database: AppDatabase
+    let analytics: any AnalyticsRepository
     let businessId: String
     let timeZone: TimeZone
     let range: AnalyticsRange
     var pageSize = 2_000
 
-    /// Calls the `write` closure with consecutive pages of rows, oldest first.
+    /// Calls the `write` closure with consecutive pages of rows, oldest first. Each page is its own read.
     func forEachPage(_ write: ([Row]) async throws -> Void) async throws {
-        var after: (Date, String)?
+        var after: CallExportPosition?
         while true {
-            let cursor = after
-            let page = try await database.dbPool.read { [businessId, range, pageSize] db in
-                try Self.page(db, businessId: businessId, range: range, after: cursor, limit: pageSize)
-            }
+            let page = try await analytics.exportRows(businessId: businessId, from: range.from, to: range.to,
+                                                      after: after, limit: pageSize)
             if page.isEmpty { return }
             try await write(page)
             if page.count < pageSize { return }
-            after = (page.last!.startedAt, page.last!.sid)
-        }
-    }
-
-    static func page(_ db: Database, businessId: String, range: AnalyticsRange, after: (Date, String)?, limit: Int) throws -> [Row] {
-        var arguments: StatementArguments = [businessId, range.from, range.to]
-        var keyset = ""
-        if let after {
-            keyset = "AND (c.started_at > ? OR (c.started_at = ? AND c.sid > ?))"
-            arguments += [after.0, after.0, after.1]
-        }
-        arguments += [limit]
-        let rows = try GRDB.Row.fetchAll(db, sql: """
-            SELECT c.sid, c.started_at, c.ended_at, c.duration_seconds, c.caller, c.called, c.status, c.outcome,
-                   c.is_emergency, c.emergency_category, c.questions_answered, c.questions_declined,
-                   c.cited_entries AS cited,
-                   l.reason AS lead_reason, l.name AS lead_name, l.phone AS lead_phone, l.address AS lead_address,
-                   l.notes AS lead_notes, s.sentiment_score, s.sentiment_label, s.summary
-            FROM calls c
-            LEFT JOIN leads l ON l.id = (SELECT id FROM leads WHERE call_sid = c.sid ORDER BY created_at, id LIMIT 1)
-            LEFT JOIN call_summaries s ON s.call_sid = c.sid
-            WHERE c.business_id = ? AND c.started_at >= ? AND c.started_at < ? \(keyset)
-            ORDER BY c.started_at, c.sid
-            LIMIT ?
-            """, arguments: arguments)
-        return rows.map { row in
-            Row(sid: row["sid"], startedAt: row["started_at"], endedAt: row["ended_at"], durationSeconds: row["duration_seconds"],
-                caller: row["caller"], called: row["called"], status: row["status"], outcome: row["outcome"],
-                isEmergency: row["is_emergency"], emergencyCategory: row["emergency_category"],
-                questionsAnswered: row["questions_answered"], questionsDeclined: row["questions_declined"],
-                citedEntries: (row["cited"] as String?)?.split(separator: ";").map(String.init) ?? [],
-                leadReason: row["lead_reason"], leadName: row["lead_name"], leadPhone: row["lead_phone"],
-                leadAddress: row["lead_address"], leadNotes: row["lead_notes"], sentimentScore: row["sentiment_score"],
-                sentimentLabel: row["sentiment_label"], summary: row["summary"])
+            after = CallExportPosition(startedAt: page.last!.startedAt, sid: page.last!.sid)
         }
     }
 

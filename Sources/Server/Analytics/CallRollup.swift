@@ -1,41 +1,23 @@
 import Analytics
 import Foundation
-import GRDB
 
 /// Per-day or per-hour metrics of a business's calls (`GET /v1/analytics/daily…`, `hourly…`, `summary`), in its
-/// time zone. Calls are read with one cursor and fed to `MetricsAccumulator` one at a time.
+/// time zone. Calls are read with one cursor (`AnalyticsRepository.reduceCallFacts`) and fed to
+/// `MetricsAccumulator` one at a time.
 struct CallRollup: Sendable {
-    let database: AppDatabase
+    let analytics: any AnalyticsRepository
     let businessId: String
     let timeZone: TimeZone
     let range: AnalyticsRange
 
-    /// Every call of the range, oldest first, fed to an accumulator (after `adjust`) inside one read transaction.
+    /// Every call of the range, oldest first, fed to an accumulator (after `adjust`) in one read.
     func accumulate(_ granularity: MetricsGranularity,
                     adjust: @escaping @Sendable (CallFact) -> CallFact = { $0 }) async throws -> MetricsAccumulator {
-        try await database.dbPool.read { [businessId, range, timeZone] db in
-            var accumulator = MetricsAccumulator(granularity: granularity, timeZone: timeZone)
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT c.started_at, c.duration_seconds, c.outcome, c.is_emergency, c.caller_turns,
-                       c.questions_answered, c.questions_declined, c.transfer_status, s.sentiment_score,
-                       (SELECT group_concat(t.latency_ms) FROM call_turns t
-                        WHERE t.call_sid = c.sid AND t.speaker = 'receptionist' AND t.latency_ms IS NOT NULL) AS latencies
-                FROM calls c LEFT JOIN call_summaries s ON s.call_sid = c.sid
-                WHERE c.business_id = ? AND c.started_at >= ? AND c.started_at < ?
-                ORDER BY c.started_at
-                """, arguments: [businessId, range.from, range.to])
-            while let row = try cursor.next() {
-                let transfer: String? = row["transfer_status"]
-                let latencies = (row["latencies"] as String?)?.split(separator: ",").compactMap { Double($0) } ?? []
-                accumulator.add(adjust(CallFact(
-                    startedAt: row["started_at"], durationSeconds: (row["duration_seconds"] as Int?).map(Double.init),
-                    outcome: (row["outcome"] as String?).flatMap(CallOutcomeKind.init(rawValue:)),
-                    isEmergency: row["is_emergency"], callerTurns: row["caller_turns"],
-                    questionsAnswered: row["questions_answered"], questionsDeclined: row["questions_declined"],
-                    transferAttempted: transfer != nil, transferConnected: transfer == "completed" || transfer == "answered",
-                    sentiment: row["sentiment_score"], turnLatenciesMs: latencies)))
-            }
-            return accumulator
+        try await analytics.reduceCallFacts(
+            businessId: businessId, from: range.from, to: range.to,
+            into: MetricsAccumulator(granularity: granularity, timeZone: timeZone)
+        ) { accumulator, fact in
+            accumulator.add(adjust(fact))
         }
     }
 

@@ -1,11 +1,10 @@
 import Analytics
 import Foundation
-import GRDB
 
 /// What callers asked that the knowledge base could not answer well: the questions the receptionist declined or
 /// answered with low confidence, clustered by meaning (`KnowledgeGaps`, k-means on their MiniLM vectors).
 struct KnowledgeGapReport: Sendable {
-    let database: AppDatabase
+    let analytics: any AnalyticsRepository
     let embedder: EmbeddingQueue
     let businessId: String
     let range: AnalyticsRange
@@ -15,21 +14,9 @@ struct KnowledgeGapReport: Sendable {
     /// Most recent questions considered.
     static let maxQuestions = 2_000
 
-    struct Question: Sendable { var text: String; var declined: Bool }
-
-    func questions() async throws -> [Question] {
-        try await database.dbPool.read { [businessId, range, lowConfidence] db in
-            try Row.fetchAll(db, sql: """
-                SELECT q.text, r.declined FROM call_turns r
-                JOIN calls c ON c.sid = r.call_sid
-                JOIN call_turns q ON q.call_sid = r.call_sid AND q.seq = r.seq - 1 AND q.speaker = 'caller'
-                WHERE c.business_id = ? AND c.started_at >= ? AND c.started_at < ? AND r.speaker = 'receptionist'
-                  AND (r.declined = 1 OR (r.citations IS NOT NULL AND r.answer_confidence < ?))
-                ORDER BY c.started_at DESC, r.seq DESC
-                LIMIT ?
-                """, arguments: [businessId, range.from, range.to, lowConfidence, Self.maxQuestions])
-                .map { Question(text: $0["text"], declined: $0["declined"]) }
-        }
+    func questions() async throws -> [GapQuestion] {
+        try await analytics.gapQuestions(businessId: businessId, from: range.from, to: range.to,
+                                         lowConfidence: lowConfidence, limit: Self.maxQuestions)
     }
 
     struct Topic: Encodable {

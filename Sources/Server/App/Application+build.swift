@@ -40,6 +40,8 @@ struct AppServices: Sendable {
     /// Runs the event consumers (owner alerts, post-call work, reminders) as a service of the application;
     /// router tests call `drainAll()` themselves.
     let eventConsumers: EventConsumerRunner
+    /// Every repository, on the one backend (the fields above are its members, kept for existing callers).
+    let repositories: Repositories
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -102,7 +104,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     logger.info("database ready", metadata: ["path": "\(config.databasePath)"])
 
-    let adminKeys = GRDBAdminKeyStore(database: database)
+    let repositories = Repositories.sqlite(database: database, now: now)
+    let adminKeys = repositories.adminKeys
     do {
         if let generated = try await adminKeys.ensureAdminKey(configured: config.adminKey) {
             announce("""
@@ -120,7 +123,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     // work (imports, edits) runs on one thread so a large import leaves a core for callers' searches.
     _ = BLASThreads.set(1)
     let metrics = AppMetrics()
-    let knowledgeRepository = GRDBKnowledgeRepository(database: database)
+    let knowledgeRepository = repositories.knowledge
     let tokenizer = try WordPieceTokenizer(vocabularyFile: modelURL.appendingPathComponent("vocab.txt"))
     let knowledge = KnowledgeService(
         repository: knowledgeRepository,
@@ -129,7 +132,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk", metrics: metrics.factory),
         chunker: KnowledgeChunker(tokenizer: tokenizer),
         logger: logger, metrics: metrics.factory)
-    let calls = GRDBCallRepository(database: database)
+    let calls = repositories.calls
     var phraser: CallService.Phraser?
     if let llm = config.llm {
         // One client (one URLSession) for the process; every answer it cannot phrase in time stays extractive.
@@ -140,7 +143,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         }
         logger.info("LLM phrasing on", metadata: ["llm": "\(llm)"])
     }
-    let businesses = GRDBBusinessRepository(database: database)
+    let businesses = repositories.businesses
     let sentiment = SentimentService(trainingFile: URL(fileURLWithPath: config.sentimentTrainingFile),
                                      embedder: knowledge.bulkEmbedder, logger: logger)
     var sender: (any SMSSender)?
@@ -170,9 +173,9 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             },
         ],
         logger: logger, metrics: metrics.factory)
-    let appointments = GRDBAppointmentRepository(database: database, now: now)
-    let customers = GRDBCustomerRepository(database: database, now: now)
-    let events = GRDBEventLog(database: database, now: now)
+    let appointments = repositories.appointments
+    let customers = repositories.customers
+    let events = repositories.events
     let wakeJobs: @Sendable () -> Void = { jobRunner.wake() }
     let eventConsumers = EventConsumerRunner(
         log: events,
@@ -182,7 +185,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         ],
         signal: database.eventSignal, logger: logger, metrics: metrics.factory)
     let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser,
-                                  booking: CallBooking(database: database, appointments: appointments), logger: logger,
+                                  booking: CallBooking(appointments: appointments), logger: logger,
                                   metrics: metrics.factory)
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
@@ -196,12 +199,13 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     return AppServices(
         database: database, businesses: businesses,
-        apiKeys: GRDBAPIKeyRepository(database: database), adminKeys: adminKeys,
+        apiKeys: repositories.apiKeys, adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
         customers: customers,
         appointments: appointments,
-        smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers)
+        smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers,
+        repositories: repositories)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
@@ -218,14 +222,14 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls, sentiment: services.sentiment).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
-    AnalyticsController(database: services.database, embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
+    AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
     CustomersController(customers: services.customers, businesses: services.businesses)
         .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))
     AppointmentsController(appointments: services.appointments, customers: services.customers, calls: services.calls,
                            now: services.now)
         .addRoutes(to: tenant.group("appointments"))
     RemindersController(reminders: services.reminders, now: services.now).addRoutes(to: tenant.group("reminders"))
-    OwnerController(database: services.database, now: services.now).addRoutes(to: tenant.group("owner"))
+    OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)
@@ -233,7 +237,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     TwilioSMSController(
         verifier: TwilioWebhookVerifier(businesses: services.businesses, calls: services.calls, verification: services.twilio,
                                         logger: logger, metrics: services.metrics.factory),
-        businesses: services.businesses, messages: GRDBMessagingRepository(database: services.database), logger: logger,
+        businesses: services.businesses, messages: services.repositories.messages, logger: logger,
         now: services.now)
         .addRoutes(to: router.group("twilio"))
 

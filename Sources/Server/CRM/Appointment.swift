@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Receptionist
 
 /// Where an appointment is in its life.
@@ -12,11 +11,7 @@ public enum AppointmentStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// A booked job. Row of `appointments`. Times are instants; the API shows them in the business's time zone.
-public struct Appointment: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "appointments"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct Appointment: Codable, Sendable, Equatable, Identifiable {
     public var id: String
     public var businessId: String
     public var customerId: String

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// How a conversation reached the business.
 public enum ConversationChannel: String, Codable, Sendable, CaseIterable {
@@ -7,11 +6,7 @@ public enum ConversationChannel: String, Codable, Sendable, CaseIterable {
 }
 
 /// A thread of messages with one customer on one channel (one SMS thread per customer). Row of `conversations`.
-public struct Conversation: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "conversations"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct Conversation: Codable, Sendable, Equatable, Identifiable {
     public var id: String
     public var businessId: String
     public var customerId: String
@@ -31,11 +26,7 @@ public enum MessageDirection: String, Codable, Sendable {
 }
 
 /// One message of a conversation. Row of `messages`.
-public struct ConversationMessage: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "messages"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct ConversationMessage: Codable, Sendable, Equatable {
     public var id: Int64?
     public var conversationId: String
     public var businessId: String
@@ -44,6 +35,4 @@ public struct ConversationMessage: Codable, Sendable, Equatable, FetchableRecord
     /// Twilio's MessageSid, when Twilio carried it.
     public var twilioSid: String?
     public var createdAt: Date
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

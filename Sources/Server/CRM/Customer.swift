@@ -1,12 +1,7 @@
 import Foundation
-import GRDB
 
 /// A business's customer, one per phone number. Row of `customers`.
-public struct Customer: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "customers"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct Customer: Codable, Sendable, Equatable, Identifiable {
     /// Lower-case UUID.
     public var id: String
     public var businessId: String

@@ -1,12 +1,12 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Receptionist
 
 /// The owner's day: `GET /v1/owner/schedule/tomorrow` and `GET /v1/owner/summary/today`, as JSON with a
 /// `reply_text` that reads naturally aloud, or (`?format=twiml`) as `<Say>` for the owner to call in and hear.
 struct OwnerController {
-    let database: AppDatabase
+    let appointments: any AppointmentRepository
+    let analytics: any AnalyticsRepository
     let now: @Sendable () -> Date
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -47,25 +47,20 @@ struct OwnerController {
         let business = try context.requireBusiness()
         let (calendar, start) = Self.day(offset: 1, business: business, now: now())
         let end = calendar.date(byAdding: .day, value: 1, to: start)!
-        let rows = try await database.dbPool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT a.id, a.start_at, a.end_at, a.service, a.is_emergency, a.status, c.name, c.address
-                FROM appointments a JOIN customers c ON c.id = a.customer_id AND c.business_id = a.business_id
-                WHERE a.business_id = ? AND a.status != 'cancelled' AND a.start_at >= ? AND a.start_at < ?
-                ORDER BY a.start_at, a.id
-                """, arguments: [business.id, start, end])
-        }
+        let scheduled = try await appointments.schedule(businessId: business.id, from: start, to: end)
         let iso = ISO8601DateFormatter()
         iso.timeZone = calendar.timeZone
         iso.formatOptions = [.withInternetDateTime]
-        let jobs = rows.map { row in
-            Job(appointmentId: row["id"], start: iso.string(from: row["start_at"]), end: iso.string(from: row["end_at"]),
-                service: row["service"], customerName: row["name"], address: row["address"], isEmergency: row["is_emergency"],
-                status: row["status"])
+        let jobs = scheduled.map { item in
+            let appointment = item.appointment
+            return Job(appointmentId: appointment.id, start: iso.string(from: appointment.startAt),
+                       end: iso.string(from: appointment.endAt), service: appointment.service,
+                       customerName: item.customerName, address: item.customerAddress,
+                       isEmergency: appointment.isEmergency, status: appointment.status.rawValue)
         }
-        let spokenJobs = rows.map { row in
-            (time: SpokenClock.time(row["start_at"], in: calendar.timeZone), service: row["service"] as String?,
-             address: row["address"] as String?, name: row["name"] as String?, emergency: row["is_emergency"] as Bool)
+        let spokenJobs = scheduled.map { item in
+            (time: SpokenClock.time(item.appointment.startAt, in: calendar.timeZone), service: item.appointment.service,
+             address: item.customerAddress, name: item.customerName, emergency: item.appointment.isEmergency)
         }
         let text = Self.scheduleText(spokenJobs)
         let schedule = Schedule(date: Self.dateText(start, calendar: calendar), timeZone: calendar.timeZone.identifier,
@@ -77,16 +72,8 @@ struct OwnerController {
         let business = try context.requireBusiness()
         let (calendar, start) = Self.day(offset: 0, business: business, now: now())
         let end = calendar.date(byAdding: .day, value: 1, to: start)!
-        let (calls, leads, bookings, emergencies) = try await database.dbPool.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM calls WHERE business_id = ? AND started_at >= ? AND started_at < ?",
-                              arguments: [business.id, start, end]) ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leads WHERE business_id = ? AND created_at >= ? AND created_at < ?",
-                              arguments: [business.id, start, end]) ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM appointments WHERE business_id = ? AND created_at >= ? AND created_at < ? AND status != 'cancelled'",
-                              arguments: [business.id, start, end]) ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM calls WHERE business_id = ? AND started_at >= ? AND started_at < ? AND is_emergency = 1",
-                              arguments: [business.id, start, end]) ?? 0)
-        }
+        let counts = try await analytics.activity(businessId: business.id, from: start, to: end)
+        let (calls, leads, bookings, emergencies) = (counts.calls, counts.leads, counts.bookings, counts.emergencies)
         let text = Self.summaryText(calls: calls, leads: leads, bookings: bookings, emergencies: emergencies)
         let summary = DaySummary(date: Self.dateText(start, calendar: calendar), timeZone: calendar.timeZone.identifier,
                                  calls: calls, leads: leads, bookings: bookings, emergencies: emergencies, replyText: text)

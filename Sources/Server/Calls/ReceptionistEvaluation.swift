@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Receptionist
 
@@ -105,12 +104,17 @@ public struct ReceptionistEvaluation: Sendable {
         return Report(outcomes: outcomes)
     }
 
+    /// Titles of the business's knowledge entries by id.
     private func entryTitles(_ businessId: String) async throws -> [String: String] {
-        try await console.services.database.dbPool.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(
-                db, sql: "SELECT id, title FROM knowledge_entries WHERE business_id = ?", arguments: [businessId])
-                .map { ($0["id"] as String, $0["title"] as String) })
-        }
+        var titles: [String: String] = [:]
+        var cursor: String?
+        repeat {
+            let page = try await console.services.knowledgeRepository.list(
+                businessId: businessId, category: nil, text: nil, limit: PageCursor.maximumLimit, cursor: cursor)
+            for entry in page.items { titles[entry.id] = entry.title }
+            cursor = page.nextCursor
+        } while cursor != nil
+        return titles
     }
 
     public func close() throws { try console.close() }

@@ -1,12 +1,7 @@
 import Foundation
-import GRDB
 
 /// A tenant's API key as stored: only its hash and a display prefix, never the key itself. Row of `api_keys`.
-public struct APIKey: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "api_keys"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct APIKey: Codable, Sendable, Equatable, Identifiable {
     /// Lower-case UUID.
     public var id: String
     public var businessId: String

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A tenant: one business whose calls FrontDesk answers. Row of `businesses`.
 public struct Business: Codable, Sendable, Equatable, Identifiable {
@@ -40,28 +39,4 @@ extension Business {
 public enum BusinessStatus: String, Codable, Sendable, CaseIterable {
     case active = "ACTIVE"
     case suspended = "SUSPENDED"
-}
-
-extension Business: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "businesses"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    // `settings` is a nested Codable value, which GRDB stores as JSON text.
-}
-
-/// A phone number a business answers. Row of `business_numbers`; the number is the primary key, so it
-/// belongs to at most one business.
-public struct BusinessNumber: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "business_numbers"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    /// E.164.
-    public var number: String
-    public var businessId: String
-
-    public init(number: String, businessId: String) {
-        self.number = number
-        self.businessId = businessId
-    }
 }

@@ -1,8 +1,6 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import HummingbirdTesting
-import Receptionist
 import Testing
 @testable import Server
 
@@ -98,32 +96,5 @@ import Testing
             #expect(got == status)
             #expect(body.errorCode == code)
         }
-    }
-
-    @Test func pagesWalkCallsWithEqualStartTimesWithoutLosingOrRepeatingAny() async throws {
-        let app = try await TwilioWebhookTests.makeApp()
-        let (business, _) = try await TwilioWebhookTests.makeBusiness(app)
-        let start = Date(timeIntervalSince1970: 1_795_000_000)
-        try await app.services.database.dbPool.write { db in
-            for index in 0..<11 {
-                let sid = String(format: "CA%03d", index)
-                let call = CallRecord(sid: sid, businessId: business.id, caller: nil, called: TwilioWebhookTests.number,
-                                      status: "completed", state: .ended, machine: CallMachine(callerNumber: nil), version: 0,
-                                      outcome: .abandoned, isEmergency: false, emergencyCategory: nil,
-                                      startedAt: start.addingTimeInterval(Double(index / 4)), endedAt: nil, durationSeconds: index)
-                try call.insert(db)
-            }
-        }
-        var export = CallExport(database: app.services.database, businessId: business.id, timeZone: .gmt,
-                                range: AnalyticsRange(from: start, to: start.addingTimeInterval(60)))
-        export.pageSize = 3
-        var seen: [String] = []
-        var pages = 0
-        try await export.forEachPage { rows in
-            pages += 1
-            seen += rows.map(\.sid)
-        }
-        #expect(seen == (0..<11).map { String(format: "CA%03d", $0) })
-        #expect(pages == 4)
     }
 }

@@ -104,7 +104,8 @@ import Testing
         // The owner routes with the clock at Monday noon.
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
-        OwnerController(database: crm.test.services.database, now: { Self.monday })
+        OwnerController(appointments: crm.test.services.appointments, analytics: crm.test.services.repositories.analytics,
+                        now: { Self.monday })
             .addRoutes(to: router.group("v1/owner").add(middleware: BusinessAuthMiddleware(keys: crm.test.services.apiKeys)))
         try await Application(router: router).test(.router) { client in
             let (status, schedule) = try await client.call(.get, "/v1/owner/schedule/tomorrow", key: crm.keyA)

@@ -127,15 +127,16 @@ import Testing
         let standIn = StandIn(callReplies: [
             .error(status: 429, code: 20429, message: "Too Many Requests", retryAfter: "7"),
             .error(status: 503, code: 20503, message: "Service Unavailable"),
-            // An HTTP date 90 s from now, measured against the response's `Date` header (both whole seconds).
-            .error(status: 503, code: 20503, message: "Service Unavailable", retryAfter: Self.httpDate(Date().addingTimeInterval(90))),
+            // An HTTP date an hour from now, measured against the response's `Date` header (both whole seconds); the
+            // range allows for a slow machine between making the reply and sending it.
+            .error(status: 503, code: 20503, message: "Service Unavailable", retryAfter: Self.httpDate(Date().addingTimeInterval(3600))),
             .raw(status: 502, contentType: "text/html", body: "<html><body>Bad Gateway</body></html>"),
             .error(status: 500, code: 20500, message: "Internal Server Error", retryAfter: "soon"),
         ])
         try await standIn.run { base in
             let client = Self.client(base)
             let expected: [(status: Int, code: Int?, retryAfter: ClosedRange<Duration>?)] = [
-                (429, 20429, .seconds(7)...(.seconds(7))), (503, 20503, nil), (503, 20503, .seconds(88)...(.seconds(91))),
+                (429, 20429, .seconds(7)...(.seconds(7))), (503, 20503, nil), (503, 20503, .seconds(3000)...(.seconds(3601))),
                 (502, nil, nil), (500, 20500, nil),
             ]
             for want in expected {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A searchable piece of a knowledge entry. Row of `knowledge_chunks`; its `text` is indexed by
 /// `knowledge_fts` (BM25) and embedded (vector search).
@@ -19,16 +18,6 @@ public struct KnowledgeChunk: Codable, Sendable, Equatable, Identifiable {
 
     /// The embedding as floats.
     public var embeddingVector: [Float] { Self.decodeEmbedding(embedding) }
-}
-
-extension KnowledgeChunk: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "knowledge_chunks"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }
 
 /// A chunk to store with its entry (`KnowledgeRepository.upsert`).

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One article of a business's knowledge base (a FAQ answer, a price list, a policy). Row of
 /// `knowledge_entries`; its searchable pieces are `KnowledgeChunk`s.
@@ -34,10 +33,4 @@ public struct KnowledgeEntry: Codable, Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
-}
-
-extension KnowledgeEntry: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "knowledge_entries"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }

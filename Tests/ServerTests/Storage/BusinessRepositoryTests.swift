@@ -2,9 +2,12 @@ import Foundation
 import Testing
 @testable import Server
 
+/// `BusinessRepository`'s contract, on every backend.
 @Suite struct BusinessRepositoryTests {
-    @Test func createGetFindUpdateDelete() async throws {
-        let repositories = try TestRepositories()
+    @Test(arguments: RepositoryBackend.all)
+    func createGetFindUpdateDelete(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let repositories = store.repositories
         let repository = repositories.businesses
         let settings = ReceptionistSettings(
             greeting: "Acme Plumbing, how can we help?",
@@ -42,8 +45,8 @@ import Testing
         _ = try await repositories.apiKeys.rotate(businessId: created.id)
         try await repository.delete(id: created.id)
         #expect(try await repository.get(id: created.id) == nil)
-        #expect(try await repositories.count("business_numbers") == 0)
-        #expect(try await repositories.count("api_keys") == 0)
+        #expect(try await store.count("business_numbers") == 0)
+        #expect(try await store.count("api_keys") == 0)
         await #expect(throws: RepositoryError.notFound) { try await repository.delete(id: created.id) }
         await #expect(throws: RepositoryError.notFound) {
             try await repository.update(id: created.id, BusinessPatch(name: "x"))
@@ -83,44 +86,47 @@ import Testing
                     settings: ReceptionistSettings(businessHours: [.monday: DayHours(open: "18:00", close: "08:00")])),
         NewBusiness(slug: "ok-slug", name: "x", timeZone: "UTC",
                     settings: ReceptionistSettings(businessHours: [.monday: DayHours(open: "8am", close: "18:00")])),
-    ])
-    func invalidInputIsRejected(_ input: NewBusiness) async throws {
-        let repositories = try TestRepositories()
+    ], RepositoryBackend.all)
+    func invalidInputIsRejected(_ input: NewBusiness, _ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
         await #expect {
-            _ = try await repositories.businesses.create(input)
+            _ = try await store.repositories.businesses.create(input)
         } throws: { error in
             if case RepositoryError.invalid = error { return true }
             return false
         }
-        #expect(try await repositories.count("businesses") == 0)
+        #expect(try await store.count("businesses") == 0)
     }
 
-    @Test func slugConflict() async throws {
-        let repositories = try TestRepositories()
-        _ = try await repositories.makeBusiness("acme")
+    @Test(arguments: RepositoryBackend.all)
+    func slugConflict(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        _ = try await store.makeBusiness("acme")
         await #expect(throws: RepositoryError.conflict(#"slug "acme" is already taken"#)) {
-            _ = try await repositories.makeBusiness("acme", numbers: ["+15551230009"])
+            _ = try await store.makeBusiness("acme", numbers: ["+15551230009"])
         }
-        #expect(try await repositories.count("businesses") == 1)
-        #expect(try await repositories.count("business_numbers") == 0)
+        #expect(try await store.count("businesses") == 1)
+        #expect(try await store.count("business_numbers") == 0)
     }
 
-    @Test func numberConflictLeavesNoHalfWrittenBusiness() async throws {
-        let repositories = try TestRepositories()
-        let first = try await repositories.makeBusiness("first", numbers: ["+15551230001"])
+    @Test(arguments: RepositoryBackend.all)
+    func numberConflictLeavesNoHalfWrittenBusiness(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let repositories = store.repositories
+        let first = try await store.makeBusiness("first", numbers: ["+15551230001"])
         await #expect {
-            _ = try await repositories.makeBusiness("second", numbers: ["+15551230002", "+15551230001"])
+            _ = try await store.makeBusiness("second", numbers: ["+15551230002", "+15551230001"])
         } throws: { error in
             if case RepositoryError.conflict = error { return true }
             return false
         }
         #expect(try await repositories.businesses.get(slug: "second") == nil)
-        #expect(try await repositories.count("businesses") == 1)
-        #expect(try await repositories.count("business_numbers") == 1)
+        #expect(try await store.count("businesses") == 1)
+        #expect(try await store.count("business_numbers") == 1)
         #expect(try await repositories.businesses.find(byNumber: "+15551230001") == first)
 
         // Taking another business's number in an update fails and changes nothing.
-        let second = try await repositories.makeBusiness("second", numbers: ["+15551230002"])
+        let second = try await store.makeBusiness("second", numbers: ["+15551230002"])
         await #expect {
             _ = try await repositories.businesses.update(
                 id: second.id, BusinessPatch(name: "renamed", numbers: ["+15551230001"]))
@@ -133,14 +139,16 @@ import Testing
         #expect(try await repositories.businesses.numbers(ofBusiness: first.id) == ["+15551230001"])
     }
 
-    @Test func paginationVisitsEveryBusinessOnce() async throws {
+    @Test(arguments: RepositoryBackend.all)
+    func paginationVisitsEveryBusinessOnce(_ backend: RepositoryBackend) async throws {
         let clock = TestClock()
-        let repositories = try TestRepositories(clock: clock)
+        let store = try await backend.make(clock: clock)
+        let repositories = store.repositories
         var expected: [String] = []
         for index in 0..<25 {
             // Groups of five share a timestamp, so the id tiebreak is exercised.
             if index % 5 == 0 { clock.advance(by: 1) }
-            expected.append(try await repositories.makeBusiness(String(format: "biz-%02d", index)).id)
+            expected.append(try await store.makeBusiness(String(format: "biz-%02d", index)).id)
         }
 
         var seen: [String] = []
@@ -166,13 +174,43 @@ import Testing
             .map(\.element))
     }
 
-    @Test func badCursorAndLimitAreInvalid() async throws {
-        let repositories = try TestRepositories()
+    @Test(arguments: RepositoryBackend.all)
+    func badCursorAndLimitAreInvalid(_ backend: RepositoryBackend) async throws {
+        let repositories = try await backend.make().repositories
         await #expect(throws: RepositoryError.invalid("malformed cursor")) {
             _ = try await repositories.businesses.list(limit: 10, cursor: "not a cursor!")
         }
         await #expect(throws: RepositoryError.invalid("limit must be positive")) {
             _ = try await repositories.businesses.list(limit: 0, cursor: nil)
         }
+    }
+
+    /// Calls naming business B never read or change business A: its record, numbers, keys and slug.
+    @Test(arguments: RepositoryBackend.all)
+    func callsForAnotherBusinessSeeNothingOfIt(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let businesses = store.repositories.businesses
+        let a = try await store.makeBusiness("business-a", numbers: ["+15551110001", "+15551110002"])
+        let b = try await store.makeBusiness("business-b", numbers: ["+15552220001"])
+        let keyA = try await store.repositories.apiKeys.rotate(businessId: a.id)
+
+        #expect(try await businesses.numbers(ofBusiness: b.id) == ["+15552220001"])
+        #expect(try await businesses.get(id: b.id) == b)
+        // B's update cannot take A's numbers, and what it does change stays B's.
+        await #expect(throws: RepositoryError.self) {
+            _ = try await businesses.update(id: b.id, BusinessPatch(numbers: ["+15551110001"]))
+        }
+        _ = try await businesses.update(id: b.id, BusinessPatch(name: "B renamed", status: .suspended,
+                                                                numbers: ["+15552220003"]))
+        // B's deletion leaves A whole.
+        try await businesses.delete(id: b.id)
+        #expect(try await businesses.get(id: a.id) == a)
+        #expect(try await businesses.get(slug: "business-a") == a)
+        #expect(try await businesses.numbers(ofBusiness: a.id) == ["+15551110001", "+15551110002"])
+        #expect(try await businesses.find(byNumber: "+15551110002") == a)
+        #expect(try await businesses.find(byNumber: "+15552220001") == nil)
+        #expect(try await businesses.numbers(ofBusiness: b.id).isEmpty)
+        #expect(try await store.repositories.apiKeys.authenticate(keyA) == a)
+        #expect(try await businesses.list(limit: 10, cursor: nil).items == [a])
     }
 }

@@ -1,25 +1,10 @@
 import Foundation
-import GRDB
 
-/// One page of a keyset-paginated listing.
-public struct Page<Item: Sendable>: Sendable {
-    /// The items, in (createdAt, id) order.
-    public var items: [Item]
-    /// Pass to the next call to continue after the last item; nil when this is the last page.
-    public var nextCursor: String?
-
-    public init(items: [Item], nextCursor: String?) {
-        self.items = items
-        self.nextCursor = nextCursor
-    }
-}
-
-extension Page: Equatable where Item: Equatable {}
-
-/// The position after a row in (created_at, id) order, encoded as opaque base64url text.
+/// The position after a row in (sort key, id) order, encoded as opaque base64url text.
 ///
-/// `createdAt` is kept in the exact text form SQLite stores (GRDB's "yyyy-MM-dd HH:mm:ss.SSS", which sorts
-/// chronologically), so the keyset comparison never suffers a Date ↔ text round-trip.
+/// The sort key is kept as text in the exact form the backend stores and compares (for SQLite, GRDB's
+/// "yyyy-MM-dd HH:mm:ss.SSS" date text, see `PageCursor+GRDB`), so the keyset comparison never suffers a
+/// Date ↔ text round-trip. A cursor is only ever read back by the backend that made it.
 struct PageCursor: Equatable {
     var createdAt: String
     var id: String
@@ -30,10 +15,6 @@ struct PageCursor: Equatable {
     init(createdAt: String, id: String) {
         self.createdAt = createdAt
         self.id = id
-    }
-
-    init(after date: Date, id: String) {
-        self.init(createdAt: Self.storedText(date), id: id)
     }
 
     /// Decodes a cursor made by `encoded`; throws `.invalid` for anything else.
@@ -55,14 +36,6 @@ struct PageCursor: Equatable {
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// The text SQLite holds for `date` (how GRDB stores a `Date`).
-    static func storedText(_ date: Date) -> String {
-        switch date.databaseValue.storage {
-        case .string(let text): text
-        default: preconditionFailure("GRDB stores dates as text")
-        }
     }
 
     /// Checks `limit` and clamps it to `1...maximumLimit`.

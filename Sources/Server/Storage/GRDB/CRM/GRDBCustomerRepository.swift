@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 
@@ -49,10 +50,18 @@ public struct GRDBCustomerRepository: CustomerRepository {
         try customer.validate()
         return try await translatingConstraintErrors {
             try await database.dbPool.write { db in
-                if try CustomerDirectory.customer(db, businessId: businessId, phone: phone) != nil {
+                if try Self.customer(db, businessId: businessId, phone: phone) != nil {
                     throw RepositoryError.conflict("a customer with phone \(phone) already exists")
                 }
                 try customer.insert(db)
+                try EventAppender.append(db, EventDraft(
+                    businessId: businessId, stream: .customer(customer.id),
+                    CustomerCreated(customerId: customer.id, phone: customer.phone, name: customer.name, source: "api")), at: timestamp)
+                if customer.smsOptOut {
+                    let change = CustomerOptChanged(customerId: customer.id, optedOut: true, via: "api")
+                    try EventAppender.append(db, EventDraft(businessId: businessId, stream: .customer(customer.id),
+                                                            type: change.eventType, change), at: timestamp)
+                }
                 return try Customer.fetchOne(db, key: customer.id)!
             }
         }
@@ -67,10 +76,15 @@ public struct GRDBCustomerRepository: CustomerRepository {
                 let updated = fields.applied(to: existing, at: timestamp)
                 try updated.validate()
                 if updated.phone != existing.phone,
-                   try CustomerDirectory.customer(db, businessId: businessId, phone: updated.phone) != nil {
+                   try Self.customer(db, businessId: businessId, phone: updated.phone) != nil {
                     throw RepositoryError.conflict("a customer with phone \(updated.phone) already exists")
                 }
                 try updated.update(db)
+                if updated.smsOptOut != existing.smsOptOut {
+                    let change = CustomerOptChanged(customerId: updated.id, optedOut: updated.smsOptOut, via: "api")
+                    try EventAppender.append(db, EventDraft(businessId: businessId, stream: .customer(updated.id),
+                                                            type: change.eventType, change), at: timestamp)
+                }
                 return try Customer.fetchOne(db, key: updated.id)!
             }
         }
@@ -88,8 +102,10 @@ public struct GRDBCustomerRepository: CustomerRepository {
             guard let customer = try Customer.filter(Column("id") == customerId.lowercased() && Column("business_id") == businessId).fetchOne(db)
             else { throw RepositoryError.notFound }
             let calls = try CallRecord.fetchAll(db, sql: """
-                SELECT * FROM calls WHERE business_id = ? AND caller = ? ORDER BY started_at DESC, sid DESC LIMIT ?
-                """, arguments: [businessId, customer.phone, limit])
+                SELECT * FROM calls
+                WHERE business_id = ? AND ((direction = 'inbound' AND caller = ?) OR (direction = 'outbound' AND called = ?))
+                ORDER BY started_at DESC, sid DESC LIMIT ?
+                """, arguments: [businessId, customer.phone, customer.phone, limit])
             let messageRows = try Row.fetchAll(db, sql: """
                 SELECT messages.*, conversations.channel AS conversation_channel FROM messages
                 JOIN conversations ON conversations.id = messages.conversation_id
@@ -125,5 +141,10 @@ public struct GRDBCustomerRepository: CustomerRepository {
                 .order(Column("created_at"), Column("id")).fetchAll(db)
             return (conversation, messages)
         }
+    }
+
+    /// The business's customer with `phone`, if any.
+    private static func customer(_ db: Database, businessId: String, phone: String) throws -> Customer? {
+        try Customer.filter(Column("business_id") == businessId && Column("phone") == phone).fetchOne(db)
     }
 }

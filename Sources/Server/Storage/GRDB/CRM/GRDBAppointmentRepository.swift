@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GRDB
 import Receptionist
@@ -52,6 +53,7 @@ public struct GRDBAppointmentRepository: AppointmentRepository {
                     try Self.check(db, stored, rules: rules, now: instant)
                 }
                 try stored.insert(db)
+                try Self.recorded(db, stored, type: .appointmentBooked, at: timestamp)
                 return try Appointment.fetchOne(db, key: stored.id)!
             }
         }
@@ -82,6 +84,7 @@ public struct GRDBAppointmentRepository: AppointmentRepository {
                     try Self.check(db, updated, rules: rules, now: instant)
                 }
                 try updated.update(db)
+                if updated != existing { try Self.recorded(db, updated, type: .appointmentChanged, at: timestamp) }
                 return try Appointment.fetchOne(db, key: updated.id)!
             }
         }
@@ -93,7 +96,65 @@ public struct GRDBAppointmentRepository: AppointmentRepository {
         }
     }
 
+    public func schedule(businessId: String, from: Date, to: Date) async throws -> [ScheduledAppointment] {
+        try await database.dbPool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.*, c.name AS customer_name, c.address AS customer_address
+                FROM appointments a JOIN customers c ON c.id = a.customer_id AND c.business_id = a.business_id
+                WHERE a.business_id = ? AND a.status != 'cancelled' AND a.start_at >= ? AND a.start_at < ?
+                ORDER BY a.start_at, a.id
+                """, arguments: [businessId, from, to])
+                .map { row in
+                    ScheduledAppointment(appointment: try Appointment(row: row), customerName: row["customer_name"],
+                                         customerAddress: row["customer_address"])
+                }
+        }
+    }
+
+    public func book(_ booking: CallerBooking, rules: BookingRules, now instant: Date) async throws -> Appointment {
+        let timestamp = now()
+        return try await translatingConstraintErrors {
+            try await database.dbPool.write { db in
+                if let existing = try Appointment.filter(
+                    Column("business_id") == booking.businessId && Column("source_call_sid") == booking.callSid
+                        && Column("start_at") == booking.slot.start
+                        && Column("status") != AppointmentStatus.cancelled.rawValue).fetchOne(db) {
+                    return existing
+                }
+                guard try CallRecord.filter(Column("sid") == booking.callSid && Column("business_id") == booking.businessId)
+                    .fetchCount(db) > 0
+                else { throw RepositoryError.invalid("callSid does not name a call of this business") }
+                let customer = try CustomerDirectory.upsert(db, businessId: booking.businessId, phone: booking.phone,
+                                                            name: booking.name, source: "booking", at: timestamp)
+                if let address = booking.address {
+                    try db.execute(sql: "UPDATE customers SET address = ?, updated_at = ? WHERE id = ? AND address IS NULL",
+                                   arguments: [address, timestamp, customer.id])
+                }
+                let appointment = Appointment(
+                    businessId: booking.businessId, customerId: customer.id, startAt: booking.slot.start,
+                    endAt: booking.slot.end, service: booking.service, isEmergency: booking.slot.isEmergency,
+                    notes: booking.notes, sourceCallSid: booking.callSid, createdAt: timestamp, updatedAt: timestamp)
+                try appointment.validate()
+                // A refusal throws, rolling back the customer made above too.
+                try Self.check(db, appointment, rules: rules, now: instant)
+                try appointment.insert(db)
+                try Self.recorded(db, appointment, type: .appointmentBooked, at: timestamp)
+                return try Appointment.fetchOne(db, key: appointment.id)!
+            }
+        }
+    }
+
     // MARK: - Details
+
+    /// `appointment.booked` / `appointment.changed` on the customer's stream, in the write's transaction.
+    private static func recorded(_ db: Database, _ appointment: Appointment, type: EventType, at timestamp: Date) throws {
+        try EventAppender.append(db, EventDraft(
+            businessId: appointment.businessId, stream: .customer(appointment.customerId), type: type,
+            AppointmentRecorded(appointmentId: appointment.id, customerId: appointment.customerId,
+                                startAt: appointment.startAt, endAt: appointment.endAt, status: appointment.status.rawValue,
+                                service: appointment.service, isEmergency: appointment.isEmergency,
+                                callSid: appointment.sourceCallSid)), at: timestamp)
+    }
 
     private static func fetch(_ db: Database, id: String, businessId: String) throws -> Appointment? {
         try Appointment.filter(Column("id") == id.lowercased() && Column("business_id") == businessId).fetchOne(db)

@@ -1,0 +1,19 @@
+import Foundation
+
+extension Repositories {
+    /// Every repository on one SQLite database.
+    /// - Parameter now: the clock repositories stamp `createdAt` / `updatedAt` with (tests inject a fixed one).
+    public static func sqlite(database: AppDatabase, now: @escaping @Sendable () -> Date = Date.init) -> Repositories {
+        Repositories(
+            businesses: GRDBBusinessRepository(database: database, now: now),
+            apiKeys: GRDBAPIKeyRepository(database: database, now: now),
+            adminKeys: GRDBAdminKeyStore(database: database, now: now),
+            knowledge: GRDBKnowledgeRepository(database: database, now: now),
+            calls: GRDBCallRepository(database: database, now: now),
+            customers: GRDBCustomerRepository(database: database, now: now),
+            appointments: GRDBAppointmentRepository(database: database, now: now),
+            analytics: GRDBAnalyticsRepository(database: database),
+            messages: GRDBMessagingRepository(database: database),
+            events: GRDBEventLog(database: database, now: now))
+    }
+}

@@ -1,0 +1,39 @@
+/// Every repository the application reads and writes through, for one storage backend. The app is built from one
+/// value of this type (`Repositories.sqlite(database:now:)` today); a second backend implements the same
+/// protocols and makes its own value, and the repository contract tests run against each.
+///
+/// Every method that reads or writes a tenant's rows takes the business id and scopes by it: the repository owns
+/// the tenant, controllers never compare ids.
+public struct Repositories: Sendable {
+    public var businesses: any BusinessRepository
+    public var apiKeys: any APIKeyRepository
+    public var adminKeys: any AdminKeyStore
+    public var knowledge: any KnowledgeRepository
+    public var calls: any CallRepository
+    public var customers: any CustomerRepository
+    public var appointments: any AppointmentRepository
+    public var analytics: any AnalyticsRepository
+    /// Texts that arrive (the SMS webhook).
+    public var messages: any MessagingRepository
+    /// The event log's read side and the consumers' checkpoints (events are appended by the other repositories,
+    /// inside their own transactions).
+    public var events: any EventLog
+
+    public init(
+        businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
+        knowledge: any KnowledgeRepository, calls: any CallRepository, customers: any CustomerRepository,
+        appointments: any AppointmentRepository, analytics: any AnalyticsRepository,
+        messages: any MessagingRepository, events: any EventLog
+    ) {
+        self.messages = messages
+        self.events = events
+        self.businesses = businesses
+        self.apiKeys = apiKeys
+        self.adminKeys = adminKeys
+        self.knowledge = knowledge
+        self.calls = calls
+        self.customers = customers
+        self.appointments = appointments
+        self.analytics = analytics
+    }
+}

@@ -1,0 +1,10 @@
+/// The errors repositories throw, whatever the backend. The HTTP layer maps them once (conflict → 409,
+/// notFound → 404, invalid → 400/422).
+public enum RepositoryError: Error, Equatable, Sendable {
+    /// The row (or a row it refers to) does not exist, or belongs to another business.
+    case notFound
+    /// A uniqueness rule was broken: the message names what is taken (a slug, a phone number, …).
+    case conflict(String)
+    /// The input breaks a validation rule: the message says which.
+    case invalid(String)
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The storage layering rules, checked on the source tree (run by `make test`; exit 1 on any breach):
+#   1. Only the GRDB layer, Sources/Server/Storage/GRDB/, imports GRDB: everything else reads and writes through
+#      the repository protocols, so a second backend can implement them.
+#   2. Pure modules (every target under Sources/ except the Server shell, the frontdesk CLI and the C system
+#      libraries) never import GRDB, Hummingbird, NIO or networking.
+# Usage: bash scripts/check_layers.sh   (from anywhere; it reads the repository the script is in)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# `import GRDB`, `@testable import GRDB`, `import struct GRDB.Row`, `@preconcurrency import GRDB` …
+import_of() {
+    local modules="$1"
+    printf '^[[:space:]]*(@[A-Za-z_]+[[:space:]]+)*import[[:space:]]+((typealias|struct|class|enum|protocol|let|var|func)[[:space:]]+)?(%s)([.[:space:]]|$)' "$modules"
+}
+
+status=0
+
+grdb_layer="Sources/Server/Storage/GRDB/"
+offenders=$(grep -rlE --include='*.swift' "$(import_of 'GRDB')" Sources | sort | grep -v "^${grdb_layer}" || true)
+if [[ -n "$offenders" ]]; then
+    echo "Files outside ${grdb_layer} that import GRDB (move their queries behind a repository):"
+    sed 's/^/  /' <<<"$offenders"
+    status=1
+else
+    echo "GRDB is imported only under ${grdb_layer}."
+fi
+
+pure_modules=()
+for dir in Sources/*/; do
+    name=$(basename "$dir")
+    case "$name" in
+        Server | frontdesk | C*) ;;   # the I/O shell, the CLI, system libraries (module maps, no Swift)
+        *) pure_modules+=("$name") ;;
+    esac
+done
+forbidden='GRDB|Hummingbird[A-Za-z]*|NIO[A-Za-z]*|AsyncHTTPClient|FoundationNetworking'
+impure=0
+for module in "${pure_modules[@]}"; do
+    found=$(grep -rnE --include='*.swift' "$(import_of "$forbidden")" "Sources/$module" || true)
+    if [[ -n "$found" ]]; then
+        echo "Pure module $module imports storage, HTTP or networking:"
+        sed 's/^/  /' <<<"$found"
+        impure=1
+        status=1
+    fi
+done
+if [[ $impure -eq 0 ]]; then
+    echo "Pure modules (${pure_modules[*]}) import no GRDB, Hummingbird, NIO or networking."
+fi
+exit $status

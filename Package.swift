@@ -76,7 +76,7 @@ let package = Package(
 
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CBLAS"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
+        .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "VectorIndex"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Receptionist", .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -85,6 +85,6 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             // The LLM stand-in runs a Hummingbird app in a ServiceGroup.
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], resources: [.copy("Fixtures")]),
     ]
 )

@@ -78,7 +78,7 @@ let package = Package(
 
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CBLAS"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"]),
+        .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "VectorIndex"]),
         .testTarget(name: "ServerTests", dependencies: [
@@ -88,6 +88,6 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             // The LLM stand-in runs a Hummingbird app in a ServiceGroup.
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], resources: [.copy("Fixtures")]),
     ]
 )

@@ -17,6 +17,15 @@ import VectorIndex
         return repoRoot.appendingPathComponent(".models/all-MiniLM-L6-v2")
     }
 
+    /// Every test here needs the real model: its absence fails each of them with the fix, never skips them.
+    init() throws {
+        for name in ["config.json", "model.safetensors", "vocab.txt"] {
+            let path = Self.modelDirectory.appendingPathComponent(name).path
+            try #require(FileManager.default.fileExists(atPath: path),
+                         "MiniLM model file not found: \(path): run `make bootstrap` (or set FRONTDESK_MODEL_DIR)")
+        }
+    }
+
     /// Embedded once for the suite: ~600 short sentences.
     static let prepared = Result { () throws -> (SentimentAnalyzer, [EmbeddedSentence], MiniLMEmbedder) in
         let embedder = try MiniLMEmbedder(modelDirectory: modelDirectory)

@@ -6,7 +6,7 @@ import Testing
 import FoundationXML
 #endif
 
-/// Golden strings are twilio-python 9.13.0's output: the first seven are `shared/data/twilio/twiml_examples.json`
+/// Golden strings are twilio-python 9.13.0's output: the first seven are `Fixtures/twiml_examples.json`
 /// verbatim, the rest come from `scripts/twiml_goldens.py` (same case names there).
 struct TwiMLGolden: Sendable, CustomTestStringConvertible {
     let name: String
@@ -16,7 +16,7 @@ struct TwiMLGolden: Sendable, CustomTestStringConvertible {
 }
 
 let twimlGoldens: [TwiMLGolden] = [
-    // shared/data/twilio/twiml_examples.json
+    // Fixtures/twiml_examples.json
     TwiMLGolden(
         name: "say_gather_speech_auto",
         twiml: TwiML.response {
@@ -150,9 +150,10 @@ let twimlGoldens: [TwiMLGolden] = [
         #expect(parsed == ParsedXML.expected(for: golden.twiml))
     }
 
-    /// The embedded goldens must stay a verbatim copy of the shared reference file.
+    /// The embedded goldens must stay a verbatim copy of the reference file (a fixture in this test bundle).
     @Test func sharedExamplesAreAllReproduced() throws {
-        let url = VoiceTestPaths.sharedData.appendingPathComponent("twilio/twiml_examples.json")
+        let url = try #require(
+            Bundle.module.url(forResource: "twiml_examples", withExtension: "json", subdirectory: "Fixtures"))
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         #expect(json["library"] as? String == "twilio (PyPI) 9.13.0")

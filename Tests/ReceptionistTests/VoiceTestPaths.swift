@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the TwiML and spoken-answer tests find files outside the test bundle.
+/// Where the spoken-answer tests find the checkout's sample corpora (outside the test bundle).
 enum VoiceTestPaths {
     /// The package root: this file is `<root>/Tests/ReceptionistTests/VoiceTestPaths.swift`. Symlinks are
     /// resolved so a scratch package that links this folder in still finds the checkout's files.
@@ -9,12 +9,6 @@ enum VoiceTestPaths {
             .deletingLastPathComponent()  // ReceptionistTests
             .deletingLastPathComponent()  // Tests
             .deletingLastPathComponent()
-    }
-
-    /// `shared/data`, which sits beside the checkout (`<root>/../shared/data`).
-    static var sharedData: URL {
-        repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
-            .standardizedFileURL
     }
 
     /// `<root>/corpora/<business>/knowledge.jsonl` for each sample business.

@@ -18,6 +18,8 @@ final class LiveServer: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw LiveServerError("\(Self.binary.path) is missing: build it first (`swift build`; `make test` does)")
         }
+        // The server refuses to start without its model, and its stderr is not kept: name the fix here.
+        try ServerTestPaths.requireModel()
         process.executableURL = Self.binary
         process.arguments = ["serve", "--port", "0", "--log-level", "warning"]
         var environment = ProcessInfo.processInfo.environment

@@ -21,6 +21,15 @@ enum ServerTestPaths {
     }
 
     static var corpora: URL { repoRoot.appendingPathComponent("corpora", isDirectory: true) }
+
+    /// Fails the calling test (never skips it) when a model file is absent, naming the fix.
+    static func requireModel() throws {
+        for name in ["config.json", "model.safetensors", "vocab.txt"] {
+            let path = URL(fileURLWithPath: modelDirectory).appendingPathComponent(name).path
+            try #require(FileManager.default.fileExists(atPath: path),
+                         "MiniLM model file not found: \(path): run `make bootstrap` (or set FRONTDESK_MODEL_DIR)")
+        }
+    }
 }
 
 /// The real application (model, SQLite in a temporary folder, every route) for router tests.

@@ -88,11 +88,11 @@ import Testing
     }
 }
 
-@Suite(.enabled(if: TestModel.isAvailable)) struct BertModelTests {
+@Suite struct BertModelTests {
     let model: BertModel
     let items = TestModel.reference.items
 
-    init() throws { model = try #require(TestModel.model) }
+    init() throws { model = try TestModel.model() }
 
     @Test func matchesSentenceTransformersOneAtATime() {
         #expect(model.dimension == 384)

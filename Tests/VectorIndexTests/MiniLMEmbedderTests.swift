@@ -31,8 +31,8 @@ private struct BrokenTokenizer: TextTokenizing {
         }
     }
 
-    @Test(.enabled(if: TestModel.isAvailable)) func embedsInInputOrderAcrossSubBatches() throws {
-        let model = try #require(TestModel.model)
+    @Test func embedsInInputOrderAcrossSubBatches() throws {
+        let model = try TestModel.model()
         let items = TestModel.reference.items
         let tokenizer = ReferenceTokenizer(ids: Dictionary(items.map { ($0.text, $0.token_ids) }, uniquingKeysWith: { a, _ in a }))
         // A small sub-batch size so the length sort and the split both matter; the long passages are left out to
@@ -49,8 +49,8 @@ private struct BrokenTokenizer: TextTokenizing {
         }
     }
 
-    @Test(.enabled(if: TestModel.isAvailable)) func rejectsIdsOutsideTheVocabulary() throws {
-        let embedder = MiniLMEmbedder(tokenizer: BrokenTokenizer(), model: try #require(TestModel.model))
+    @Test func rejectsIdsOutsideTheVocabulary() throws {
+        let embedder = MiniLMEmbedder(tokenizer: BrokenTokenizer(), model: try TestModel.model())
         #expect(throws: MiniLMEmbedderError.tokenOutOfVocabulary(id: 40_000, vocabularySize: 30522)) { try embedder.embed(["x"]) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import VectorIndex
 
 /// The real all-MiniLM-L6-v2 files and sentence-transformers' golden vectors, shared by the model tests.
@@ -14,12 +15,23 @@ enum TestModel {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var isAvailable: Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path)
+    /// Fails the calling test (never skips it) when a model file is absent, naming the fix.
+    static func requireFiles() throws {
+        for name in ["config.json", "model.safetensors", "vocab.txt"] {
+            let path = directory.appendingPathComponent(name).path
+            try #require(FileManager.default.fileExists(atPath: path),
+                         "MiniLM model file not found: \(path): run `make bootstrap` (or set FRONTDESK_MODEL_DIR)")
+        }
     }
 
     /// Loaded once for all tests (90 MB of weights).
-    static let model: BertModel? = try? MiniLMEmbedder.loadModel(directory: directory)
+    private static let loaded = Result { try MiniLMEmbedder.loadModel(directory: directory) }
+
+    /// The real model; a missing model is a test failure with the fix in its message.
+    static func model() throws -> BertModel {
+        try requireFiles()
+        return try loaded.get()
+    }
 
     struct Reference: Decodable {
         struct Item: Decodable {

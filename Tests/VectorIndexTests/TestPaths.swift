@@ -12,13 +12,6 @@ enum TestPaths {
             .deletingLastPathComponent()
     }
 
-    /// `shared/data`, which sits beside the checkout (`<root>/../shared/data`).
-    static var sharedData: URL {
-        repoRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/data", isDirectory: true)
-            .standardizedFileURL
-    }
-
     /// The MiniLM model directory: `$FRONTDESK_MODEL_DIR` (relative paths are taken from the package root,
     /// as the Makefile sets it) or `<root>/.models/all-MiniLM-L6-v2`. `make bootstrap` fills it.
     static var modelDirectory: URL {

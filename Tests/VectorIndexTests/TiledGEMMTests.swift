@@ -71,11 +71,11 @@ import Testing
     }
 }
 
-@Suite(.enabled(if: TestModel.isAvailable)) struct ProjectionKernelTests {
+@Suite struct ProjectionKernelTests {
     let model: BertModel
     let items = TestModel.reference.items
 
-    init() throws { model = try #require(TestModel.model) }
+    init() throws { model = try TestModel.model() }
 
     func embedAll(_ kernel: BertModel.ProjectionKernel) -> (singles: [[Float]], batch: [[Float]]) {
         var model = self.model

@@ -215,7 +215,8 @@ struct WordPieceTokenizerMiniLMTests {
         #expect(tokenizer.vocabularySize == 30522)
         #expect((tokenizer.padID, tokenizer.unkID, tokenizer.clsID, tokenizer.sepID) == (0, 100, 101, 102))
 
-        let url = TestPaths.sharedData.appendingPathComponent("embedding/minilm_reference.json")
+        let url = try #require(
+            Bundle.module.url(forResource: "minilm_reference", withExtension: "json", subdirectory: "Fixtures"))
         let reference = try JSONDecoder().decode(MiniLMReference.self, from: Data(contentsOf: url))
         #expect(reference.items.count == 21)
         for (index, item) in reference.items.enumerated() {

@@ -3,10 +3,10 @@ import Testing
 @testable import Server
 
 @Suite struct FormParametersTests {
-    /// Every payload in `shared/data/twilio/webhook_payloads.json`, form-encoded (both with our encoder and with
+    /// Every payload in `Fixtures/webhook_payloads.json`, form-encoded (both with our encoder and with
     /// Foundation's percent-encoding), decodes to the same fields in the same order.
     @Test func webhookPayloadsRoundTrip() throws {
-        let url = TwilioTestData.directory.appendingPathComponent("webhook_payloads.json")
+        let url = try TwilioTestData.url("webhook_payloads")
         let payloads = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
         #expect(payloads.count >= 10)
         for payload in payloads {

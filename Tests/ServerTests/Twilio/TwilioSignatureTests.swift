@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Server
 
-/// twilio-python's own test vectors (`shared/data/twilio/signature_vectors_official.json`, re-verified with twilio
+/// twilio-python's own test vectors (`Fixtures/signature_vectors_official.json`, re-verified with twilio
 /// 9.13.0): each must validate, and each tampered copy must not.
 @Suite struct TwilioSignatureTests {
     /// The token twilio-python's tests sign with.
@@ -21,7 +21,7 @@ import Testing
     }
 
     static func loadVectors() throws -> [Vector] {
-        let url = TwilioTestData.directory.appendingPathComponent("signature_vectors_official.json")
+        let url = try TwilioTestData.url("signature_vectors_official")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         let groups = root.filter { $0.value is [Any] }
         #expect(!groups.isEmpty)

@@ -1,14 +1,11 @@
 import Foundation
+import Testing
 
+/// Twilio's reference files, copied into this test target's bundle (`Tests/ServerTests/Fixtures`, sources in its
+/// README.md) so the tests run from a bare clone.
 enum TwilioTestData {
-    /// `shared/data/twilio` beside the checkout (`$FRONTDESK_SHARED_DIR`, else `<root>/../shared`).
-    static var directory: URL {
-        let shared: URL
-        if let dir = ProcessInfo.processInfo.environment["FRONTDESK_SHARED_DIR"], !dir.isEmpty {
-            shared = dir.hasPrefix("/") ? URL(fileURLWithPath: dir) : ServerTestPaths.repoRoot.appendingPathComponent(dir)
-        } else {
-            shared = ServerTestPaths.repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
-        }
-        return shared.appendingPathComponent("data/twilio", isDirectory: true)
+    static func url(_ name: String) throws -> URL {
+        try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"),
+                     "\(name).json is missing from the ServerTests bundle (Tests/ServerTests/Fixtures)")
     }
 }

@@ -52,9 +52,13 @@ public struct CallStatusChanged: EventPayload {
     public static let type = EventType.callStatus
     public var status: String
     public var sequenceNumber: Int?
-    public init(status: String, sequenceNumber: Int?) {
+    /// Answering-machine detection's verdict on an outbound call (`human`, `machine_start`, `fax` …), when this
+    /// event reports it.
+    public var answeredBy: String?
+    public init(status: String, sequenceNumber: Int?, answeredBy: String? = nil) {
         self.status = status
         self.sequenceNumber = sequenceNumber
+        self.answeredBy = answeredBy
     }
 }
 

@@ -40,6 +40,8 @@ struct AppServices: Sendable {
     /// Runs the event consumers (owner alerts, post-call work, reminders) as a service of the application;
     /// router tests call `drainAll()` themselves.
     let eventConsumers: EventConsumerRunner
+    /// Places calls through Twilio (the `call.create` job).
+    let outboundCalls: OutboundCalls
     /// Every repository, on the one backend (the fields above are its members, kept for existing callers).
     let repositories: Repositories
 }
@@ -147,18 +149,23 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let sentiment = SentimentService(trainingFile: URL(fileURLWithPath: config.sentimentTrainingFile),
                                      embedder: knowledge.bulkEmbedder, logger: logger)
     var sender: (any SMSSender)?
+    var callsClient: TwilioCallsClient?
     if let sid = config.twilioAccountSid, let token = config.twilioAuthToken, let base = URL(string: config.twilioAPIBaseURL) {
         sender = TwilioMessagingClient(accountSid: sid, authToken: token, baseURL: base)
+        callsClient = TwilioCallsClient(accountSid: sid, authToken: token, baseURL: base)
     } else {
-        logger.notice("no FRONTDESK_TWILIO_ACCOUNT_SID and FRONTDESK_TWILIO_AUTH_TOKEN: outbound texts stay queued in the outbox")
+        logger.notice("no FRONTDESK_TWILIO_ACCOUNT_SID and FRONTDESK_TWILIO_AUTH_TOKEN: outbound texts and calls stay queued")
     }
+    let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
+                                    publicBaseURL: config.publicBaseURL)
     let smsOutbox = SMSOutbox(database: database, sender: sender, logger: logger, now: now)
     let reminders = ReminderService(database: database)
     let jobs = JobQueue(database: database)
     let jobRunner = JobRunner(
         queue: jobs,
         handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, sentiment: sentiment, now: Date.init),
-                   SMSSendJob(outbox: smsOutbox)],
+                   SMSSendJob(outbox: smsOutbox),
+                   OutboundCallJob(client: callsClient, calls: calls, verification: twilio, logger: logger, now: now)],
         periodic: [
             // Once an hour, every active business's upcoming appointments get their reminder (once each).
             PeriodicTask(name: "reminders", interval: 3600) { now in
@@ -184,11 +191,10 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
         ],
         signal: database.eventSignal, logger: logger, metrics: metrics.factory)
-    let callService = CallService(calls: calls, knowledge: knowledge, phraser: phraser,
+    let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
                                   booking: CallBooking(appointments: appointments), logger: logger,
                                   metrics: metrics.factory)
-    let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
-                                    publicBaseURL: config.publicBaseURL)
+    let outboundCalls = OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: wakeJobs)
     if !config.twilioVerify {
         logger.warning("FRONTDESK_TWILIO_VERIFY=off: Twilio webhooks are NOT authenticated; anyone who can reach this server can fake calls")
     } else if config.twilioAuthToken == nil {
@@ -205,7 +211,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         customers: customers,
         appointments: appointments,
         smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers,
-        repositories: repositories)
+        outboundCalls: outboundCalls, repositories: repositories)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {

@@ -41,6 +41,8 @@ public struct CallService: Sendable {
     public typealias Phraser = @Sendable (_ question: String, _ passages: [Passage], _ extractive: String) async -> String
 
     let calls: any CallRepository
+    /// For events that record no other change (an answering-machine verdict).
+    let events: any EventLog
     let knowledge: KnowledgeService
     let phraser: Phraser?
     /// Free slots and booking on the phone; nil: callers who want to book leave their preferred time instead.
@@ -58,9 +60,10 @@ public struct CallService: Sendable {
     /// Caller words beyond this are not processed (speech recognition never produces this much for one turn).
     static let maxSpeechCharacters = 1_000
 
-    init(calls: any CallRepository, knowledge: KnowledgeService, phraser: Phraser? = nil, booking: CallBooking? = nil,
+    init(calls: any CallRepository, events: any EventLog, knowledge: KnowledgeService, phraser: Phraser? = nil, booking: CallBooking? = nil,
          logger: Logger, metrics: any MetricsFactory, now: @escaping @Sendable () -> Date = Date.init) {
         self.calls = calls
+        self.events = events
         self.booking = booking
         self.knowledge = knowledge
         self.phraser = phraser
@@ -141,15 +144,25 @@ public struct CallService: Sendable {
     }
 
     /// `/twilio/call-status`: Twilio's status callback. A final status closes the call and records its outcome.
-    public func statusChanged(business: Business, callSid: String, status: String, duration: Int?,
-                              idempotencyToken: String?) async throws {
+    /// Callbacks are applied in `SequenceNumber` order and never move a call back (``CallStatusProgress``): a
+    /// late `ringing` after `in-progress`, or anything after a final status, is ignored.
+    public func statusChanged(business: Business, callSid: String, status: String, sequenceNumber: Int? = nil,
+                              duration: Int?, idempotencyToken: String?) async throws {
         try await gates.run(callSid) {
-            try await statusChangedNow(business: business, callSid: callSid, status: status, duration: duration,
-                                       idempotencyToken: idempotencyToken)
+            try await statusChangedNow(business: business, callSid: callSid, status: status, sequenceNumber: sequenceNumber,
+                                       duration: duration, idempotencyToken: idempotencyToken)
         }
     }
 
-    private func statusChangedNow(business: Business, callSid: String, status: String, duration: Int?,
+    /// `/twilio/amd-status`: what answered an outbound call, as a `call.status` event on its stream.
+    func answeredBy(business: Business, call: CallRecord, result: AnsweringMachineResult) async throws {
+        guard call.businessId == business.id else { return }
+        try await events.append([EventDraft(businessId: business.id, stream: .call(call.sid), CallStatusChanged(
+            status: call.status, sequenceNumber: call.statusSequence, answeredBy: result.answeredBy.rawValue))])
+        logger.info("answering machine detection", metadata: ["call": "\(call.sid)", "answered_by": "\(result.answeredBy.rawValue)"])
+    }
+
+    private func statusChangedNow(business: Business, callSid: String, status: String, sequenceNumber: Int?, duration: Int?,
                                   idempotencyToken: String?) async throws {
         if let token = idempotencyToken, try await calls.response(forIdempotencyToken: token) != nil { return }
         for _ in 0..<Self.maxAttempts {
@@ -158,6 +171,16 @@ public struct CallService: Sendable {
                 return
             }
             guard call.endedAt == nil else { return }
+            // Out-of-order callbacks: apply only what moves the call forward.
+            if let incoming = CallStatus(rawValue: status) {
+                let stored = CallStatusProgress(status: CallStatus(rawValue: call.status) ?? .inProgress,
+                                                lastSequenceNumber: call.statusSequence)
+                guard case .apply(let progress) = stored.decide(incoming, sequenceNumber: sequenceNumber) else {
+                    logger.debug("stale status callback ignored", metadata: ["call": "\(callSid)", "status": "\(status)"])
+                    return
+                }
+                call.statusSequence = progress.lastSequenceNumber
+            }
             var actions: [CallAction] = []
             let timestamp = now()
             call.status = status
@@ -185,7 +208,7 @@ public struct CallService: Sendable {
                     durationSeconds: duration, isEmergency: call.isEmergency)))
             } else {
                 write.events.append(EventDraft(businessId: call.businessId, stream: stream,
-                                               CallStatusChanged(status: status, sequenceNumber: nil)))
+                                               CallStatusChanged(status: status, sequenceNumber: sequenceNumber)))
             }
             switch try await calls.write(write) {
             case .stored:
@@ -232,8 +255,14 @@ public struct CallService: Sendable {
             }
             let timestamp = now()
             let current = call
-            let result = try await step(&call.machine, input: input, business: business, called: call.called,
-                                        at: timestamp, options: delivery.options) { [booking] slot, lead in
+            var business = business
+            if call.direction == .outbound, let context = call.context,
+               let greeting = (try? JSONDecoder().decode(OutboundCalls.Context.self, from: Data(context.utf8)))?.greeting {
+                // An outbound call opens with what it is about, not the inbound greeting.
+                business.settings.greeting = greeting
+            }
+            let result = try await step(&call.machine, input: input, business: business, called: call.businessNumber ?? call.called,
+                                        at: timestamp, options: delivery.options) { [booking, business] slot, lead in
                 try await booking?.book(slot, lead: lead, business: business, call: current, now: timestamp) ?? false
             }
             let actions = result.actions

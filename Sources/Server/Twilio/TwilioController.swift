@@ -30,6 +30,7 @@ struct TwilioController {
         group.post("gather", use: gather)
         group.post("transfer-status", use: transferStatus)
         group.post("call-status", use: callStatus)
+        group.post("amd-status", use: answeringMachineStatus)
     }
 
     @Sendable func voice(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -37,6 +38,11 @@ struct TwilioController {
         let webhook = try await verifiedWebhook(request, context: context)
         guard let business = webhook.business else { return Self.twiml(Self.notSetUp) }
         let to = try webhook.require("To")
+        if webhook.outboundRequest != nil, webhook.call == nil {
+            // An outbound call answered before its record was stored (the REST reply and this webhook raced):
+            // ask Twilio to come back in a second, when the record is there.
+            return Self.twiml(TwiML([.pause(Pause(seconds: 1)), .redirect(Redirect(url: Self.requestURL(request, verification)))]).render())
+        }
         let twiml = try await service.start(
             business: business, callSid: webhook.callSid, from: webhook.parameters["From"], to: to,
             delivery: delivery(for: business, request: request, received: received))
@@ -69,10 +75,27 @@ struct TwilioController {
         if let business = webhook.business {
             let status = try webhook.require("CallStatus")
             let duration = webhook.parameters["CallDuration"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
+            let sequence = webhook.parameters["SequenceNumber"].flatMap(Int.init).flatMap { $0 >= 0 ? $0 : nil }
             try await service.statusChanged(business: business, callSid: webhook.callSid, status: status,
-                                            duration: duration,
+                                            sequenceNumber: sequence, duration: duration,
                                             idempotencyToken: request.headers[.twilioIdempotencyToken])
         }
+        return Self.twiml(TwiML([]).render())
+    }
+
+    /// `/twilio/amd-status`: the answering-machine result of an outbound call (`AsyncAmdStatusCallback`), recorded
+    /// as a `call.status` event on the call's stream for whatever placed the call (a campaign leaves a voicemail …).
+    @Sendable func answeringMachineStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let webhook = try await verifiedWebhook(request, context: context)
+        guard let business = webhook.business, let call = webhook.call else { return Self.twiml(TwiML([]).render()) }
+        let result: AnsweringMachineResult
+        do {
+            result = try AnsweringMachineResult(answeredBy: webhook.parameters["AnsweredBy"],
+                                                machineDetectionDuration: webhook.parameters["MachineDetectionDuration"])
+        } catch {
+            throw AppError(.badRequest, code: "invalid_webhook", message: "\(error)")
+        }
+        try await service.answeredBy(business: business, call: call, result: result)
         return Self.twiml(TwiML([]).render())
     }
 
@@ -81,8 +104,13 @@ struct TwilioController {
     struct Webhook {
         var parameters: FormParameters
         var callSid: String
-        /// The active business the called number belongs to; nil for an unknown number or a suspended business.
+        /// The active business the call belongs to; nil for an unknown number or a suspended business.
         var business: Business?
+        /// The stored call, when there is one (every webhook after the first of an inbound call; every webhook of an
+        /// outbound call).
+        var call: CallRecord?
+        /// An outbound call's request id (`?outbound=` on its `Url`).
+        var outboundRequest: String?
 
         func require(_ name: String) throws -> String {
             guard let value = parameters[name], !value.isEmpty else {
@@ -106,7 +134,8 @@ struct TwilioController {
             logger.notice("call to a suspended business", metadata: ["business": "\(business!.slug)", "call": "\(callSid)"])
             business = nil
         }
-        return Webhook(parameters: parameters, callSid: callSid, business: business)
+        return Webhook(parameters: parameters, callSid: callSid, business: business, call: verified.call,
+                       outboundRequest: verified.outboundRequest)
     }
 
     private func delivery(for business: Business, request: Request, received: ContinuousClock.Instant) -> CallService.Delivery {
@@ -123,6 +152,11 @@ struct TwilioController {
     static let notSetUp = TwiML([
         .say(Say("Sorry, this number is not set up yet. Please try again later. Goodbye.")), .hangup,
     ]).render()
+
+    /// The URL Twilio posted to, for a `<Redirect>` back to it.
+    static func requestURL(_ request: Request, _ verification: TwilioVerification) -> String {
+        verification.url(path: request.uri.path, query: request.uri.query, host: request.head.authority)
+    }
 
     static func twiml(_ xml: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
@@ -151,6 +185,19 @@ struct TwilioVerification: Sendable {
     func callbackURL(_ path: String) -> String {
         guard let publicBaseURL else { return path }
         return twilioURL(publicBaseURL: publicBaseURL, path: path, query: nil)
+    }
+
+    /// An absolute http(s) URL under the public base URL, for requests where Twilio needs one (an outbound call's
+    /// `Url` and callbacks); nil without a public base URL.
+    func absoluteURL(_ path: String, query: [(String, String)] = []) -> URL? {
+        guard let publicBaseURL else { return nil }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = query.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        guard let url = URL(string: twilioURL(publicBaseURL: publicBaseURL, path: path, query: encoded)),
+              url.scheme == "https" || url.scheme == "http", url.host != nil
+        else { return nil }
+        return url
     }
 }
 

@@ -3,9 +3,14 @@ import Hummingbird
 import Logging
 import Metrics
 
-/// The first step of every Twilio webhook (voice and messaging): read the form body, find the business by `To`,
-/// and check `X-Twilio-Signature` with that business's own auth token, else the global one — before anything is
-/// read or written on the request's behalf.
+/// The first step of every Twilio webhook (voice and messaging): read the form body, find the business, and check
+/// `X-Twilio-Signature` with that business's own auth token, else the global one — before anything is read or
+/// written on the request's behalf.
+///
+/// The business is the stored call's (by `CallSid`) when the call is known — so an outbound call, whose `To` is the
+/// callee, is found like an inbound one —, else for an outbound call answered before its record was stored, the
+/// one named on its `Url` (`?outbound=…&business=…`; the signature then has to match that business's token), else
+/// the owner of the `To` number (a new inbound call, a text).
 struct TwilioWebhookVerifier: Sendable {
     let businesses: any BusinessRepository
     let calls: any CallRepository
@@ -16,8 +21,12 @@ struct TwilioWebhookVerifier: Sendable {
     /// A signed (or, with verification off, accepted) webhook.
     struct Verified {
         var parameters: FormParameters
-        /// The business the `To` number belongs to, whatever its status; nil for an unknown number.
+        /// The business the webhook belongs to, whatever its status; nil for an unknown number.
         var business: Business?
+        /// The stored call named by `CallSid`, if any.
+        var call: CallRecord?
+        /// `?outbound=<request id>` on an outbound call's `Url`.
+        var outboundRequest: String?
     }
 
     /// - Throws: 400 `invalid_webhook` for an unreadable form, 403 `twilio_not_configured` / `invalid_signature`.
@@ -29,9 +38,18 @@ struct TwilioWebhookVerifier: Sendable {
         } catch {
             throw AppError(.badRequest, code: "invalid_webhook", message: "the body is not a valid form: \(error)")
         }
-        let to = parameters["To"]
         var business: Business?
-        if let to, PhoneNumber.isE164(to) { business = try await businesses.find(byNumber: to) }
+        var call: CallRecord?
+        let query = (try? FormParameters(formEncoded: request.uri.query ?? "")) ?? FormParameters()
+        let outboundRequest = query["outbound"]
+        if let sid = parameters["CallSid"], !sid.isEmpty, sid.count <= 64, let stored = try await calls.call(sid: sid) {
+            call = stored
+            business = try await businesses.get(id: stored.businessId)
+        } else if outboundRequest != nil, let id = query["business"], id.count <= 64 {
+            business = try await businesses.get(id: id)
+        } else if let to = parameters["To"], PhoneNumber.isE164(to) {
+            business = try await businesses.find(byNumber: to)
+        }
 
         if verification.verify {
             var token = verification.globalAuthToken
@@ -50,7 +68,7 @@ struct TwilioWebhookVerifier: Sendable {
                 throw AppError(.forbidden, code: "invalid_signature", message: "X-Twilio-Signature is missing or wrong")
             }
         }
-        return Verified(parameters: parameters, business: business)
+        return Verified(parameters: parameters, business: business, call: call, outboundRequest: outboundRequest)
     }
 
     private func reject(_ reason: String) {

@@ -1,0 +1,105 @@
+import Events
+import Foundation
+import Logging
+import Receptionist
+
+/// Calls FrontDesk places itself (a campaign's call, a vendor offer, a call back): queued as a `call.create` job of
+/// the work queue, placed through Twilio's REST API by ``OutboundCallJob``, and from then on served by the same
+/// webhooks as inbound calls — they find the call by its stored record (CallSid), not by `To`.
+public struct OutboundCalls: Sendable {
+    let jobs: JobQueue
+    let businesses: any BusinessRepository
+    let now: @Sendable () -> Date
+    /// Tells the work queue that a job was enqueued.
+    let queued: @Sendable () -> Void
+
+    /// What an outbound call is for; stored as the call's `context` and read by its webhooks.
+    public struct Context: Codable, Sendable, Equatable {
+        /// The first thing the receptionist says when the callee answers (the business's greeting when nil).
+        public var greeting: String?
+        /// Who asked for the call (`campaign:<id>`, `api`, …), for the modules that react to its events.
+        public var purpose: String?
+        public init(greeting: String? = nil, purpose: String? = nil) {
+            self.greeting = greeting
+            self.purpose = purpose
+        }
+    }
+
+    /// Queues a call from the business's first number to `to`. Returns the request id (the `call.create` job's key).
+    /// - Throws: `RepositoryError.invalid` for a number that is not E.164 or a business without a number.
+    public func place(businessId: String, to: String, context: Context = Context()) async throws -> String {
+        guard PhoneNumber.isE164(to) else { throw RepositoryError.invalid("to must be an E.164 number such as +15551234567") }
+        guard let from = try await businesses.numbers(ofBusiness: businessId).sorted().first else {
+            throw RepositoryError.invalid("the business has no phone number to call from")
+        }
+        let requestId = UUID().uuidString.lowercased()
+        let plan = OutboundCallJob.Payload(requestId: requestId, businessId: businessId, to: to, from: from, context: context)
+        try await jobs.enqueue(NewJob(kind: OutboundCallJob.kind, businessId: businessId, payload: plan,
+                                      dedupeKey: "call-create:\(requestId)", maxAttempts: 3), now: now())
+        queued()
+        return requestId
+    }
+}
+
+/// Places one outbound call through Twilio (`call.create`). At most once: a call is never dialled twice, so a
+/// run that finds an earlier attempt died mid-request (its process was killed while Twilio was being asked) fails
+/// for good with that reason instead of dialling again; transient errors Twilio returned are retried.
+struct OutboundCallJob: JobHandler {
+    static let kind = "call.create"
+    var kind: String { Self.kind }
+
+    struct Payload: Codable, Sendable {
+        var requestId: String
+        var businessId: String
+        var to: String
+        var from: String
+        var context: OutboundCalls.Context
+    }
+
+    let client: TwilioCallsClient?
+    let calls: any CallRepository
+    let verification: TwilioVerification
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    func run(_ job: Job) async throws {
+        let plan = try job.decode(Payload.self)
+        guard let client else {
+            throw JobPostponed(seconds: 60, reason: "no Twilio account configured (FRONTDESK_TWILIO_ACCOUNT_SID)")
+        }
+        if job.attempts > 1, job.lastError == nil {
+            throw PermanentJobError("an earlier attempt stopped while Twilio was being asked; not dialled again, so the callee is never called twice")
+        }
+        guard let voice = verification.absoluteURL("/twilio/voice", query: [("outbound", plan.requestId), ("business", plan.businessId)]),
+              let status = verification.absoluteURL("/twilio/call-status"),
+              let amd = verification.absoluteURL("/twilio/amd-status")
+        else { throw PermanentJobError("FRONTDESK_PUBLIC_BASE_URL must be set (https) for Twilio to reach outbound calls") }
+        let request = OutboundCallRequest(
+            to: plan.to, from: plan.from, url: voice, statusCallback: status, timeout: 30,
+            answeringMachineDetection: .asynchronous(.enable, callback: amd))
+        let created: CreatedCall
+        do {
+            created = try await client.createCall(request)
+        } catch {
+            if error.isRetryable { throw error }
+            throw PermanentJobError("Twilio refused the call: \(error)")
+        }
+        let timestamp = now()
+        let context = String(decoding: try JSONEncoder().encode(plan.context), as: UTF8.self)
+        let call = CallRecord(
+            sid: created.sid, businessId: plan.businessId, caller: plan.from, called: plan.to,
+            status: created.statusText, state: .greeting, machine: CallMachine(callerNumber: plan.to), version: 0,
+            outcome: nil, isEmergency: false, emergencyCategory: nil, startedAt: timestamp, endedAt: nil,
+            durationSeconds: nil, direction: .outbound, context: context)
+        var write = TurnWrite(call: call, isNewCall: true, turns: [], leads: [], alerts: [], idempotencyToken: nil, response: "")
+        write.events = [EventDraft(businessId: plan.businessId, stream: .call(created.sid), CallStarted(
+            direction: .outbound, from: plan.from, to: plan.to, customerNumber: plan.to))]
+        switch try await calls.write(write) {
+        case .stored, .duplicate:
+            logger.info("outbound call placed", metadata: ["call": "\(created.sid)", "to": "\(PhoneMask.mask(plan.to))"])
+        case .conflict:
+            // A webhook of the call arrived first and made the record: nothing more to store.
+            return
+        }
+    }
+}

@@ -29,22 +29,31 @@ private func retriever(for repositories: TestRepositories, businessId: String) a
 
 /// The in-memory keyword retriever, built from the repository's chunks as the knowledge service builds it.
 @Suite struct KeywordRetrieverTests {
-    /// With one business in the database, FTS5's statistics are that business's own, so the FTS5 index that
-    /// keyword search used to read must agree with `KeywordIndex` term for term and score for score.
+    /// FTS5 with the tokenizer keyword search used to run on (`knowledge_fts` of migration "v1-knowledge"), over
+    /// one business's chunks only, must agree with `KeywordIndex` term for term and score for score. The FTS5
+    /// table is the test's own, in memory, so the test outlives a migration that drops `knowledge_fts`.
     @Test func agreesWithFTS5OnTheSampleCorpora() async throws {
         let repositories = try TestRepositories()
         let business = try await repositories.makeBusiness("samples")
         try await importSampleCorpora(repositories, businessId: business.id)
+        let stored = try await repositories.knowledge.allChunks(businessId: business.id)
         let retriever = try await retriever(for: repositories, businessId: business.id)
         let index = retriever.index
+        let fts = try DatabaseQueue()
+        try await fts.write { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE chunks USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE terms USING fts5vocab(chunks, row);
+                """)
+            for chunk in stored {
+                try db.execute(sql: "INSERT INTO chunks(rowid, text) VALUES (?, ?)", arguments: [chunk.chunkId, chunk.text])
+            }
+        }
 
         // Vocabulary: the same terms, in as many documents, and the same total token count.
-        let (vocabulary, tokens) = try await repositories.database.dbPool.write { db in
-            try db.execute(sql: "CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, knowledge_fts, row)")
-            let rows = try Row.fetchAll(db, sql: "SELECT term, doc FROM temp.fts_terms")
-            let tokens = try Int.fetchOne(db, sql: "SELECT sum(cnt) FROM temp.fts_terms")!
-            try db.execute(sql: "DROP TABLE temp.fts_terms")
-            return (rows.map { (term: $0["term"] as String, documents: $0["doc"] as Int) }, tokens)
+        let (vocabulary, tokens) = try await fts.read { db in
+            (try Row.fetchAll(db, sql: "SELECT term, doc FROM terms").map { (term: $0["term"] as String, documents: $0["doc"] as Int) },
+             try Int.fetchOne(db, sql: "SELECT sum(cnt) FROM terms")!)
         }
         #expect(vocabulary.count > 1500)
         #expect(index.termCount == vocabulary.count)
@@ -63,13 +72,12 @@ private func retriever(for repositories: TestRepositories, businessId: String) a
         ]
         for query in titles + questions {
             let terms = KeywordQuery(query).tokens
-            let expected: [(id: Int64, score: Double)] = terms.isEmpty ? [] : try await repositories.database.dbPool.read { db in
+            let expected: [(id: Int64, score: Double)] = terms.isEmpty ? [] : try await fts.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT c.id, -bm25(knowledge_fts) AS score FROM knowledge_fts
-                    JOIN knowledge_chunks c ON c.id = knowledge_fts.rowid
-                    WHERE knowledge_fts MATCH ? ORDER BY bm25(knowledge_fts), c.id LIMIT 100
+                    SELECT rowid, -bm25(chunks) AS score FROM chunks WHERE chunks MATCH ?
+                    ORDER BY bm25(chunks), rowid LIMIT 100
                     """, arguments: [terms.map { "\"\($0)\"" }.joined(separator: " OR ")])
-                    .map { (id: $0["id"], score: $0["score"]) }
+                    .map { (id: $0["rowid"], score: $0["score"]) }
             }
             let hits = try await retriever.search(query, limit: 100, categories: nil)
             #expect(hits.map(\.chunkId) == expected.map(\.id), "'\(query)'")

@@ -10,8 +10,9 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
         discussion: """
             Every document becomes one knowledge entry (one chunk, "title. text") in a temporary database, \
             embedded with MiniLM and imported through the knowledge repository; dense search is FlatIndex, \
-            keyword search is SQLite FTS5 BM25, hybrid fuses the two. Only queries with judgements in qrels.tsv \
-            are scored. --sweep also scores every fusion setting in docs/retrieval.md from the same candidates.
+            keyword search is the business's own in-memory BM25 index (KeywordIndex), hybrid fuses the two. \
+            Only queries with judgements in qrels.tsv are scored. --sweep also scores every fusion setting in \
+            docs/retrieval.md from the same candidates.
             """
     )
 

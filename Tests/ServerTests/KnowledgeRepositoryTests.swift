@@ -41,8 +41,7 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         let after = try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id)
         #expect(after.map(\.body) == ["Any blocked drain, day or night"])
         #expect(Set(after.compactMap(\.id)).isDisjoint(with: firstIds))
-        #expect(try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "sewer", limit: 10, categories: nil).isEmpty)
+        #expect(try await ftsRowids(repositories.database, matching: #""sewer""#).isEmpty)
 
         // A failing replacement (duplicate ordinal) leaves the previous version whole.
         let duplicate = [
@@ -62,30 +61,27 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         try await expectFTSConsistent(repositories.database)
     }
 
-    @Test func deleteRemovesChunksAndKeywordIndexRows() async throws {
+    @Test func deleteRemovesChunksAndFTSRows() async throws {
         let repositories = try TestRepositories()
         let business = try await repositories.makeBusiness("acme")
         let entry = KnowledgeEntry(businessId: business.id, title: "Water heaters", content: "Tank and tankless.")
         _ = try await repositories.knowledge.upsert(
             entry, chunks: chunks("Water heaters", ["Tankless installation", "Anode rod replacement"]))
-        let before = try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "anode", limit: 10, categories: nil)
-        #expect(before.count == 1)
+        #expect(try await ftsRowids(repositories.database, matching: #""anode""#).count == 1)
 
         try await repositories.knowledge.delete(entryId: entry.id, businessId: business.id)
         #expect(try await repositories.knowledge.get(entryId: entry.id, businessId: business.id) == nil)
         #expect(try await repositories.count("knowledge_chunks") == 0)
-        #expect(try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "anode tankless water", limit: 10, categories: nil).isEmpty)
-        // The index itself has no row left (not just hidden by the join).
-        #expect(try await ftsRowids(repositories.database, matching: #""anode" OR "tankless""#).isEmpty)
+        #expect(try await repositories.knowledge.allChunks(businessId: business.id).isEmpty)
+        // The FTS5 table (filled by triggers until a migration drops it) has no row left.
+        #expect(try await ftsRowids(repositories.database, matching: #""anode" OR "tankless" OR "water""#).isEmpty)
         try await expectFTSConsistent(repositories.database)
         await #expect(throws: RepositoryError.notFound) {
             try await repositories.knowledge.delete(entryId: entry.id, businessId: business.id)
         }
     }
 
-    @Test func deletingTheBusinessCascadesThroughTheKeywordIndex() async throws {
+    @Test func deletingTheBusinessCascadesThroughTheFTSTable() async throws {
         let repositories = try TestRepositories()
         let business = try await repositories.makeBusiness("acme")
         _ = try await repositories.knowledge.upsert(
@@ -110,10 +106,10 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
             try db.execute(sql: "UPDATE knowledge_chunks SET text = 'Ejector pits' WHERE entry_id = ?",
                            arguments: [entry.id])
         }
-        #expect(try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "sump", limit: 5, categories: nil).isEmpty)
-        #expect(try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "ejector", limit: 5, categories: nil).map(\.entryId) == [entry.id])
+        let chunkIds = try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id).compactMap(\.id)
+        #expect(try await ftsRowids(repositories.database, matching: #""sump""#).isEmpty)
+        #expect(try await ftsRowids(repositories.database, matching: #""ejector""#) == chunkIds)
+        #expect(try await repositories.knowledge.allChunks(businessId: business.id).map(\.text) == ["Ejector pits"])
         try await expectFTSConsistent(repositories.database)
     }
 
@@ -166,76 +162,6 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         #expect(try await repositories.count("knowledge_chunks") == 6)
     }
 
-    @Test func keywordSearchRanksExactTermFirst() async throws {
-        let repositories = try TestRepositories()
-        let business = try await repositories.makeBusiness("acme")
-        let corpus: [(String, String, String?)] = [
-            ("Emergency service", "We answer emergencies around the clock for burst pipes.", "emergency"),
-            ("Water heater repair", "Repair of gas and electric water heaters.", "services"),
-            ("Pricing", "Our call-out fee is $89; repairs are quoted on site.", "billing"),
-            ("Backflow testing", "Annual backflow prevention testing and certification.", "services"),
-        ]
-        var ids: [String: String] = [:]
-        for (title, body, category) in corpus {
-            let entry = try await repositories.knowledge.upsert(
-                KnowledgeEntry(businessId: business.id, title: title, content: body, category: category),
-                chunks: chunks(title, [body]))
-            ids[title] = entry.id
-        }
-
-        let hits = try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "How much is the backflow test?", limit: 10, categories: nil)
-        let first = try #require(hits.first)
-        #expect(first.entryId == ids["Backflow testing"])
-        #expect(hits.allSatisfy { $0.score > 0 })
-        #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
-
-        // Porter stemming: "heaters" finds "heater", "emergencies" finds "emergency".
-        #expect(try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "heaters", limit: 1, categories: nil).first?.entryId
-            == ids["Water heater repair"])
-
-        // Category filter.
-        let billingOnly = try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "repair fee", limit: 10, categories: ["billing"])
-        #expect(billingOnly.map(\.entryId) == [ids["Pricing"]!])
-        #expect(try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "repair", limit: 10, categories: []).isEmpty)
-        #expect(try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: "repair", limit: 1, categories: nil).count == 1)
-    }
-
-    @Test(arguments: [
-        #"what's the "backflow" price?"#, "title:backflow", "back-flow OR backflow", "backflow AND",
-        "AND", "NOT backflow", "NEAR(backflow test)", "backflow*", "^backflow", "(backflow", "\"", "'",
-        "🚰 backflow 💧", "🚰👨‍🔧", "", "   ", "-", ":", "{backflow}", "backflow\u{0}", "BÄCKFLÖW",
-    ])
-    func keywordSearchSurvivesHostileQueries(_ query: String) async throws {
-        let repositories = try TestRepositories()
-        let business = try await repositories.makeBusiness("acme")
-        _ = try await repositories.knowledge.upsert(
-            KnowledgeEntry(businessId: business.id, title: "Backflow testing", content: "Annual testing."),
-            chunks: chunks("Backflow testing", ["Annual backflow prevention testing"]))
-        let hits = try await repositories.knowledge.keywordSearch(
-            businessId: business.id, query: query, limit: 5, categories: nil)
-        #expect(hits.count <= 1)
-        if query.lowercased().contains("backflow") || query.contains("BÄCKFLÖW") {
-            #expect(hits.count == 1)
-        }
-    }
-
-    @Test func keywordQueryQuotesEveryTerm() {
-        #expect(KeywordQuery.matchExpression(#"Price: "AND" re-key?"#) == #""price" OR "re" OR "key""#)
-        // Stop words are dropped unless nothing else is left.
-        #expect(KeywordQuery.matchExpression("Is there a callout fee at the weekend") == #""callout" OR "fee" OR "weekend""#)
-        #expect(KeywordQuery.matchExpression("what is it") == #""what""#)
-        #expect(KeywordQuery.matchExpression("to be or not to be") == #""to" OR "be" OR "or" OR "not""#)
-        #expect(KeywordQuery.matchExpression("🚰 ... ::") == nil)
-        #expect(KeywordQuery.terms("a a A b") == ["a", "b"])
-        #expect(KeywordQuery.terms(String(repeating: "w ", count: 10) + (0..<100).map { "t\($0)" }
-            .joined(separator: " ")).count == KeywordQuery.maximumTerms)
-    }
-
     @Test func embeddingsRoundTripBitExactly() async throws {
         let repositories = try TestRepositories()
         let business = try await repositories.makeBusiness("acme")
@@ -260,7 +186,7 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         #expect(chunk.embeddingVector.map(\.bitPattern) == vector.map(\.bitPattern))
     }
 
-    @Test func allChunksCarriesCategories() async throws {
+    @Test func allChunksCarriesCategoriesAndText() async throws {
         let repositories = try TestRepositories()
         let business = try await repositories.makeBusiness("acme")
         _ = try await repositories.knowledge.upsert(
@@ -270,6 +196,7 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
             KnowledgeEntry(businessId: business.id, title: "B", content: "b"), chunks: chunks("B", ["three"]))
         let all = try await repositories.knowledge.allChunks(businessId: business.id)
         #expect(all.map(\.category) == ["billing", "billing", nil])
+        #expect(all.map(\.text) == ["A\none", "A\ntwo", "B\nthree"])
         #expect(all.map(\.chunkId) == all.map(\.chunkId).sorted())
     }
 

@@ -5,7 +5,7 @@ import VectorIndex
 public enum RetrievalMode: String, CaseIterable, Sendable, Hashable {
     /// Exact cosine search over chunk embeddings (`FlatIndex`).
     case dense
-    /// SQLite FTS5 BM25 over chunk text (`KnowledgeRepository.keywordSearch`).
+    /// BM25 over chunk text (`InMemoryKeywordRetriever`, the knowledge service's default).
     case keyword
     /// `HybridFusion` of the dense and keyword candidates.
     case hybrid
@@ -32,7 +32,7 @@ public struct RetrievalCandidates: Sendable {
     public var queryId: String
     /// Dense hits, best first (cosine similarity).
     public var dense: [(id: String, score: Float)]
-    /// Keyword hits, best first (−bm25).
+    /// Keyword hits, best first (BM25).
     public var keyword: [(id: String, score: Double)]
 
     public init(queryId: String, dense: [(id: String, score: Float)], keyword: [(id: String, score: Double)]) {
@@ -45,8 +45,8 @@ public struct RetrievalCandidates: Sendable {
 /// Runs a BEIR collection through the same storage and search path the knowledge service uses: every document
 /// becomes one knowledge entry of a business in a temporary database, with one chunk whose text is
 /// `title + ". " + text` (what sentence-transformers embeds for the published SciFact figures), embedded and
-/// imported through `KnowledgeRepository.importAll`; a `FlatIndex` is rebuilt from the stored vectors
-/// (`allChunks`), as at server start-up.
+/// imported through `KnowledgeRepository.importAll`; a `FlatIndex` and the keyword retriever are rebuilt from
+/// the stored chunks (`allChunks`), as at server start-up.
 ///
 /// Build once with `prepare`, fetch the candidates once with `candidates(depth:)`, then `score` any number of
 /// mode/fusion/depth settings without touching the model or the database again.
@@ -82,6 +82,7 @@ public struct RetrievalEvaluation: Sendable {
     private let repository: GRDBKnowledgeRepository
     private let businessId: String
     private let index: FlatIndex
+    private let keyword: InMemoryKeywordRetriever
     private let embedder: any TextEmbedder
     /// Knowledge entry id → corpus document id.
     private let documentIds: [String: String]
@@ -145,13 +146,15 @@ public struct RetrievalEvaluation: Sendable {
         let index = FlatIndex(dimension: embedder.dimension)
         index.reserveCapacity(stored.count)
         try index.upsert(stored.map { (id: String($0.chunkId), vector: $0.embedding, category: $0.category) })
+        let keyword = InMemoryKeywordRetriever()
+        keyword.synchronise(with: stored.map { KeywordChunk(chunkId: $0.chunkId, text: $0.text, category: $0.category) })
         var chunkDocumentIds: [String: String] = [:]
         for chunk in stored { chunkDocumentIds[String(chunk.chunkId)] = documentIds[chunk.entryId] }
         timings.buildIndex = (clock.now - start).seconds
 
         return RetrievalEvaluation(
             dataset: dataset, timings: timings, database: database, repository: repository,
-            businessId: business.id, index: index, embedder: embedder, documentIds: documentIds,
+            businessId: business.id, index: index, keyword: keyword, embedder: embedder, documentIds: documentIds,
             chunkDocumentIds: chunkDocumentIds)
     }
 
@@ -177,13 +180,14 @@ public struct RetrievalEvaluation: Sendable {
         result.reserveCapacity(queries.count)
         for (query, hits) in zip(queries, denseHits) {
             start = clock.now
-            let keywordHits = try await repository.keywordSearch(
-                businessId: businessId, query: query.text, limit: depth, categories: nil)
+            let keywordHits = try await keyword.search(query.text, limit: depth, categories: nil)
             timings.keywordSearch += (clock.now - start).seconds
             result.append(RetrievalCandidates(
                 queryId: query.id,
                 dense: hits.compactMap { hit in chunkDocumentIds[hit.id].map { (id: $0, score: hit.score) } },
-                keyword: keywordHits.compactMap { hit in documentIds[hit.entryId].map { (id: $0, score: hit.score) } }))
+                keyword: keywordHits.compactMap { hit in
+                    chunkDocumentIds[String(hit.chunkId)].map { (id: $0, score: hit.score) }
+                }))
         }
         return (result, timings)
     }

@@ -8,7 +8,7 @@ public enum SearchMode: String, Codable, Sendable, CaseIterable {
     case hybrid
     /// MiniLM cosine similarity only.
     case dense
-    /// SQLite FTS5 BM25 only.
+    /// BM25 only (the business's `KeywordRetriever`).
     case keyword
 }
 
@@ -20,7 +20,7 @@ public struct KnowledgeSearchResult: Codable, Sendable, Equatable {
     public let snippet: String
     public let category: String?
     public let source: String?
-    /// Fused score (hybrid), cosine similarity (dense) or −BM25 (keyword); higher is better.
+    /// Fused score (hybrid), cosine similarity (dense) or BM25 (keyword); higher is better.
     public let score: Double
     /// Cosine similarity of the chunk to the query when the dense retriever ranked it (hybrid and dense), else nil.
     /// The receptionist compares this with the business's answer-confidence threshold.
@@ -60,9 +60,9 @@ extension KnowledgeService {
     ) async throws -> [(detail: ChunkSearchDetails, score: Double, similarity: Double?)] {
         let knowledge = try await knowledge(for: businessId)
         let depth = max(k, Self.candidateDepth)
-        // The keyword query (SQLite, on a reader connection) runs while the query is being embedded.
-        async let keywordHits: [KeywordHit] = mode == .dense ? [] : repository.keywordSearch(
-            businessId: businessId, query: query, limit: depth, categories: categories)
+        // The keyword query runs while the query is being embedded (it may be remote for another retriever).
+        async let keywordHits: [KeywordHit] = mode == .dense ? [] : knowledge.keyword.search(
+            query, limit: depth, categories: categories)
         var dense: [(id: String, score: Float)] = []
         if mode != .keyword, knowledge.index.count > 0 {
             let vector = try await queryEmbedder.embed([query])[0]

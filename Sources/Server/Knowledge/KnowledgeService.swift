@@ -4,14 +4,15 @@ import Logging
 import Synchronization
 import VectorIndex
 
-/// A business's knowledge base: SQLite is the source of truth (entries, chunks, embeddings, FTS5), and an
-/// in-memory `FlatIndex` per business answers dense queries.
+/// A business's knowledge base: SQLite is the source of truth (entries, chunks, embeddings), an in-memory
+/// `FlatIndex` per business answers dense queries and a `KeywordRetriever` per business (by default an
+/// in-memory BM25 `KeywordIndex`) answers keyword queries with that business's own term statistics.
 ///
-/// Consistency: every write commits to SQLite first and then applies the same change to the index, inside the
-/// business's `SerialGate`, so the index follows the commit order. Embedding happens before the gate (it is the
-/// slow part and needs no ordering). The index of a business is built from the database the first time the
-/// business is used after start-up, so after a crash (even `kill -9` between a commit and its index update) the
-/// index equals the database again: every acknowledged entry is searchable and no deleted chunk comes back.
+/// Consistency: every write commits to SQLite first and then applies the same change to both indexes, inside
+/// the business's `SerialGate`, so the indexes follow the commit order. Embedding happens before the gate (it is
+/// the slow part and needs no ordering). A business's indexes are built from the database the first time the
+/// business is used after start-up, so after a crash (even `kill -9` between a commit and its index update) they
+/// equal the database again: every acknowledged entry is searchable and no deleted chunk comes back.
 public final class KnowledgeService: Sendable {
     /// How many candidates each retriever contributes before fusion.
     public static let candidateDepth = HybridFusion.defaultCandidateDepth
@@ -23,16 +24,22 @@ public final class KnowledgeService: Sendable {
     let fusion: RankFusion
     let logger: Logger
     let metrics: any MetricsFactory
+    let makeKeywordRetriever: @Sendable (_ businessId: String) -> any KeywordRetriever
     private let businesses = Mutex<[String: BusinessKnowledge]>([:])
 
     /// - Parameters:
     ///   - queryEmbedder: the queue searches use (interactive, micro-batched).
     ///   - bulkEmbedder: the queue imports use, so a large import never delays a caller's search or an edit.
     ///   - metrics: where each business's `frontdesk_index_vectors` gauge goes; nowhere by default.
+    ///   - keywordRetriever: makes a business's keyword retriever (called once per business, on first use);
+    ///     an in-memory BM25 index by default.
     public init(
         repository: any KnowledgeRepository, queryEmbedder: EmbeddingQueue, bulkEmbedder: EmbeddingQueue,
         chunker: KnowledgeChunker, fusion: RankFusion = HybridFusion.defaultMethod, logger: Logger,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        keywordRetriever: @escaping @Sendable (_ businessId: String) -> any KeywordRetriever = { _ in
+            InMemoryKeywordRetriever()
+        }
     ) {
         self.repository = repository
         self.queryEmbedder = queryEmbedder
@@ -41,6 +48,7 @@ public final class KnowledgeService: Sendable {
         self.fusion = fusion
         self.logger = logger
         self.metrics = metrics
+        makeKeywordRetriever = keywordRetriever
     }
 
     // MARK: Writes
@@ -119,7 +127,8 @@ public final class KnowledgeService: Sendable {
             let stored = try await repository.upsert(entry, chunks: inputs)
             let rows = try await repository.chunks(entryId: stored.id, businessId: businessId)
             try knowledge.replaceEntry(stored.id, category: stored.category, chunks: rows.map { row in
-                (row.id!, inputs.first { $0.ordinal == row.ordinal }?.embedding ?? row.embeddingVector)
+                (id: row.id!, text: row.text,
+                 vector: inputs.first { $0.ordinal == row.ordinal }?.embedding ?? row.embeddingVector)
             })
             return stored
         }
@@ -131,7 +140,8 @@ public final class KnowledgeService: Sendable {
     func knowledge(for businessId: String) async throws -> BusinessKnowledge {
         let (knowledge, isNew) = businesses.withLock { map -> (BusinessKnowledge, Bool) in
             if let existing = map[businessId] { return (existing, false) }
-            let created = BusinessKnowledge(businessId: businessId, dimension: queryEmbedder.dimension, metrics: metrics)
+            let created = BusinessKnowledge(businessId: businessId, dimension: queryEmbedder.dimension,
+                                            keyword: makeKeywordRetriever(businessId), metrics: metrics)
             map[businessId] = created
             return (created, true)
         }
@@ -147,32 +157,35 @@ public final class KnowledgeService: Sendable {
         return knowledge
     }
 
-    /// Chunks in the database vs vectors in the index, for `/v1/knowledge/status` and the crash test.
+    /// Chunks in the database vs the indexes, for `/v1/knowledge/status` and the crash test.
     public func status(businessId: String) async throws -> KnowledgeIndexStatus {
         let knowledge = try await knowledge(for: businessId)
         return try await knowledge.gate.run { [repository] in
             let stored = try await repository.allChunks(businessId: businessId)
             let databaseIds = Set(stored.map { String($0.chunkId) })
             let indexIds = Set(knowledge.index.ids)
+            let keywordConsistent = knowledge.keyword.chunkIds.map { $0 == Set(stored.map(\.chunkId)) } ?? true
             return KnowledgeIndexStatus(
                 entries: Set(stored.map(\.entryId)).count, chunks: databaseIds.count, vectors: indexIds.count,
-                consistent: databaseIds == indexIds)
+                consistent: databaseIds == indexIds && keywordConsistent)
         }
     }
 }
 
-/// Whether a business's vector index matches its database.
+/// Whether a business's indexes match its database.
 public struct KnowledgeIndexStatus: Codable, Sendable, Equatable {
     public let entries: Int
     public let chunks: Int
     public let vectors: Int
+    /// The vector index holds exactly the stored chunks, and so does the keyword retriever (if it keeps a copy).
     public let consistent: Bool
 }
 
-/// One business's in-memory index and the bookkeeping to update it per entry.
+/// One business's in-memory indexes and the bookkeeping to update them per entry.
 final class BusinessKnowledge: Sendable {
     let businessId: String
     let index: FlatIndex
+    let keyword: any KeywordRetriever
     let gate = SerialGate()
     /// `frontdesk_index_vectors{business=<id>}`, set after every change to `index`. The id, not the slug:
     /// ids never change, so a renamed business stays one time series.
@@ -181,9 +194,10 @@ final class BusinessKnowledge: Sendable {
     private let entryChunks = Mutex<[String: [Int64]]>([:])
     private let isLoaded = Mutex(false)
 
-    init(businessId: String, dimension: Int, metrics: any MetricsFactory) {
+    init(businessId: String, dimension: Int, keyword: any KeywordRetriever, metrics: any MetricsFactory) {
         self.businessId = businessId
         index = FlatIndex(dimension: dimension)
+        self.keyword = keyword
         vectorCount = Recorder(label: AppMetrics.Name.indexVectors, dimensions: [("business", businessId)],
                                aggregate: false, factory: metrics)
     }
@@ -194,11 +208,14 @@ final class BusinessKnowledge: Sendable {
         try await gate.run {}
     }
 
-    func replaceEntry(_ entryId: String, category: String?, chunks: [(id: Int64, vector: [Float])]) throws {
+    func replaceEntry(_ entryId: String, category: String?, chunks: [(id: Int64, text: String, vector: [Float])]) throws {
         let old = entryChunks.withLock { $0[entryId] ?? [] }
         try index.upsert(chunks.map { (id: String($0.id), vector: $0.vector, category: category) })
         let keep = Set(chunks.map(\.id))
-        for id in old where !keep.contains(id) { index.delete(id: String(id)) }
+        let removed = old.filter { !keep.contains($0) }
+        for id in removed { index.delete(id: String(id)) }
+        keyword.update(adding: chunks.map { KeywordChunk(chunkId: $0.id, text: $0.text, category: category) },
+                       removing: removed)
         entryChunks.withLock { $0[entryId] = chunks.map(\.id) }
         vectorCount.record(index.count)
     }
@@ -206,16 +223,18 @@ final class BusinessKnowledge: Sendable {
     func removeEntry(_ entryId: String) {
         let old = entryChunks.withLock { $0.removeValue(forKey: entryId) ?? [] }
         for id in old { index.delete(id: String(id)) }
+        keyword.update(adding: [], removing: old)
         vectorCount.record(index.count)
     }
 
-    /// Makes the index equal to the database: adds missing chunks, removes ones the database no longer has.
+    /// Makes both indexes equal to the database: adds missing chunks, removes ones the database no longer has.
     func synchronise(with repository: any KnowledgeRepository) async throws {
         let stored = try await repository.allChunks(businessId: businessId)
         let wanted = Set(stored.map { String($0.chunkId) })
         for id in index.ids where !wanted.contains(id) { index.delete(id: id) }
         try index.upsert(stored.filter { !index.contains(id: String($0.chunkId)) }
             .map { (id: String($0.chunkId), vector: $0.embedding, category: $0.category) })
+        keyword.synchronise(with: stored.map { KeywordChunk(chunkId: $0.chunkId, text: $0.text, category: $0.category) })
         var map: [String: [Int64]] = [:]
         for chunk in stored { map[chunk.entryId, default: []].append(chunk.chunkId) }
         entryChunks.withLock { $0 = map }

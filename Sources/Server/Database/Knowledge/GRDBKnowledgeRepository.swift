@@ -2,7 +2,11 @@ import Events
 import Foundation
 import GRDB
 
-/// `KnowledgeRepository` on the app's SQLite database, with FTS5 for keyword search.
+/// `KnowledgeRepository` on the app's SQLite database.
+///
+/// The `knowledge_fts` FTS5 table of migration "v1-knowledge" is still filled by its triggers, but nothing
+/// reads it: its BM25 statistics were shared by every business, so keyword search moved to a `KeywordIndex`
+/// per business (`KeywordRetriever`).
 public struct GRDBKnowledgeRepository: KnowledgeRepository {
     private let database: AppDatabase
     private let now: @Sendable () -> Date
@@ -41,7 +45,7 @@ public struct GRDBKnowledgeRepository: KnowledgeRepository {
         let timestamp = now()
         let deleted = try await database.dbPool.write { db in
             // Chunks first, explicitly (the foreign key would cascade too): their delete trigger removes the
-            // keyword-index rows.
+            // FTS5 rows.
             try KnowledgeChunk
                 .filter(Column("entry_id") == entryId && Column("business_id") == businessId)
                 .deleteAll(db)
@@ -134,7 +138,7 @@ public struct GRDBKnowledgeRepository: KnowledgeRepository {
     public func allChunks(businessId: String) async throws -> [ChunkEmbedding] {
         try await database.dbPool.read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT c.id, c.entry_id, c.embedding, e.category
+                SELECT c.id, c.entry_id, c.embedding, c.text, e.category
                 FROM knowledge_chunks c JOIN knowledge_entries e ON e.id = c.entry_id
                 WHERE c.business_id = ?
                 ORDER BY c.id
@@ -143,39 +147,10 @@ public struct GRDBKnowledgeRepository: KnowledgeRepository {
             while let row = try rows.next() {
                 result.append(ChunkEmbedding(
                     chunkId: row["id"], entryId: row["entry_id"],
-                    embedding: KnowledgeChunk.decodeEmbedding(row["embedding"]), category: row["category"]))
+                    embedding: KnowledgeChunk.decodeEmbedding(row["embedding"]), text: row["text"],
+                    category: row["category"]))
             }
             return result
-        }
-    }
-
-    public func keywordSearch(
-        businessId: String, query: String, limit: Int, categories: Set<String>?
-    ) async throws -> [KeywordHit] {
-        let limit = try PageCursor.validatedLimit(limit)
-        guard let match = KeywordQuery.matchExpression(query) else { return [] }
-        if let categories, categories.isEmpty { return [] }
-
-        var sql = """
-            SELECT c.id, c.entry_id, -bm25(knowledge_fts) AS score
-            FROM knowledge_fts
-            JOIN knowledge_chunks c ON c.id = knowledge_fts.rowid
-            """
-        var arguments: StatementArguments = [match, businessId]
-        var filter = "knowledge_fts MATCH ? AND c.business_id = ?"
-        if let categories {
-            let sorted = categories.sorted()
-            sql += "\nJOIN knowledge_entries e ON e.id = c.entry_id"
-            filter += " AND e.category IN (\(databaseQuestionMarks(count: sorted.count)))"
-            arguments += StatementArguments(sorted)
-        }
-        sql += "\nWHERE \(filter)\nORDER BY bm25(knowledge_fts), c.id\nLIMIT ?"
-        arguments += [limit]
-
-        return try await database.dbPool.read { [sql, arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                KeywordHit(chunkId: row["id"], entryId: row["entry_id"], score: row["score"])
-            }
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A searchable piece of a knowledge entry. Row of `knowledge_chunks`; its `text` is indexed by
-/// `knowledge_fts` (BM25) and embedded (vector search).
+/// A searchable piece of a knowledge entry. Row of `knowledge_chunks`; its `text` is embedded (vector search)
+/// and keyword-indexed (each business's `KeywordRetriever`).
 public struct KnowledgeChunk: Codable, Sendable, Equatable, Identifiable {
     /// SQLite rowid (never reused: the table is AUTOINCREMENT); nil before insertion.
     public var id: Int64?
@@ -35,11 +35,13 @@ public struct KnowledgeChunkInput: Sendable, Equatable {
     }
 }
 
-/// A stored chunk's vector, for rebuilding the in-memory vector index at start-up.
+/// A stored chunk's vector and text, for rebuilding the in-memory vector and keyword indexes at start-up.
 public struct ChunkEmbedding: Sendable, Equatable {
     public var chunkId: Int64
     public var entryId: String
     public var embedding: [Float]
+    /// The title-prefixed text (`KnowledgeChunk.text`), for the keyword index.
+    public var text: String
     /// The entry's category, for category-filtered search.
     public var category: String?
 }
@@ -47,9 +49,13 @@ public struct ChunkEmbedding: Sendable, Equatable {
 /// A keyword (BM25) search result.
 public struct KeywordHit: Sendable, Equatable {
     public var chunkId: Int64
-    public var entryId: String
-    /// −bm25: positive, higher is better.
+    /// BM25 (FTS5's `-bm25()`): positive, higher is better.
     public var score: Double
+
+    public init(chunkId: Int64, score: Double) {
+        self.chunkId = chunkId
+        self.score = score
+    }
 }
 
 /// A chunk joined with its entry: what a search result needs to show.

@@ -9,7 +9,8 @@ public struct KnowledgeImportItem: Sendable, Equatable {
     }
 }
 
-/// Storage of a business's knowledge base: entries, their chunks with embeddings, and keyword search.
+/// Storage of a business's knowledge base: entries and their chunks with embeddings. Keyword search is not
+/// here: each business's `KeywordRetriever` answers it from the chunks `allChunks` returns.
 ///
 /// Every method is scoped by `businessId`: a call for one business never reads or changes another's rows.
 /// Errors: `RepositoryError.notFound` (unknown business or entry, or an entry of another business),
@@ -20,7 +21,7 @@ public protocol KnowledgeRepository: Sendable {
     /// - Returns: the stored entry.
     func upsert(_ entry: KnowledgeEntry, chunks: [KnowledgeChunkInput]) async throws -> KnowledgeEntry
 
-    /// Deletes the entry with its chunks and their keyword-index rows, in one transaction.
+    /// Deletes the entry with its chunks, in one transaction.
     func delete(entryId: String, businessId: String) async throws
 
     func get(entryId: String, businessId: String) async throws -> KnowledgeEntry?
@@ -42,14 +43,7 @@ public protocol KnowledgeRepository: Sendable {
     /// Every item's `entry.businessId` must be `businessId`.
     func importAll(businessId: String, _ items: [KnowledgeImportItem]) async throws -> [KnowledgeEntry]
 
-    /// Every chunk vector of the business, in chunk id order, to rebuild the in-memory vector index.
+    /// Every chunk of the business (vector, text, category), in chunk id order, to rebuild the in-memory vector
+    /// and keyword indexes.
     func allChunks(businessId: String) async throws -> [ChunkEmbedding]
-
-    /// BM25 keyword search over chunk text, best first.
-    /// - Parameters:
-    ///   - query: free text; it is reduced to quoted terms (`KeywordQuery`), never passed raw to FTS5.
-    ///   - categories: only chunks of entries in these categories; nil for all.
-    func keywordSearch(
-        businessId: String, query: String, limit: Int, categories: Set<String>?
-    ) async throws -> [KeywordHit]
 }

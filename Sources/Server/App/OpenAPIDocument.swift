@@ -187,7 +187,8 @@ enum OpenAPIDocument {
         "/twilio/voice": ["post": twilio("Inbound call", "Finds the business by `To`, starts the call and greets the caller with `<Gather input=\"speech\">`. An unknown or suspended number hears that it is not set up.")],
         "/twilio/gather": ["post": twilio("One caller turn", "`SpeechResult`, `Confidence` (empty: no speech). One step of the call's state machine; TwiML back.")],
         "/twilio/transfer-status": ["post": twilio("Transfer finished", "`DialCallStatus` of the `<Dial>`: completed ends the call; busy, no-answer or failed go to taking a message.")],
-        "/twilio/call-status": ["post": twilio("Status callback", "`CallStatus`, `CallDuration`: a final status closes the call and records its outcome (a lead in progress is kept).")],
+        "/twilio/call-status": ["post": twilio("Status callback", "`CallStatus`, `CallDuration`, `SequenceNumber`: applied in sequence order and never backwards; a final status closes the call and records its outcome (a lead in progress is kept).")],
+        "/twilio/amd-status": ["post": twilio("Answering-machine result of an outbound call", "`AnsweredBy` (human, machine_start, machine_end_beep, machine_end_silence, machine_end_other, fax, unknown), `MachineDetectionDuration`: recorded as a `call.status` event on the call's stream.")],
         "/v1/admin/businesses/{id}/twilio-auth-token": [
             "put": op("Set the business's Twilio auth token", "Its webhooks are then verified with this token instead of FRONTDESK_TWILIO_AUTH_TOKEN. Write-only.", tag: "admin", auth: "admin",
                       parameters: [path("id")], request: "TwilioToken",

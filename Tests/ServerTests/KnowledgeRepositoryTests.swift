@@ -41,7 +41,7 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         let after = try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id)
         #expect(after.map(\.body) == ["Any blocked drain, day or night"])
         #expect(Set(after.compactMap(\.id)).isDisjoint(with: firstIds))
-        #expect(try await ftsRowids(repositories.database, matching: #""sewer""#).isEmpty)
+        #expect(try await chunkIdsContaining(repositories.database, words: #""sewer""#).isEmpty)
 
         // A failing replacement (duplicate ordinal) leaves the previous version whole.
         let duplicate = [
@@ -58,7 +58,7 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         }
         #expect(try await repositories.knowledge.get(entryId: entry.id, businessId: business.id) == restored)
         #expect(try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id) == after)
-        try await expectFTSConsistent(repositories.database)
+        try await expectNoKeywordTable(repositories.database)
     }
 
     @Test func deleteRemovesChunksAndFTSRows() async throws {
@@ -67,15 +67,15 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         let entry = KnowledgeEntry(businessId: business.id, title: "Water heaters", content: "Tank and tankless.")
         _ = try await repositories.knowledge.upsert(
             entry, chunks: chunks("Water heaters", ["Tankless installation", "Anode rod replacement"]))
-        #expect(try await ftsRowids(repositories.database, matching: #""anode""#).count == 1)
+        #expect(try await chunkIdsContaining(repositories.database, words: #""anode""#).count == 1)
 
         try await repositories.knowledge.delete(entryId: entry.id, businessId: business.id)
         #expect(try await repositories.knowledge.get(entryId: entry.id, businessId: business.id) == nil)
         #expect(try await repositories.count("knowledge_chunks") == 0)
         #expect(try await repositories.knowledge.allChunks(businessId: business.id).isEmpty)
-        // The FTS5 table (filled by triggers until a migration drops it) has no row left.
-        #expect(try await ftsRowids(repositories.database, matching: #""anode" OR "tankless" OR "water""#).isEmpty)
-        try await expectFTSConsistent(repositories.database)
+        // No chunk row is left.
+        #expect(try await chunkIdsContaining(repositories.database, words: #""anode" OR "tankless" OR "water""#).isEmpty)
+        try await expectNoKeywordTable(repositories.database)
         await #expect(throws: RepositoryError.notFound) {
             try await repositories.knowledge.delete(entryId: entry.id, businessId: business.id)
         }
@@ -90,8 +90,8 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         try await repositories.businesses.delete(id: business.id)
         #expect(try await repositories.count("knowledge_entries") == 0)
         #expect(try await repositories.count("knowledge_chunks") == 0)
-        #expect(try await ftsRowids(repositories.database, matching: #""gutter""#).isEmpty)
-        try await expectFTSConsistent(repositories.database)
+        #expect(try await chunkIdsContaining(repositories.database, words: #""gutter""#).isEmpty)
+        try await expectNoKeywordTable(repositories.database)
     }
 
     @Test func updatingChunkTextReindexesIt() async throws {
@@ -107,10 +107,10 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
                            arguments: [entry.id])
         }
         let chunkIds = try await repositories.knowledge.chunks(entryId: entry.id, businessId: business.id).compactMap(\.id)
-        #expect(try await ftsRowids(repositories.database, matching: #""sump""#).isEmpty)
-        #expect(try await ftsRowids(repositories.database, matching: #""ejector""#) == chunkIds)
+        #expect(try await chunkIdsContaining(repositories.database, words: #""sump""#).isEmpty)
+        #expect(try await chunkIdsContaining(repositories.database, words: #""ejector""#) == chunkIds)
         #expect(try await repositories.knowledge.allChunks(businessId: business.id).map(\.text) == ["Ejector pits"])
-        try await expectFTSConsistent(repositories.database)
+        try await expectNoKeywordTable(repositories.database)
     }
 
     @Test func importIsAllOrNothing() async throws {
@@ -151,8 +151,8 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
         }
         #expect(try await repositories.count("knowledge_entries") == 0)
         #expect(try await repositories.count("knowledge_chunks") == 0)
-        #expect(try await ftsRowids(repositories.database, matching: #""first" OR "second""#).isEmpty)
-        try await expectFTSConsistent(repositories.database)
+        #expect(try await chunkIdsContaining(repositories.database, words: #""first" OR "second""#).isEmpty)
+        try await expectNoKeywordTable(repositories.database)
 
         let stored = try await repositories.knowledge.importAll(
             businessId: business.id,
@@ -235,17 +235,21 @@ private func chunks(_ title: String, _ bodies: [String], dimension: Int = 4) -> 
     }
 }
 
-/// FTS5's own structural check of the index. On SQLite before 3.44 it does not compare an external-content index
-/// with its content table (a stale row passes), so the tests that matter also look for stale rows with `ftsRowids`.
-func expectFTSConsistent(_ database: AppDatabase) async throws {
-    try await database.dbPool.write { db in
-        try db.execute(sql: "INSERT INTO knowledge_fts(knowledge_fts) VALUES ('integrity-check')")
+/// Every business's chunks, for the keyword index and the vector index alike, are the stored chunk rows: there is no
+/// second copy of their text (the FTS5 table was dropped by "v4-drop-keyword-fts") that could keep a stale row.
+func expectNoKeywordTable(_ database: AppDatabase) async throws {
+    let tables = try await database.dbPool.read { db in
+        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'knowledge_fts%'")
     }
+    #expect(tables.isEmpty)
 }
 
-/// Rowids the FTS index itself returns for `match` (no join with the content table).
-func ftsRowids(_ database: AppDatabase, matching match: String) async throws -> [Int64] {
-    try await database.dbPool.read { db in
-        try Int64.fetchAll(db, sql: "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ?", arguments: [match])
+/// Ids of stored chunks (any business) whose text holds one of the quoted words of `match` (`"a" OR "b"`).
+func chunkIdsContaining(_ database: AppDatabase, words match: String) async throws -> [Int64] {
+    let words = match.split(separator: "\"").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0 != " OR " }
+    return try await database.dbPool.read { db in
+        try Int64.fetchAll(db, sql: """
+            SELECT id FROM knowledge_chunks WHERE \(words.map { _ in "text LIKE ?" }.joined(separator: " OR ")) ORDER BY id
+            """, arguments: StatementArguments(words.map { "%\($0)%" }))
     }
 }

@@ -21,6 +21,7 @@ import Testing
         ("v4-events", "d789be26dbf0f9a17c5d2ba4ad19c2da4fad29a98210a80aac63a824cd3c1d29"),
         ("v4-call-direction", "8b28e26667a8f7b65ec2b3ca439bdc66bfc5b332661c6107315de3acc60e2ae9"),
         ("v4-sms-through-jobs", "48e61573fb55366d106746d09ea0ae2b36854a3f7d21e29ac23bcf53d820bf7f"),
+        ("v4-drop-keyword-fts", "0b0ea4a0c7562408d10614a0d37ffde58d2a8b6d208ca28f462c066d04d3ed61"),
     ]
 
     static func sha256(_ text: String) -> String {

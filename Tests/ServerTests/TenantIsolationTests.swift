@@ -60,7 +60,7 @@ import Testing
         // Deleting A's business leaves B's knowledge.
         try await repositories.businesses.delete(id: a.id)
         #expect(try await knowledge.allChunks(businessId: b.id).count == 1)
-        try await expectFTSConsistent(repositories.database)
+        try await expectNoKeywordTable(repositories.database)
     }
 
     @Test func businessUpdatesAndKeysAreScoped() async throws {

@@ -2,7 +2,7 @@ import GRDB
 
 extension AppDatabase {
     /// Migrations after v3, in order. Append only.
-    static let v4Migrations: [SchemaMigration] = [repairInPlaceEdits, events, callDirection, smsThroughJobs]
+    static let v4Migrations: [SchemaMigration] = [repairInPlaceEdits, events, callDirection, smsThroughJobs, dropKeywordFTS]
 
     /// Columns and indexes that were added to the released v3 migrations by editing them in place, before the
     /// append-only rule was enforced. A database created before those edits lacks them (`calls.cited_entries` among
@@ -92,5 +92,15 @@ extension AppDatabase {
         ON CONFLICT (dedupe_key) DO NOTHING;
         -- Due work of one kind (metrics per kind, and claiming by kind).
         CREATE INDEX jobs_by_kind ON jobs(kind, status);
+        """)
+
+    /// Keyword search runs on a BM25 index per business in memory (`KeywordIndex`, built from the chunks like the
+    /// vector index), because the one FTS5 table mixed every tenant's term statistics. Nothing reads the FTS5 table
+    /// any more; its triggers only cost every chunk write.
+    static let dropKeywordFTS = SchemaMigration("v4-drop-keyword-fts", sql: """
+        DROP TRIGGER IF EXISTS knowledge_chunks_fts_insert;
+        DROP TRIGGER IF EXISTS knowledge_chunks_fts_delete;
+        DROP TRIGGER IF EXISTS knowledge_chunks_fts_update;
+        DROP TABLE IF EXISTS knowledge_fts;
         """)
 }

@@ -4,9 +4,8 @@ import GRDB
 
 /// `KnowledgeRepository` on the app's SQLite database.
 ///
-/// The `knowledge_fts` FTS5 table of migration "v1-knowledge" is still filled by its triggers, but nothing
-/// reads it: its BM25 statistics were shared by every business, so keyword search moved to a `KeywordIndex`
-/// per business (`KeywordRetriever`).
+/// Keyword search is not here: the FTS5 table of migration "v1-knowledge" shared its BM25 statistics across every
+/// business, so it moved to a `KeywordIndex` per business (`KeywordRetriever`) and "v4-drop-keyword-fts" removed it.
 public struct GRDBKnowledgeRepository: KnowledgeRepository {
     private let database: AppDatabase
     private let now: @Sendable () -> Date

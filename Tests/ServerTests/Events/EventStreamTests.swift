@@ -105,19 +105,23 @@ import Testing
         ended.close()
     }
 
+    /// The controller as buildRouter registers it, with other intervals.
+    static func app(_ test: TestApp, heartbeat: Duration, poll: Duration) -> some ApplicationProtocol {
+        let router = Router(context: AppRequestContext.self)
+        router.middlewares.add(JSONErrorMiddleware())
+        EventsController(log: test.services.events, signal: test.services.database.eventSignal,
+                         metrics: test.services.metrics.factory, heartbeat: heartbeat, pollInterval: poll)
+            .addRoutes(to: router.group("v1").add(middleware: BusinessAuthMiddleware(keys: test.services.apiKeys)).group("events"))
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return Application(router: router, logger: logger)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aQuietStreamSendsHeartbeatsWithinTheInterval() async throws {
         let test = try await TestApp.make()
         let (a, key) = try await test.makeTenant("heartbeat")
-        // The controller as buildRouter registers it, with a 200 ms heartbeat instead of 15 s.
-        let router = Router(context: AppRequestContext.self)
-        router.middlewares.add(JSONErrorMiddleware())
-        EventsController(log: test.services.events, signal: test.services.database.eventSignal,
-                         metrics: test.services.metrics.factory, heartbeat: .milliseconds(200))
-            .addRoutes(to: router.group("v1").add(middleware: BusinessAuthMiddleware(keys: test.services.apiKeys)).group("events"))
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let app = Application(router: router, logger: logger)
+        let app = Self.app(test, heartbeat: .milliseconds(200), poll: .seconds(1))
 
         try await app.test(.live) { client in
             let stream = SSEClient(url: try Self.url(client.port), key: key)
@@ -133,11 +137,70 @@ import Testing
             #expect(gaps.allSatisfy { $0 < 0.45 }, "gaps \(gaps)")
             #expect(gaps.reduce(0, +) / Double(gaps.count) > 0.05, "heartbeats are not sent in a loop: \(gaps)")
 
-            // An event resets the silence: it is sent as itself, not after a heartbeat's delay.
+            // Events still come through between the heartbeats.
             let event = try await EventFixtures.knowledge(test.services.events, business: a.id, version: 1)
             #expect(try await stream.nextEvent(timeout: 5).id == String(event.id))
             stream.close()
             try await Self.waitForOpenStreams(test, 0)
         }
+    }
+
+    /// A commit wakes the stream at once: with the poll and the heartbeat a minute apart, only the commit signal
+    /// can bring the event within seconds.
+    @Test(.timeLimit(.minutes(1)))
+    func aCommitWakesTheStreamWithoutWaitingForThePoll() async throws {
+        let test = try await TestApp.make()
+        let (a, key) = try await test.makeTenant("wakeup")
+        let app = Self.app(test, heartbeat: .seconds(120), poll: .seconds(60))
+        try await app.test(.live) { client in
+            let stream = SSEClient(url: try Self.url(client.port), key: key)
+            #expect(try await stream.head().statusCode == 200)
+            try await Self.waitForOpenStreams(test, 1)
+            var latencies: [TimeInterval] = []
+            for version in 1...5 {
+                let started = Date()
+                let event = try await EventFixtures.knowledge(test.services.events, business: a.id, version: Int64(version))
+                #expect(try await stream.nextEvent(timeout: 20).id == String(event.id))
+                latencies.append(Date().timeIntervalSince(started))
+            }
+            #expect(latencies.allSatisfy { $0 < 5 }, "append to arrival: \(latencies)")
+            stream.close()
+        }
+    }
+
+    /// The real `frontdesk serve`: an event written by another process reaches the stream (by the poll: no commit
+    /// signal crosses processes), and SIGTERM ends the open stream cleanly and the process with 0.
+    @Test(.timeLimit(.minutes(2)))
+    func theServerBinaryStreamsAnotherProcessesEventsAndEndsStreamsOnSIGTERM() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("frontdesk.sqlite")
+        let setup = try AppDatabase(path: path)
+        let business = try await GRDBBusinessRepository(database: setup)
+            .create(NewBusiness(slug: "live-events", name: "Live Events", timeZone: "Europe/London"))
+        let key = try await GRDBAPIKeyRepository(database: setup).rotate(businessId: business.id)
+        let stored = try await EventFixtures.call(GRDBEventLog(database: setup), business: business.id, sid: "CA-L1")
+        try setup.close()
+
+        let server = try LiveServer(databasePath: path)
+        let stream = SSEClient(url: try Self.url(server.port, "after=\(stored[0].id)"), key: key)
+        #expect(try await stream.nextEvent(timeout: 20).id == String(stored[1].id))
+        #expect(try await stream.nextEvent().id == String(stored[2].id))
+
+        let writer = try AppDatabase(path: path)
+        let written = try await EventFixtures.knowledge(GRDBEventLog(database: writer), business: business.id, version: 3)
+        let started = Date()
+        let frame = try await stream.nextEvent()
+        let latency = Date().timeIntervalSince(started)
+        try writer.close()
+        #expect(frame.id == String(written.id))
+        #expect(frame.event == "knowledge.changed")
+        #expect(latency < 5, "polled about every second: \(latency) s")
+
+        server.process.terminate()  // SIGTERM
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        let error = try await stream.ended(timeout: 10)
+        #expect(error == nil, "the stream ended cleanly: \(String(describing: error))")
+        stream.close()
     }
 }

@@ -42,8 +42,17 @@ struct EventView: Encodable, Sendable {
         try container.encodeIfPresent(business, forKey: .business)
     }
 
+    /// `2026-11-03T10:15:02.123Z`. Rounded to the millisecond here, because Foundation's ISO 8601 style truncates
+    /// and a stored `.123` reads back as the double `.12299999…`, which it would print as `.122`.
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        // Floor division, so times before 1970 keep a fraction in 0…999.
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let fraction = milliseconds - seconds * 1000
+        let whole = Date(timeIntervalSince1970: TimeInterval(seconds))
+            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+        // `whole` ends in "Z" (the style's default zone is UTC).
+        return String(whole.dropLast()) + "." + String(String(fraction + 1000).dropFirst()) + "Z"
     }
 
     /// Compact JSON on one line (an SSE `data:` line must not contain a line break; JSON escapes them in strings).

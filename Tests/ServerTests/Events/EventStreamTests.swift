@@ -133,8 +133,9 @@ import Testing
                 arrivals.append(Date())
             }
             let gaps = zip(arrivals.dropFirst(), arrivals).map { $0.timeIntervalSince($1) }
-            // Sent after at most 200 ms of silence (at least 100 ms: one tick); the client's clock adds jitter.
-            #expect(gaps.allSatisfy { $0 < 0.45 }, "gaps \(gaps)")
+            // Sent after 100–200 ms of silence (the tick is half the interval). Other tests share the two cores,
+            // so the bound is loose; what matters is that the injected interval, not 15 s, drives them.
+            #expect(gaps.sorted()[gaps.count / 2] < 0.5 && gaps.allSatisfy { $0 < 2 }, "gaps \(gaps)")
             #expect(gaps.reduce(0, +) / Double(gaps.count) > 0.05, "heartbeats are not sent in a loop: \(gaps)")
 
             // Events still come through between the heartbeats.

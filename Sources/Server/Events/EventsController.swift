@@ -57,7 +57,7 @@ struct EventsController {
                 defer { open.decrement() }
                 do {
                     // Cancelled as soon as the client closes the connection, even while nothing is being written.
-                    try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    _ = try await request.body.consumeWithCancellationOnInboundClose { _ in
                         try await session.run(after: start) { text in
                             try await writer.write(ByteBuffer(string: text))
                         }
@@ -82,10 +82,11 @@ struct EventsController {
         }
     }
 
-    /// An event id (`after`, `Last-Event-ID`): a non-negative integer; nil when absent.
+    /// An event id (`after`, `Last-Event-ID`): a non-negative integer; nil when absent or empty (an empty
+    /// `Last-Event-ID` means "no event yet" in the SSE spec).
     static func eventId(_ text: String?, name: String) throws -> Int64? {
-        guard let text else { return nil }
-        guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let value = Int64(text), value >= 0 else {
             throw AppError(.badRequest, code: "invalid_parameter", message: "\(name) must be an event id (an integer ≥ 0)")
         }
         return value

@@ -236,6 +236,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("appointments"))
     RemindersController(reminders: services.reminders, now: services.now).addRoutes(to: tenant.group("reminders"))
     OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
+    EventsController(log: services.events, signal: services.database.eventSignal, metrics: services.metrics.factory).addRoutes(to: tenant.group("events"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

@@ -22,7 +22,7 @@ enum OpenAPIDocument {
                 + "`Authorization: Bearer <key>` (or `X-Admin-Key`). Errors are `{\"error\": {\"code\", \"message\", \"details\"?}}`.",
         ] as JSON,
         "components": components,
-        "paths": paths,
+        "paths": paths.merging(eventPaths) { documented, _ in documented },
     ] }
 
     // MARK: Paths
@@ -226,7 +226,7 @@ enum OpenAPIDocument {
             "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key", "description": "A business's API key."] as JSON,
             "admin": ["type": "http", "scheme": "bearer", "description": "The operator (admin) key."] as JSON,
         ] as JSON,
-        "schemas": [
+        "schemas": ([
             "Error": object(["error": object(["code": string(), "message": string(),
                                               "details": ["type": "array", "items": object(["row": ["type": ["integer", "null"]], "field": nullable("string"), "message": string()], required: ["message"])]],
                                              required: ["code", "message"])], required: ["error"]),
@@ -331,7 +331,7 @@ enum OpenAPIDocument {
             "NewKey": object(["api_key": string(), "prefix": string(), "created_at": string(format: "date-time")]),
             "KeyList": object(["items": ["type": "array", "items": object(["id": string(), "prefix": string(),
                                                                             "created_at": string(format: "date-time"), "revoked_at": nullable("string")])]]),
-        ] as JSON,
+        ] as JSON).merging(eventSchemas) { documented, _ in documented },
     ] }
 
     // MARK: Builders

@@ -1,0 +1,47 @@
+import Events
+
+/// `GET /v1/events` and `GET /v1/events/stream` (EventsController), kept beside the main document.
+extension OpenAPIDocument {
+    static var eventPaths: JSON { [
+        "/v1/events": [
+            "get": op("The event log", "What happened to the business's calls, customers, texts, appointments and knowledge, oldest first: the audit trail. Keyset-paged: pass `next_after` as `after` until it is null. Ids are the order of commits; `sequence` numbers the events of one stream 1, 2, 3 ….",
+                      tag: "events", parameters: eventFilterParameters + [
+                        query("after", "Only events with a larger id (default 0).", type: "integer"),
+                        query("limit", "1–500, default 100.", type: "integer"),
+                      ],
+                      responses: ["200": body("EventPage"),
+                                  "400": error("Unknown event type (code unknown_event_type, the type is named), bad stream name, after or limit.")]),
+        ],
+        "/v1/events/stream": [
+            "get": op("The event log, live (Server-Sent Events)", "First the stored events after `Last-Event-ID` (or `after`), then each new event as it is committed, as `id: <id>`, `event: <type>`, `data: <the Event as JSON>`. A `: heartbeat` comment is sent after 15 s of silence. The stream ends when the server shuts down; reconnect with `Last-Event-ID` to continue without gaps or repeats.",
+                      tag: "events", parameters: eventFilterParameters + [
+                        query("after", "Start after this event id when there is no Last-Event-ID header (default 0: the whole log).", type: "integer"),
+                        ["name": "Last-Event-ID", "in": "header", "required": false, "description": "The id of the last event received; takes precedence over `after`.",
+                         "schema": ["type": "integer"]] as JSON,
+                      ],
+                      responses: ["200": ["description": "An endless text/event-stream", "content": ["text/event-stream": ["schema": ["type": "string"]]]] as JSON,
+                                  "400": error("Unknown event type, bad stream name, after or Last-Event-ID.")]),
+        ],
+    ] }
+
+    static var eventFilterParameters: [JSON] { [
+        query("stream", "Only this stream: call:<CallSid>, customer:<id>, knowledge:<business id>, job:<id>."),
+        ["name": "type", "in": "query", "required": false, "style": "form", "explode": true,
+         "description": "Only these types; repeat the parameter or separate them with commas.",
+         "schema": ["type": "array", "items": ref("EventType")]] as JSON,
+    ] }
+
+    static var eventSchemas: JSON { [
+        "EventType": ["type": "string", "enum": EventType.allCases.map(\.rawValue)] as JSON,
+        "Event": object([
+            "id": ["type": "integer", "description": "Increasing over the whole log, in commit order."],
+            "stream": ["type": "string", "description": "kind:id — call:<CallSid>, customer:<id>, knowledge:<business id>, job:<id>."],
+            "sequence": ["type": "integer", "description": "1, 2, 3 … within the stream."],
+            "type": ref("EventType"),
+            "created_at": ["type": "string", "format": "date-time", "description": "UTC, with milliseconds."],
+            "payload": ["type": "object", "description": "The event's fields (snake_case); which ones depends on `type` (docs/events.md)."],
+        ], required: ["id", "stream", "sequence", "type", "created_at", "payload"]),
+        "EventPage": object(["events": ["type": "array", "items": ref("Event")],
+                             "next_after": ["type": ["integer", "null"], "description": "Pass as `after` for the next page; null when this page is the last for now."]]),
+    ] }
+}

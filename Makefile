@@ -26,10 +26,9 @@ test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 	bash scripts/twilio_interop.sh .build/debug/frontdesk
-# Storage layering (only Sources/Server/Storage/GRDB imports GRDB; pure modules import no GRDB/Hummingbird/NIO).
-# Off until the Calls, Jobs, SMS, CRM directory, summary job and AppDatabase files move behind repositories:
-# `bash scripts/check_layers.sh` lists what still imports GRDB. Uncomment then.
-#	bash scripts/check_layers.sh
+# Storage layering: only Sources/Server/Storage/GRDB imports GRDB or uses the pool; pure modules import no
+# GRDB/Hummingbird/NIO/networking. `bash scripts/check_layers.sh` lists any file that breaks a rule.
+	bash scripts/check_layers.sh
 
 bench: release
 	@bash scripts/bench.sh

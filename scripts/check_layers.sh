@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The storage layering rules, checked on the source tree (run by `make test`; exit 1 on any breach):
-#   1. Only the GRDB layer, Sources/Server/Storage/GRDB/, imports GRDB: everything else reads and writes through
-#      the repository protocols, so a second backend can implement them.
+#   1. Only the GRDB layer, Sources/Server/Storage/GRDB/, imports GRDB or touches the connection pool (`.dbPool`,
+#      reachable through `AppDatabase` without importing GRDB): everything else reads and writes through the
+#      repository protocols, so a second backend can implement them.
 #   2. Pure modules (every target under Sources/ except the Server shell, the frontdesk CLI and the C system
 #      libraries) never import GRDB, Hummingbird, NIO or networking.
 # Usage: bash scripts/check_layers.sh   (from anywhere; it reads the repository the script is in)
@@ -24,6 +25,15 @@ if [[ -n "$offenders" ]]; then
     status=1
 else
     echo "GRDB is imported only under ${grdb_layer}."
+fi
+
+pool_users=$(grep -rlE --include='*.swift' '\.dbPool\b' Sources | sort | grep -v "^${grdb_layer}" || true)
+if [[ -n "$pool_users" ]]; then
+    echo "Files outside ${grdb_layer} that use the connection pool (move their queries behind a repository):"
+    sed 's/^/  /' <<<"$pool_users"
+    status=1
+else
+    echo "The connection pool is used only under ${grdb_layer}."
 fi
 
 pure_modules=()

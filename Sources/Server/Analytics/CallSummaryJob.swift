@@ -1,6 +1,5 @@
 import Analytics
 import Foundation
-import GRDB
 import Receptionist
 
 /// After a call ends: its summary, structured fields and the caller's sentiment, written to `call_summaries`.
@@ -11,7 +10,7 @@ struct CallSummaryJob: JobHandler {
 
     struct Payload: Codable, Sendable { var callSid: String }
 
-    let database: AppDatabase
+    let summaries: any CallSummaryRepository
     let calls: any CallRepository
     let businesses: any BusinessRepository
     let sentiment: SentimentService
@@ -32,7 +31,8 @@ struct CallSummaryJob: JobHandler {
         }
         let turns = try await calls.turns(callSid: call.sid)
         let leads = try await calls.leads(callSid: call.sid)
-        let titles = try await entryTitles(Set(turns.flatMap { $0.citations ?? [] }.map(\.entryId)), businessId: business.id)
+        let titles = try await summaries.entryTitles(ids: Set(turns.flatMap { $0.citations ?? [] }.map(\.entryId)),
+                                                     businessId: business.id)
         let transcript = Self.transcript(call: call, business: business, turns: turns, leads: leads, titles: titles)
         let summary = CallSummarizer().summarize(transcript)
         let encoder = JSONEncoder()
@@ -44,32 +44,11 @@ struct CallSummaryJob: JobHandler {
         let spoken = turns.filter { $0.speaker == .caller && $0.event == "speech" && !$0.text.isEmpty }
         let scores = try await sentiment.score(spoken.map(\.text))
         let overall = scores.isEmpty ? nil : CallSentiment.aggregate(scores)
-        let timestamp = now()
-        try await database.dbPool.write { db in
-            for (turn, score) in zip(spoken, scores) {
-                try db.execute(sql: "UPDATE call_turns SET sentiment = ? WHERE id = ?", arguments: [score.score, turn.id])
-            }
-            try db.execute(sql: """
-                INSERT INTO call_summaries (call_sid, business_id, summary, fields, follow_up_needed, sentiment_score,
-                                            sentiment_label, sentiment_trend, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (call_sid) DO UPDATE SET summary = excluded.summary, fields = excluded.fields,
-                    follow_up_needed = excluded.follow_up_needed, sentiment_score = excluded.sentiment_score,
-                    sentiment_label = excluded.sentiment_label, sentiment_trend = excluded.sentiment_trend,
-                    created_at = excluded.created_at
-                """, arguments: [call.sid, business.id, summary.text, fields, summary.followUpNeeded, overall?.score,
-                                 overall?.label.rawValue, overall?.trend.rawValue, timestamp])
-        }
-    }
-
-    private func entryTitles(_ ids: Set<String>, businessId: String) async throws -> [String: String] {
-        guard !ids.isEmpty else { return [:] }
-        return try await database.dbPool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, title FROM knowledge_entries WHERE business_id = ? AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
-                """, arguments: StatementArguments([businessId] + Array(ids)))
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as String, $0["title"] as String) })
-        }
+        try await summaries.save(
+            CallSummaryRecord(callSid: call.sid, businessId: business.id, summary: summary.text, fields: fields,
+                              followUpNeeded: summary.followUpNeeded, sentiment: overall, createdAt: now()),
+            turnSentiments: Dictionary(zip(spoken, scores).compactMap { turn, score in turn.id.map { ($0, score.score) } },
+                                       uniquingKeysWith: { first, _ in first }))
     }
 
     /// The server's records as the summarizer's values.

@@ -23,14 +23,14 @@ struct AppServices: Sendable {
     let calls: any CallRepository
     let callService: CallService
     let twilio: TwilioVerification
-    let jobs: JobQueue
+    let jobs: any WorkQueue
     /// Runs `jobs` as a service of the application (started by `buildApplication`, not by router tests, which call
     /// `runDue(now:)` themselves).
     let jobRunner: JobRunner
     let sentiment: SentimentService
     let customers: any CustomerRepository
     let appointments: any AppointmentRepository
-    /// Texts waiting to be sent; the job runner calls `deliverNext()`.
+    /// Texts going out: queued in the outbox, delivered by the work queue's `sms.send` jobs.
     let smsOutbox: SMSOutbox
     let reminders: ReminderService
     /// The clock of CRM rules (bookings in the past, availability); tests inject their own.
@@ -158,16 +158,19 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
-    let smsOutbox = SMSOutbox(database: database, sender: sender, logger: logger, now: now)
-    let reminders = ReminderService(database: database)
-    let jobs = JobQueue(database: database)
+    let smsOutbox = SMSOutbox(repository: repositories.outbox, sender: sender, logger: logger, now: now)
+    let reminders = ReminderService(reminders: repositories.reminders)
+    let jobs = repositories.jobs
     let jobRunner = JobRunner(
         queue: jobs,
-        handlers: [CallSummaryJob(database: database, calls: calls, businesses: businesses, sentiment: sentiment, now: Date.init),
+        handlers: [CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
+                                  sentiment: sentiment, now: Date.init),
                    SMSSendJob(outbox: smsOutbox),
+                   ReminderSendJob(businesses: businesses, reminders: repositories.reminders, now: now),
                    OutboundCallJob(client: callsClient, calls: calls, verification: twilio, logger: logger, now: now)],
         periodic: [
-            // Once an hour, every active business's upcoming appointments get their reminder (once each).
+            // Once an hour, every active business's upcoming appointments get their reminder (once each): a net
+            // under the per-appointment timers the `reminders` consumer sets (both use the same outbox key).
             PeriodicTask(name: "reminders", interval: 3600) { now in
                 var cursor: String?
                 repeat {
@@ -189,6 +192,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         consumers: [
             OwnerAlertConsumer(businesses: businesses, customers: customers, calls: calls, outbox: smsOutbox, queued: wakeJobs),
             PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
+            ReminderConsumer(businesses: businesses, jobs: jobs, now: now, queued: wakeJobs),
         ],
         signal: database.eventSignal, logger: logger, metrics: metrics.factory)
     let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,

@@ -1,14 +1,9 @@
 import Events
 import Foundation
-import GRDB
 import Receptionist
 
 /// One phone call. Row of `calls`.
-public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "calls"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct CallRecord: Codable, Sendable, Equatable {
     /// Twilio's CallSid.
     public var sid: String
     public var businessId: String
@@ -58,11 +53,7 @@ public enum TurnSpeaker: String, Codable, Sendable {
 }
 
 /// One line of a call's transcript. Row of `call_turns`.
-public struct CallTurn: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "call_turns"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct CallTurn: Codable, Sendable, Equatable {
     public var id: Int64?
     public var callSid: String
     /// Order within the call, from 0.
@@ -85,16 +76,10 @@ public struct CallTurn: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     /// Server time to handle the webhook, from request to reply, in milliseconds (receptionist turns).
     public var latencyMs: Double?
     public var createdAt: Date
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A caller's details, taken on a call. Row of `leads`.
-public struct Lead: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, Identifiable {
-    public static let databaseTableName = "leads"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct Lead: Codable, Sendable, Equatable, Identifiable {
     public var id: String
     public var businessId: String
     public var callSid: String?
@@ -134,11 +119,7 @@ public struct Lead: Codable, Sendable, Equatable, FetchableRecord, PersistableRe
 }
 
 /// A text for the owner, queued. Row of `owner_alerts`.
-public struct OwnerAlertRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "owner_alerts"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct OwnerAlertRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var businessId: String
     public var callSid: String?
@@ -147,6 +128,4 @@ public struct OwnerAlertRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var message: String
     public var status: String
     public var createdAt: Date
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -7,7 +7,7 @@ import Receptionist
 /// the work queue, placed through Twilio's REST API by ``OutboundCallJob``, and from then on served by the same
 /// webhooks as inbound calls — they find the call by its stored record (CallSid), not by `To`.
 public struct OutboundCalls: Sendable {
-    let jobs: JobQueue
+    let jobs: any WorkQueue
     let businesses: any BusinessRepository
     let now: @Sendable () -> Date
     /// Tells the work queue that a job was enqueued.

@@ -1,12 +1,7 @@
 import Foundation
-import GRDB
 
 /// A unit of background work. Row of `jobs`.
-public struct Job: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, Identifiable {
-    public static let databaseTableName = "jobs"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct Job: Codable, Sendable, Equatable, Identifiable {
     public enum Status: String, Codable, Sendable { case queued, running, done, failed }
 
     public var id: Int64

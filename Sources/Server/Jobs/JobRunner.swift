@@ -46,7 +46,7 @@ public struct PeriodicTask: Sendable {
 /// Runs due jobs: a `Service` in the application's service group. Time comes from an injected clock, and
 /// `runDue(now:)` does one pass, so tests drive time themselves instead of sleeping.
 public final class JobRunner: Service, Sendable {
-    let queue: JobQueue
+    let queue: any WorkQueue
     let handlers: [String: any JobHandler]
     let logger: Logger
     let now: @Sendable () -> Date
@@ -61,7 +61,7 @@ public final class JobRunner: Service, Sendable {
     /// When each periodic task last ran (only the runner's own loop touches it).
     private let lastRuns = Mutex<[String: Date]>([:])
 
-    public init(queue: JobQueue, handlers: [any JobHandler], periodic: [PeriodicTask] = [], logger: Logger,
+    public init(queue: any WorkQueue, handlers: [any JobHandler], periodic: [PeriodicTask] = [], logger: Logger,
                 metrics: any MetricsFactory,
                 now: @escaping @Sendable () -> Date = Date.init, lease: Duration = .seconds(300),
                 pollInterval: Duration = .seconds(1)) {

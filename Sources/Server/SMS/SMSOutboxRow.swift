@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Who a queued text is for. Customer texts are never sent to a customer who opted out; owner alerts always go.
 public enum SMSKind: String, Codable, Sendable {
@@ -11,11 +10,7 @@ public enum SMSOutboxStatus: String, Codable, Sendable {
 }
 
 /// A text waiting to be sent, or its record once sent or given up. Row of `sms_outbox`.
-public struct SMSOutboxRow: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "sms_outbox"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct SMSOutboxRow: Codable, Sendable, Equatable {
     public var id: Int64?
     public var businessId: String
     /// E.164 recipient.
@@ -55,6 +50,4 @@ public struct SMSOutboxRow: Codable, Sendable, Equatable, FetchableRecord, Mutab
         self.createdAt = createdAt
         self.sentAt = sentAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -18,15 +18,28 @@ public struct Repositories: Sendable {
     /// The event log's read side and the consumers' checkpoints (events are appended by the other repositories,
     /// inside their own transactions).
     public var events: any EventLog
+    /// The one work queue: background jobs and timers.
+    public var jobs: any WorkQueue
+    /// Texts going out (rows, their `sms.send` jobs, what delivery needs to know).
+    public var outbox: any OutboxRepository
+    /// Appointment reminders, queued as texts.
+    public var reminders: any ReminderRepository
+    /// Post-call summaries and sentiment.
+    public var callSummaries: any CallSummaryRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
         knowledge: any KnowledgeRepository, calls: any CallRepository, customers: any CustomerRepository,
         appointments: any AppointmentRepository, analytics: any AnalyticsRepository,
-        messages: any MessagingRepository, events: any EventLog
+        messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
+        reminders: any ReminderRepository, callSummaries: any CallSummaryRepository
     ) {
         self.messages = messages
         self.events = events
+        self.jobs = jobs
+        self.outbox = outbox
+        self.reminders = reminders
+        self.callSummaries = callSummaries
         self.businesses = businesses
         self.apiKeys = apiKeys
         self.adminKeys = adminKeys

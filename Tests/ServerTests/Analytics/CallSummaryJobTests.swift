@@ -44,7 +44,7 @@ import Testing
         #expect((fields["declined"] as? [String]) == ["Do you also fix garage doors?"], "cleaned for reading")
 
         // Run again (as after a crash mid-job): the same row, not a second one.
-        let handler = CallSummaryJob(database: app.services.database, calls: app.services.calls,
+        let handler = CallSummaryJob(summaries: app.services.repositories.callSummaries, calls: app.services.calls,
                                      businesses: app.services.businesses, sentiment: app.services.sentiment, now: Date.init)
         try await handler.run(try #require(jobs.first))
         let count = try await app.services.database.dbPool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_summaries") }

@@ -80,7 +80,7 @@ import Testing
             _ = try await client.call(.patch, "/v1/customers/\(bo)", key: crm.keyA, json: ["sms_opt_out": true])
             return (ann, bo)
         }
-        let reminders = ReminderService(database: crm.test.services.database)
+        let reminders = ReminderService(reminders: crm.test.services.repositories.reminders)
         let first = try await reminders.sendUpcoming(business: crm.a, now: Self.monday)
         #expect(first.sent.map(\.customerId) == [ann], "only the appointment within 24 hours, and not to the opted-out customer")
         #expect(first.skipped.map(\.customerId) == [bo])

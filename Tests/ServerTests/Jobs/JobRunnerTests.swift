@@ -39,9 +39,9 @@ import Testing
 
     static let start = Date(timeIntervalSince1970: 1_795_000_000)
 
-    static func make(_ handler: RecordingHandler, database: AppDatabase? = nil) throws -> (JobQueue, JobRunner, AppDatabase) {
+    static func make(_ handler: RecordingHandler, database: AppDatabase? = nil) throws -> (GRDBWorkQueue, JobRunner, AppDatabase) {
         let database = try database ?? AppDatabase.temporary()
-        let queue = JobQueue(database: database)
+        let queue = GRDBWorkQueue(database: database)
         var logger = Logger(label: "jobs-test")
         logger.logLevel = .critical
         let runner = JobRunner(queue: queue, handlers: [handler], logger: logger,

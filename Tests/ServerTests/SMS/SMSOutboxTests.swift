@@ -30,12 +30,12 @@ import Testing
                 TwilioMessagingClient(accountSid: TwilioMessagingStandIn.accountSid, authToken: TwilioMessagingStandIn.authToken,
                                       baseURL: $0, timeout: 5)
             }
-            return SMSOutbox(database: repositories.database, sender: sender, logger: Logger(label: "test"), now: clock.now)
+            return SMSOutbox(repository: GRDBOutboxRepository(database: repositories.database), sender: sender, logger: Logger(label: "test"), now: clock.now)
         }
 
         /// The one work queue's runner with the SMS handler, on the fixture's clock.
         func runner(_ outbox: SMSOutbox) -> JobRunner {
-            JobRunner(queue: JobQueue(database: repositories.database), handlers: [SMSSendJob(outbox: outbox)],
+            JobRunner(queue: GRDBWorkQueue(database: repositories.database), handlers: [SMSSendJob(outbox: outbox)],
                       logger: Logger(label: "test"), metrics: NOOPMetricsHandler.instance, now: clock.now)
         }
 
@@ -151,9 +151,8 @@ import Testing
             let outbox = fixture.outbox(base)
             let customerRow = try #require(try await outbox.enqueue(businessId: fixture.business.id, to: Self.customerPhone,
                                                                     body: "Reminder", kind: .customer))
-            let ownerRow = try #require(try await fixture.repositories.database.dbPool.write { db in
-                try SMSOutbox.alertOwner(db, business: fixture.business, body: "New lead: Ann", at: fixture.clock.read())
-            })
+            let ownerRow = try #require(try await outbox.enqueueOwnerAlert(business: fixture.business, body: "New lead: Ann",
+                                                                           dedupeKey: nil))
             #expect(try await fixture.runner(outbox).runDue(now: fixture.clock.read()) == 2)
             #expect(try await fixture.row(customerRow.id).status == .failed)
             #expect(try await fixture.row(customerRow.id).lastError == "opted_out")
@@ -219,8 +218,8 @@ import Testing
             let outbox = fixture.outbox(base)
             let runner = fixture.runner(outbox)
             let row = try #require(try await fixture.repositories.database.dbPool.write { db -> SMSOutboxRow? in
-                let row = try SMSOutbox.enqueue(db, businessId: fixture.business.id, to: "+15550109999", body: "Alert", kind: .owner,
-                                                at: fixture.clock.read())
+                let row = try GRDBOutboxRepository.enqueue(db, OutgoingText(businessId: fixture.business.id, to: "+15550109999",
+                                                                            body: "Alert", kind: .owner), at: fixture.clock.read())
                 try db.execute(sql: "UPDATE jobs SET max_attempts = 2 WHERE dedupe_key = ?", arguments: ["sms:\(row?.id ?? -1)"])
                 return row
             })

@@ -7,7 +7,7 @@ struct PostCallConsumer: EventConsumer {
     let name = "post-call"
     let types: Set<EventType> = [.callEnded]
 
-    let jobs: JobQueue
+    let jobs: any WorkQueue
     let now: @Sendable () -> Date
     let queued: @Sendable () -> Void
 

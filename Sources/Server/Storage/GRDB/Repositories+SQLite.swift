@@ -14,6 +14,10 @@ extension Repositories {
             appointments: GRDBAppointmentRepository(database: database, now: now),
             analytics: GRDBAnalyticsRepository(database: database),
             messages: GRDBMessagingRepository(database: database),
-            events: GRDBEventLog(database: database, now: now))
+            events: GRDBEventLog(database: database, now: now),
+            jobs: GRDBWorkQueue(database: database),
+            outbox: GRDBOutboxRepository(database: database),
+            reminders: GRDBReminderRepository(database: database),
+            callSummaries: GRDBCallSummaryRepository(database: database))
     }
 }

@@ -2,8 +2,9 @@ import Events
 import Foundation
 import GRDB
 
-/// The `jobs` table: enqueue (also inside another write's transaction), claim due work with a lease, finish.
-public struct JobQueue: Sendable {
+/// `WorkQueue` on the `jobs` table: enqueue (also inside another write's transaction, with the static
+/// ``enqueue(_:_:now:)``), claim due work with a lease, finish.
+public struct GRDBWorkQueue: WorkQueue {
     let database: AppDatabase
 
     public init(database: AppDatabase) {
@@ -29,7 +30,7 @@ public struct JobQueue: Sendable {
 
     /// Claims up to `limit` due jobs — queued ones whose time has come, and running ones whose lease has run out
     /// (their process died) — marking them running with a lease until `now + lease`.
-    func claim(now: Date, lease: Duration, limit: Int) async throws -> [Job] {
+    public func claim(now: Date, lease: Duration, limit: Int) async throws -> [Job] {
         let until = now.addingTimeInterval(Double(lease.components.seconds))
         return try await database.dbPool.write { db in
             let due = try Job.fetchAll(db, sql: """
@@ -51,7 +52,7 @@ public struct JobQueue: Sendable {
     }
 
     /// At start-up: nothing can be running yet, so every `running` row was left by a process that died.
-    func releaseAbandoned(now: Date) async throws -> Int {
+    public func releaseAbandoned(now: Date) async throws -> Int {
         try await database.dbPool.write { db in
             try db.execute(sql: """
                 UPDATE jobs SET status = 'queued', locked_until = NULL, updated_at = ?, run_at = MIN(run_at, ?)
@@ -61,7 +62,7 @@ public struct JobQueue: Sendable {
         }
     }
 
-    func markDone(_ job: Job, now: Date) async throws {
+    public func markDone(_ job: Job, now: Date) async throws {
         try await database.dbPool.write { db in
             try db.execute(sql: """
                 UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = ?, finished_at = ?
@@ -71,7 +72,7 @@ public struct JobQueue: Sendable {
     }
 
     /// A failed run: queued again at `retryAt`, or failed for good when there is no retry left.
-    func markFailed(_ job: Job, error: String, retryAt: Date?, now: Date) async throws {
+    public func markFailed(_ job: Job, error: String, retryAt: Date?, now: Date) async throws {
         try await database.dbPool.write { db in
             if let retryAt {
                 try db.execute(sql: """
@@ -93,7 +94,7 @@ public struct JobQueue: Sendable {
     }
 
     /// A run that could not start for a reason outside the job: queued again at `until`, the attempt given back.
-    func markPostponed(_ job: Job, until: Date, reason: String, now: Date) async throws {
+    public func markPostponed(_ job: Job, until: Date, reason: String, now: Date) async throws {
         try await database.dbPool.write { db in
             try db.execute(sql: """
                 UPDATE jobs SET status = 'queued', locked_until = NULL, attempts = MAX(attempts - 1, 0), last_error = ?,
@@ -134,7 +135,7 @@ public struct JobQueue: Sendable {
     }
 
     /// When the next queued job is due, if any.
-    func nextRunAt() async throws -> Date? {
+    public func nextRunAt() async throws -> Date? {
         try await database.dbPool.read { db in
             try Date.fetchOne(db, sql: "SELECT MIN(run_at) FROM jobs WHERE status = 'queued'")
         }

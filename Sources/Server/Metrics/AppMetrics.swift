@@ -41,8 +41,6 @@ public struct AppMetrics: Sendable {
         public static let twilioRejected = "frontdesk_twilio_rejected_total"
         /// Counter, by `consumer` and `result` (done, skipped, error): events handed to the event consumers.
         public static let eventsHandled = "frontdesk_events_handled_total"
-        /// Gauge, by `consumer`: events in the log after the consumer's checkpoint.
-        public static let eventsBehind = "frontdesk_event_consumer_lag"
     }
 
     /// Request latency buckets: 1 ms … 10 s (a health check to a large import).

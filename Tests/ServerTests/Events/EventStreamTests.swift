@@ -183,7 +183,10 @@ import Testing
         try setup.close()
 
         let server = try LiveServer(databasePath: path)
-        let stream = SSEClient(url: try Self.url(server.port, "after=\(stored[0].id)"), key: key)
+        // The fixture's call.ended names no stored call, so the running server's post-call consumer queues a summary
+        // that fails for good (job.failed on the same business): the stream is filtered to the types under test.
+        let stream = SSEClient(url: try Self.url(server.port, "after=\(stored[0].id)&type=call.started,call.turn,call.ended,knowledge.changed"),
+                               key: key)
         #expect(try await stream.nextEvent(timeout: 20).id == String(stored[1].id))
         #expect(try await stream.nextEvent().id == String(stored[2].id))
 

@@ -32,6 +32,9 @@ public final class EventConsumerRunner: Service, Sendable {
     }
 
     public func run() async throws {
+        // Every registered consumer holds a checkpoint row from its first start, so `prune` never deletes events a
+        // consumer that has not run yet still has to see.
+        for consumer in consumers { try await log.advanceCheckpoint(consumer: consumer.name, to: 0) }
         let (id, wakeups) = signal.subscribe()
         defer { signal.unsubscribe(id) }
         await withGracefulShutdownHandler {

@@ -21,14 +21,14 @@ release: bootstrap
 serve: release
 	FRONTDESK_DEMO_CORPORA=$${FRONTDESK_DEMO_CORPORA-corpora} $(RELEASE_BIN) serve
 
-# The Swift suites, then the interop check with the official twilio package (signatures and TwiML).
+# Storage layering first (seconds): only Sources/Server/Storage/GRDB imports GRDB or uses the pool; pure modules
+# import no GRDB/Hummingbird/NIO/networking. Then the Swift suites, then the interop check with the official twilio
+# package (signatures and TwiML).
 test: bootstrap
+	bash scripts/check_layers.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 	bash scripts/twilio_interop.sh .build/debug/frontdesk
-# Storage layering: only Sources/Server/Storage/GRDB imports GRDB or uses the pool; pure modules import no
-# GRDB/Hummingbird/NIO/networking. `bash scripts/check_layers.sh` lists any file that breaks a rule.
-	bash scripts/check_layers.sh
 
 bench: release
 	@bash scripts/bench.sh

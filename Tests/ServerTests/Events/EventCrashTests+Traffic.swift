@@ -27,6 +27,8 @@ extension EventCrashTests {
         /// Responses before the kill that were neither an acknowledgement nor a lost connection (a 4xx/5xx).
         var unexpected: [String] = []
 
+        var callsEnded: Int { calls.values.filter(\.endAcknowledged).count }
+
         func started(_ sid: String, business: String) { calls[sid] = CallLog(business: business) }
         func startAcknowledged(_ sid: String) { calls[sid]?.startAcknowledged = true }
         func speechSent(_ sid: String, _ words: String) { calls[sid]?.speechSent.append(words) }

@@ -59,8 +59,11 @@ struct EventCrashTests {
                                      maxCalls: 300, deadline: deadline) }
         }
         let writer = Task { await Self.knowledgeWriter(server: server, key: key, ledger: ledger, maxWrites: 500, deadline: deadline) }
-        let killAfter = Int.random(in: 1500...4000)
-        try await Task.sleep(for: .milliseconds(killAfter))
+        // The kill comes 1.5–4 s in, but not before eight calls have ended (on a slow, shared machine), so that there is
+        // something to check.
+        try await Task.sleep(until: began + .milliseconds(Int.random(in: 1500...4000)), clock: .continuous)
+        while await ledger.callsEnded < 8, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let killAfter = ContinuousClock.now - began
         server.kill9()
         for caller in callers { await caller.value }
         await writer.value
@@ -83,11 +86,13 @@ struct EventCrashTests {
         for (consumer, checkpoint) in killed.checkpoints {
             let handled = killed.events.filter { $0.id <= checkpoint && Self.consumers[consumer]?.contains($0.type) == true }
             for event in handled where event.type == .callEnded {
-                #expect(killed.summaryKeys.contains("summary:\(event.stream.id)"), "post-call passed \(event.id) without its job")
+                let queued = killed.summaryKeys.contains("summary:\(event.stream.id)")
+                #expect(queued, "post-call passed event \(event.id) without queueing its job")
             }
             for event in handled where event.type == .ownerAlertRaised {
                 let alertId = try #require(try event.decode(OwnerAlertRaised.self).alertId)
-                #expect(killed.ownerTextKeys.contains("owner-alert:\(alertId)"), "owner-alerts passed \(event.id) without its text")
+                let queued = killed.ownerTextKeys.contains("owner-alert:\(alertId)")
+                #expect(queued, "owner-alerts passed event \(event.id) without queueing its text")
             }
         }
         // Set every consumer back to half its checkpoint, so that events it handled are handed again (with those it
@@ -110,13 +115,15 @@ struct EventCrashTests {
         let (replaying, replayed, replayCatchUp) = try await Self.restartAndCatchUp(path: path, businessId: businessId,
                                                                                    setBack: setBackAgain)
         defer { replaying.stop() }
-        #expect(replayed.events == settled.events, "handing events again appended events")
-        #expect(replayed.ownerTexts == settled.ownerTexts && replayed.summaryJobs == settled.summaryJobs)
-        #expect(replayed.alertStatuses == settled.alertStatuses)
+        Self.expectUnchanged(replayed.events, settled.events, "the log, after events were handed again")
+        Self.expectUnchanged(replayed.ownerTexts, settled.ownerTexts, "the owner's texts, after events were handed again")
+        Self.expectUnchanged(replayed.summaryJobs, settled.summaryJobs, "the summary jobs, after events were handed again")
+        let statusesKept = replayed.alertStatuses == settled.alertStatuses
+        #expect(statusesKept, "alert statuses changed when events were handed again")
 
         let ended = final.events(.callEnded).count, alerts = final.events(.ownerAlertRaised).count
         print("""
-            event crash test: killed after \(killAfter) ms (traffic \(traffic)): \(killed.events.count) events, \
+            event crash test: killed after \(killAfter) (traffic \(traffic)): \(killed.events.count) events, \
             \(calls.count) calls (\(ended) ended), \(alerts) owner alerts, \(knowledge.count) knowledge writes acknowledged; \
             checkpoints at the kill \(killed.checkpoints) of \(killed.lastEventId), \(killed.summaryKeys.count) summary jobs \
             and \(killed.ownerTextKeys.count) owner texts queued. Restart 1: set back to \(setBack), \(again) handled events \
@@ -156,12 +163,13 @@ struct EventCrashTests {
 
         // The rows and their events were written together: one call.started per call row, one call.ended per
         // ended call, one lead.captured per lead, one owner.alert per alert row.
-        #expect(log.events(.callStarted).map(\.stream.id).sorted() == log.calls.keys.sorted())
-        #expect(log.events(.callEnded).map(\.stream.id).sorted() == log.calls.filter(\.value).keys.sorted())
-        #expect(try log.events(.leadCaptured).map { try $0.decode(LeadCaptured.self).leadId }.sorted() == log.leadIds.sorted())
+        expectSame(log.events(.callStarted).map(\.stream.id), Array(log.calls.keys), "call.started events vs calls rows")
+        expectSame(log.events(.callEnded).map(\.stream.id), Array(log.calls.filter(\.value).keys), "call.ended events vs ended calls")
+        expectSame(try log.events(.leadCaptured).map { try $0.decode(LeadCaptured.self).leadId }, log.leadIds,
+                   "lead.captured events vs leads rows")
         let alertIds = try log.alertIds()
         #expect(alertIds.allSatisfy { $0 != nil }, "an owner.alert raised on a call names no alert")
-        #expect(alertIds.compactMap { $0 }.sorted() == log.alertCalls.keys.sorted(), "owner.alert events and owner_alerts rows differ")
+        expectSame(alertIds.compactMap { $0 }, Array(log.alertCalls.keys), "owner.alert events vs owner_alerts rows")
         for event in log.events(.ownerAlertRaised) {
             let alertId = try #require(try event.decode(OwnerAlertRaised.self).alertId)
             #expect(log.alertCalls[alertId] == event.stream.id, "alert \(alertId) is on another call than its event")
@@ -183,22 +191,39 @@ struct EventCrashTests {
         // Post-call: one call.summary job per ended call, none without one.
         let endedCalls = log.events(.callEnded).map(\.stream.id)
         #expect(Set(endedCalls).count == endedCalls.count)
-        #expect(log.summaryKeys.sorted() == endedCalls.map { "summary:\($0)" }.sorted(),
-                "\(log.summaryKeys.count) summary jobs for \(endedCalls.count) ended calls")
+        expectSame(log.summaryKeys, endedCalls.map { "summary:\($0)" }, "call.summary jobs vs call.ended events")
         // Owner alerts: one text to the owner per alert, none without one; every alert marked queued.
         let alertIds = try log.alertIds().compactMap { $0 }
-        #expect(log.ownerTextKeys.sorted() == alertIds.map { "owner-alert:\($0)" }.sorted(),
-                "\(log.ownerTextKeys.count) owner texts for \(alertIds.count) alerts")
+        expectSame(log.ownerTextKeys, alertIds.map { "owner-alert:\($0)" }, "owner texts vs owner.alert events")
         #expect(log.ownerTexts.allSatisfy { $0.contains("|\(ownerPhone)|") })
         let notQueued = log.alertStatuses.filter { $0.value != "sms_queued" }
         #expect(notQueued.isEmpty, "alerts the consumer did not handle: \(notQueued.prefix(5))")
         #expect(Set(log.alertStatuses.keys) == alertsBefore, "alerts appeared or vanished after the restart")
         // Redelivery changed nothing that existed: the same rows, with the same ids, bodies and times.
-        #expect(Array(log.summaryJobs.prefix(before.summaryJobs.count)) == before.summaryJobs)
-        #expect(Array(log.ownerTexts.prefix(before.ownerTexts.count)) == before.ownerTexts)
+        expectUnchanged(Array(log.summaryJobs.prefix(before.summaryJobs.count)), before.summaryJobs, "summary jobs from before the restart")
+        expectUnchanged(Array(log.ownerTexts.prefix(before.ownerTexts.count)), before.ownerTexts, "owner texts from before the restart")
         // The restart appended only the events of the texts it queued.
         let appended = log.events.filter { $0.id > before.lastEventId }
         #expect(appended.allSatisfy { $0.type == .smsQueued }, "\(Set(appended.map(\.type.rawValue)))")
-        #expect(Array(log.events.prefix(before.events.count)) == before.events, "the log before the restart changed")
+        expectUnchanged(Array(log.events.prefix(before.events.count)), before.events, "the log from before the restart")
+    }
+
+    /// Expects two lists to hold the same elements in any order; a failure names the first differences, not the lists.
+    static func expectSame<T: Comparable & Hashable>(_ actual: [T], _ expected: [T], _ what: String,
+                                                     sourceLocation: SourceLocation = #_sourceLocation) {
+        guard actual.sorted() != expected.sorted() else { return }
+        let extra = Set(actual).subtracting(expected), missing = Set(expected).subtracting(actual)
+        Issue.record("\(what): \(actual.count) against \(expected.count) (\(Set(actual).count) distinct); extra \(Array(extra.prefix(3))), missing \(Array(missing.prefix(3)))",
+                     sourceLocation: sourceLocation)
+    }
+
+    /// Expects a list to equal what it was; a failure names the first difference, not the lists.
+    static func expectUnchanged<T: Equatable>(_ actual: [T], _ before: [T], _ what: String,
+                                              sourceLocation: SourceLocation = #_sourceLocation) {
+        guard actual != before else { return }
+        let common = min(actual.count, before.count)
+        let index = (0..<common).first { actual[$0] != before[$0] } ?? common
+        Issue.record("\(what) changed: \(before.count) then \(actual.count) items; first difference at \(index): \(index < before.count ? "\(before[index])" : "none") became \(index < actual.count ? "\(actual[index])" : "none")",
+                     sourceLocation: sourceLocation)
     }
 }

@@ -14,7 +14,9 @@ final class LiveServer: @unchecked Sendable {
     private let output = Pipe()
 
     /// Starts the server and waits (up to 60 s) for its "listening" line.
-    init(databasePath: String, adminKey: String = TestApp.adminKey) throws {
+    /// - Parameter environment: variables set for the server on top of the test's own (an empty value unsets one:
+    ///   the server treats empty as absent), e.g. `FRONTDESK_TWILIO_VERIFY=off`.
+    init(databasePath: String, adminKey: String = TestApp.adminKey, environment overrides: [String: String] = [:]) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw LiveServerError("\(Self.binary.path) is missing: build it first (`swift build`; `make test` does)")
         }
@@ -27,6 +29,7 @@ final class LiveServer: @unchecked Sendable {
         environment["FRONTDESK_ADMIN_KEY"] = adminKey
         environment["FRONTDESK_MODEL_DIR"] = ServerTestPaths.modelDirectory
         environment["FRONTDESK_DEMO_CORPORA"] = nil
+        environment.merge(overrides) { _, override in override }
         process.environment = environment
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -35,12 +35,27 @@ public final class EventConsumerRunner: Service, Sendable {
         // Every registered consumer holds a checkpoint row from its first start, so `prune` never deletes events a
         // consumer that has not run yet still has to see.
         for consumer in consumers { try await log.advanceCheckpoint(consumer: consumer.name, to: 0) }
+        // One task per consumer: a consumer with a backlog (or slow effects) never holds another back.
+        await withTaskGroup(of: Void.self) { group in
+            for consumer in consumers {
+                group.addTask { await self.follow(consumer) }
+            }
+        }
+    }
+
+    /// Drains `consumer` after every commit that appended events and at every poll, until shutdown.
+    private func follow(_ consumer: any EventConsumer) async {
         let (id, wakeups) = signal.subscribe()
         defer { signal.unsubscribe(id) }
         await withGracefulShutdownHandler {
             var iterator = wakeups.makeAsyncIterator()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                await drainAll()
+                do {
+                    _ = try await drain(consumer)
+                } catch {
+                    logger.error("event consumer failed; it retries from its checkpoint", metadata: [
+                        "consumer": "\(consumer.name)", "error": "\(error)"])
+                }
                 let timer = Task { [pollInterval, signal] in
                     try? await Task.sleep(for: pollInterval)
                     // A poll wakes every subscriber; harmless (they read from their own positions).

@@ -70,11 +70,12 @@ struct GRDBEventLog: EventLog {
             conditions.append("stream = ?")
             _ = arguments.append(contentsOf: [stream.rawValue])
         }
-        if let types = query.types {
-            guard !types.isEmpty else { return [] }
-            conditions.append("type IN (\(types.map { _ in "?" }.joined(separator: ",")))")
-            _ = arguments.append(contentsOf: StatementArguments(types.sorted().map(\.rawValue)))
-        }
+        // Only types this build knows (a newer version's events are left for it), filtered before LIMIT so a run
+        // of unknown events never makes a page look like the end of the log.
+        let types = query.types ?? Set(EventType.allCases)
+        guard !types.isEmpty else { return [] }
+        conditions.append("type IN (\(types.map { _ in "?" }.joined(separator: ",")))")
+        _ = arguments.append(contentsOf: StatementArguments(types.sorted().map(\.rawValue)))
         _ = arguments.append(contentsOf: [min(max(query.limit, 1), 1000)])
         let sql = "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?"
         let bound = arguments

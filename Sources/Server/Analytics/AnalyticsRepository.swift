@@ -25,6 +25,8 @@ public struct CallExportRow: Sendable, Equatable {
     public var sentimentScore: Double?
     public var sentimentLabel: String?
     public var summary: String?
+    /// `inbound` or `outbound`: who placed the call (for outbound calls `caller` is the business's number).
+    public var direction: String = "inbound"
 }
 
 /// Where an export page ends: the last row's start and sid (the export's order).

@@ -26,7 +26,7 @@ struct CallExport: Sendable {
         "call_sid", "started_at", "ended_at", "time_zone", "duration_seconds", "caller", "called", "status", "outcome",
         "is_emergency", "emergency_category", "questions_answered", "questions_declined", "cited_entries",
         "lead_reason", "lead_name", "lead_phone", "lead_address", "lead_notes", "sentiment_score", "sentiment_label",
-        "summary",
+        "summary", "direction",
     ]
 
     /// RFC 4180 (Analytics' writer): CRLF, quotes doubled, formula-looking cells guarded with an apostrophe
@@ -69,7 +69,7 @@ struct CallExport: Sendable {
          row.caller, row.called, row.status, row.outcome, row.isEmergency ? "true" : "false", row.emergencyCategory,
          String(row.questionsAnswered), String(row.questionsDeclined), row.citedEntries.joined(separator: ";"),
          row.leadReason, row.leadName, row.leadPhone, row.leadAddress, row.leadNotes,
-         row.sentimentScore.map { String(format: "%.3f", $0) }, row.sentimentLabel, row.summary]
+         row.sentimentScore.map { String(format: "%.3f", $0) }, row.sentimentLabel, row.summary, row.direction]
     }
 
     func jsonObject(_ row: Row, _ formatter: ISO8601DateFormatter) -> [String: Any] {

@@ -91,6 +91,10 @@ struct CallsController {
 
 struct CallSummary: Encodable {
     let sid: String
+    /// `inbound` (caller → business) or `outbound` (FrontDesk called `called` from `caller`, a business number).
+    let direction: String
+    /// The other party: the caller of an inbound call, the callee of an outbound one.
+    let customerNumber: String?
     let caller: String?
     let called: String
     let status: String
@@ -104,6 +108,8 @@ struct CallSummary: Encodable {
 
     init(_ call: CallRecord) {
         sid = call.sid
+        direction = call.direction.rawValue
+        customerNumber = call.customerNumber
         caller = call.caller
         called = call.called
         status = call.status
@@ -117,13 +123,15 @@ struct CallSummary: Encodable {
     }
 
     enum CodingKeys: CodingKey {
-        case sid, caller, called, status, state, outcome, isEmergency, emergencyCategory, startedAt, endedAt, durationSeconds
+        case sid, direction, customerNumber, caller, called, status, state, outcome, isEmergency, emergencyCategory, startedAt, endedAt, durationSeconds
     }
 
     // Every field present (null when unknown), so clients see the same shape for live and finished calls.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(sid, forKey: .sid)
+        try container.encode(direction, forKey: .direction)
+        try container.encode(customerNumber, forKey: .customerNumber)
         try container.encode(caller, forKey: .caller)
         try container.encode(called, forKey: .called)
         try container.encode(status, forKey: .status)

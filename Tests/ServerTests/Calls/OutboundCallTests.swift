@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -84,6 +85,17 @@ import Testing
                     ("CallStatus", "completed"), ("CallDuration", "42"), ("SequenceNumber", "3")])).status == .ok)
                 // Nothing moves a finished call.
                 #expect(try await twilio.post(client, status, Self.parameters(call.sid, [("CallStatus", "ringing"), ("SequenceNumber", "9")])).status == .ok)
+
+                // The roles read right over the API and in the export.
+                let key = try await app.services.apiKeys.rotate(businessId: business.id)
+                let (_, detail) = try await client.call(.get, "/v1/calls/\(call.sid)", key: key)
+                #expect(detail["direction"] as? String == "outbound")
+                #expect(detail["customer_number"] as? String == Self.callee)
+                let csv = try await client.execute(uri: "/v1/analytics/calls.csv", method: .get,
+                                                   headers: [HTTPField.Name("X-API-Key")!: key]) { String(buffer: $0.body) }
+                let lines = csv.split(separator: "\r\n").map(String.init)
+                #expect(lines.first?.hasSuffix(",direction") == true)
+                #expect(lines.count == 2 && lines[1].hasSuffix(",outbound"), "\(csv)")
             }
             let ended = try #require(try await app.services.calls.call(sid: call.sid))
             #expect(ended.status == "completed" && ended.endedAt != nil && ended.durationSeconds == 42)

@@ -22,7 +22,7 @@ public struct GRDBAnalyticsRepository: AnalyticsRepository {
             }
             arguments += [limit]
             let rows = try Row.fetchAll(db, sql: """
-                SELECT c.sid, c.started_at, c.ended_at, c.duration_seconds, c.caller, c.called, c.status, c.outcome,
+                SELECT c.sid, c.started_at, c.ended_at, c.duration_seconds, c.caller, c.called, c.direction, c.status, c.outcome,
                        c.is_emergency, c.emergency_category, c.questions_answered, c.questions_declined,
                        c.cited_entries AS cited,
                        l.reason AS lead_reason, l.name AS lead_name, l.phone AS lead_phone, l.address AS lead_address,
@@ -45,7 +45,7 @@ public struct GRDBAnalyticsRepository: AnalyticsRepository {
                     leadReason: row["lead_reason"], leadName: row["lead_name"], leadPhone: row["lead_phone"],
                     leadAddress: row["lead_address"], leadNotes: row["lead_notes"],
                     sentimentScore: row["sentiment_score"], sentimentLabel: row["sentiment_label"],
-                    summary: row["summary"])
+                    summary: row["summary"], direction: row["direction"])
             }
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Runs the consumers: a `Service` that, for each consumer, reads the log after its checkpoint, hands it the events
 /// it wants, and moves the checkpoint. Woken by every commit that appends events (``EventSignal``) and by a poll,
@@ -57,9 +58,9 @@ public final class EventConsumerRunner: Service, Sendable {
                         "consumer": "\(consumer.name)", "error": "\(error)"])
                 }
                 let timer = Task { [pollInterval, signal] in
-                    try? await Task.sleep(for: pollInterval)
-                    // A poll wakes every subscriber; harmless (they read from their own positions).
-                    signal.signal()
+                    // Cancelled (woken by a commit first): nothing to do — a cancelled sleep returns at once.
+                    guard (try? await Task.sleep(for: pollInterval)) != nil else { return }
+                    signal.signal(id)
                 }
                 _ = await iterator.next()
                 timer.cancel()
@@ -88,24 +89,49 @@ public final class EventConsumerRunner: Service, Sendable {
     /// Hands `consumer` every event after its checkpoint, moving the checkpoint after each batch (and before a
     /// failing event, so the events before it are not handed again). Returns how many events it handled.
     public func drain(_ consumer: any EventConsumer) async throws -> Int {
-        var position = try await log.checkpoint(consumer: consumer.name)
+        let stored = try await log.checkpoint(consumer: consumer.name)
+        var position = stored
+        var written = stored
         var handled = 0
         while true {
             let batch = try await log.events(EventQuery(businessId: nil, after: position, limit: Self.batchSize))
-            guard let last = batch.last else { return handled }
+            guard let last = batch.last else { break }
+            var handledHere = 0
             for event in batch where consumer.types.contains(event.type) {
                 do {
                     try await deliver(event, to: consumer)
                     handled += 1
+                    handledHere += 1
                 } catch {
                     // Keep what was handled; this event is handed again on the next pass.
-                    if event.id - 1 > position { try await log.advanceCheckpoint(consumer: consumer.name, to: event.id - 1) }
+                    if event.id - 1 > written { try await log.advanceCheckpoint(consumer: consumer.name, to: event.id - 1) }
                     throw error
                 }
             }
             position = last.id
-            try await log.advanceCheckpoint(consumer: consumer.name, to: position)
+            // A batch the consumer acted on moves its checkpoint at once (it bounds what a crash hands again); one of
+            // other types only at most once a second — each write is an fsync on the one writer, ahead of callers'
+            // turns, and handing those events again would do nothing anyway.
+            if handledHere > 0 || shouldPersist(consumer.name) {
+                try await log.advanceCheckpoint(consumer: consumer.name, to: position)
+                written = position
+                lastWrites.withLock { $0[consumer.name] = .now }
+            }
         }
+        if position > written, shouldPersist(consumer.name) {
+            try await log.advanceCheckpoint(consumer: consumer.name, to: position)
+            written = position
+        }
+        return handled
+    }
+
+    /// When each consumer's checkpoint was last written (in memory; a restart writes at its first pass).
+    private let lastWrites = Mutex<[String: ContinuousClock.Instant]>([:])
+    static let checkpointInterval: Duration = .seconds(1)
+
+    private func shouldPersist(_ name: String) -> Bool {
+        guard let last = lastWrites.withLock({ $0[name] }) else { return true }
+        return ContinuousClock.now - last >= Self.checkpointInterval
     }
 
     /// Re-delivers the consumer's events with ids in `after+1 ... through` (through: its checkpoint by default),

@@ -30,6 +30,12 @@ public final class EventSignal: Sendable {
         continuation?.finish()
     }
 
+    /// Wakes one subscriber (its own poll), not the others.
+    public func signal(_ id: Int) {
+        let continuation = state.withLock { $0.subscribers[id] }
+        continuation?.yield()
+    }
+
     /// Called after a commit that appended events.
     public func signal() {
         let continuations = state.withLock { Array($0.subscribers.values) }

@@ -99,7 +99,9 @@ public final class JobRunner: Service, Sendable {
                 }
                 // Sleep until woken or the poll interval passes (the timer wakes us through the same stream).
                 let timer = Task { [pollInterval, wakeup] in
-                    try? await Task.sleep(for: pollInterval)
+                    // Cancelled (woken early): no wake-up of its own — a cancelled sleep returns at once, and
+                    // yielding then would wake the next wait immediately, spinning the loop forever.
+                    guard (try? await Task.sleep(for: pollInterval)) != nil else { return }
                     wakeup.yield()
                 }
                 _ = await iterator.next()

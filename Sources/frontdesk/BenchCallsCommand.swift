@@ -48,7 +48,7 @@ struct BenchCallsCommand: AsyncParsableCommand {
     @Option(help: "Keep the run's SQLite database at this path (a new file) to read the transcripts afterwards; default: a temporary file.")
     var database: String?
 
-    @Option(help: "Threads per query embedding in the server (default: as `serve`, the cores up to 4).")
+    @Option(help: "Threads per query embedding in the server (default: as `serve`, half the cores, 1–4).")
     var embedThreads: Int?
 
     static let targetP95 = 25.0

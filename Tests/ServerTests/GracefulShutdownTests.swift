@@ -11,7 +11,8 @@ struct GracefulShutdownTests {
         let databasePath = directory.path("frontdesk.sqlite")
         let key = try await LiveServer.makeTenant(databasePath: databasePath, slug: "shutdown", name: "Shutdown Dental")
         let server = try LiveServer(databasePath: databasePath)
-        let rows = 150
+        // Enough rows that the import is still being embedded when the first scrape sees it, even on a fast machine.
+        let rows = 600
         let jsonl = (0..<rows).map { #"{"title": "Question \#($0)", "content": "Answer \#($0) about fillings and crowns."}"# }
             .joined(separator: "\n")
         let importTask = Task { () -> Int? in

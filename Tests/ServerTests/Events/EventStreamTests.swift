@@ -134,8 +134,8 @@ import Testing
             }
             let gaps = zip(arrivals.dropFirst(), arrivals).map { $0.timeIntervalSince($1) }
             // Sent after 100–200 ms of silence (the tick is half the interval). Other tests share the two cores,
-            // so the bound is loose; what matters is that the injected interval, not 15 s, drives them.
-            #expect(gaps.sorted()[gaps.count / 2] < 0.5 && gaps.allSatisfy { $0 < 2 }, "gaps \(gaps)")
+            // so the bound is loose (well under the 15 s default); what matters is that the injected interval drives them.
+            #expect(gaps.sorted()[gaps.count / 2] < 2 && gaps.allSatisfy { $0 < 10 }, "gaps \(gaps)")
             #expect(gaps.reduce(0, +) / Double(gaps.count) > 0.05, "heartbeats are not sent in a loop: \(gaps)")
 
             // Events still come through between the heartbeats.

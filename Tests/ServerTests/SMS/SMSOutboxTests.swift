@@ -28,7 +28,7 @@ import Testing
         func outbox(_ baseURL: URL?) -> SMSOutbox {
             let sender = baseURL.map {
                 TwilioMessagingClient(accountSid: TwilioMessagingStandIn.accountSid, authToken: TwilioMessagingStandIn.authToken,
-                                      baseURL: $0, timeout: 5)
+                                      baseURL: $0, timeout: 60)
             }
             return SMSOutbox(repository: GRDBOutboxRepository(database: repositories.database), sender: sender, logger: Logger(label: "test"), now: clock.now)
         }

@@ -12,7 +12,9 @@ import Testing
     static let status = URL(string: "https://frontdesk.example.com/twilio/call-status")!
     static let amd = URL(string: "https://frontdesk.example.com/twilio/amd")!
 
-    static func client(_ base: URL, token: String = StandIn.authToken, timeout: TimeInterval = 5) -> TwilioCallsClient {
+    /// Tests of behaviour use a generous timeout: the stand-in runs in this process, and with the whole suite in
+    /// parallel on two cores its handler can wait seconds for a thread. The timeout itself is tested with 1 s.
+    static func client(_ base: URL, token: String = StandIn.authToken, timeout: TimeInterval = 60) -> TwilioCallsClient {
         TwilioCallsClient(accountSid: StandIn.accountSid, authToken: token, baseURL: base, timeout: timeout)
     }
 

@@ -17,6 +17,9 @@ public final class EventConsumerRunner: Service, Sendable {
     let pollInterval: Duration
     /// Events read per pass of one consumer.
     static let batchSize = 200
+    /// How long a consumer waits after a wake-up before reading, so one read covers a burst of commits (an owner
+    /// alert goes out at most this much later).
+    static let coalesceInterval: Duration = .milliseconds(100)
 
     public init(log: any EventLog, consumers: [any EventConsumer], signal: EventSignal, logger: Logger,
                 metrics: any MetricsFactory, pollInterval: Duration = .seconds(1)) {
@@ -64,6 +67,9 @@ public final class EventConsumerRunner: Service, Sendable {
                 }
                 _ = await iterator.next()
                 timer.cancel()
+                // Let a burst of commits gather: under 100 concurrent calls a commit lands every few ms, and a drain
+                // per commit would put three consumers' reads beside every caller's turn on two cores.
+                if !Task.isShuttingDownGracefully { try? await Task.sleep(for: Self.coalesceInterval) }
             }
         } onGracefulShutdown: { [signal] in
             signal.signal()

@@ -252,7 +252,7 @@ import Testing
 
     @Test func queuedRowsOfAnOlderDatabaseGetTheirJob() async throws {
         // v4-sms-through-jobs gives every row still queued its sms.send job; sent and failed rows get none.
-        let migration = try #require(AppDatabase.migrations.first { $0.name == "v4-sms-through-jobs" })
+        let migration = try #require(AppDatabase.v4Migrations.first { $0.name == "v4-sms-through-jobs" })
         let fixture = try await Fixture()
         let ids = try await fixture.repositories.database.dbPool.write { db -> [Int64] in
             try db.execute(sql: "DELETE FROM jobs")

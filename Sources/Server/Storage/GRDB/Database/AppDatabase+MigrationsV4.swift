@@ -1,5 +1,21 @@
 import GRDB
 
+/// One step of the schema's history after v3: a name and the SQL it runs.
+struct SchemaMigration: Sendable {
+    let name: String
+    /// What the migration runs. For a Swift-coded migration, a text that states exactly what it does (the checksum
+    /// test covers it like SQL).
+    let sql: String
+    /// Runs the migration; `nil` executes `sql`.
+    let body: (@Sendable (Database) throws -> Void)?
+
+    init(_ name: String, sql: String, body: (@Sendable (Database) throws -> Void)? = nil) {
+        self.name = name
+        self.sql = sql
+        self.body = body
+    }
+}
+
 extension AppDatabase {
     /// Migrations after v3, in order. Append only.
     static let v4Migrations: [SchemaMigration] = [repairInPlaceEdits, events, callDirection, smsThroughJobs, dropKeywordFTS]

@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         // Without the swift-configuration trait: we read our own configuration (AppConfig).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
+        // The scale-out backend (several nodes, one PostgreSQL database).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // System libraries: Debian's libblas.so.3 is an alternatives slot filled by OpenBLAS (fast) or the
@@ -54,6 +56,7 @@ let package = Package(
             dependencies: [
                 "VectorIndex", "Receptionist", "Analytics", "Events",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

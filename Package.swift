@@ -91,6 +91,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             // The LLM stand-in runs a Hummingbird app in a ServiceGroup.
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            // The PostgreSQL contract tests inspect their database directly.
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The FrontDesk database on PostgreSQL: a pooled `PostgresClient` shared by every repository, the schema migrated
+/// at start (once, under an advisory lock, however many nodes start together), and transactions that retry on
+/// serialization failures and deadlocks.
+///
+/// Repositories run `try await database.write { connection in … }` (one transaction) or `read { … }`.
+public final class PostgresDatabase: Sendable {
+    public let url: PostgresURL
+    let client: PostgresClient
+    let logger: Logger
+    private let runTask: Mutex<Task<Void, Never>?>
+
+    /// The channel every node `LISTEN`s on; payloads are small (`events`, `jobs`, `kb:<business>:<version>`).
+    public static let notificationChannel = "frontdesk"
+
+    /// Connects (lazily, through the pool) to `url`. Call ``migrate()`` before use; ``open(url:logger:)`` does both.
+    public init(url: PostgresURL, maximumConnections: Int = 20, logger: Logger) throws {
+        self.url = url
+        var logger = logger
+        logger[metadataKey: "database"] = "\(url)"
+        self.logger = logger
+        var configuration = try url.clientConfiguration()
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(5)
+        // postgres-nio logs every query at debug/trace with its binds; keep its background log at warning.
+        var background = Logger(label: "frontdesk.postgres")
+        background.logLevel = .warning
+        client = PostgresClient(configuration: configuration, backgroundLogger: background)
+        let client = client
+        runTask = Mutex(Task { await client.run() })
+    }
+
+    /// Opens the database at `url` and migrates it to the current schema.
+    public static func open(url: PostgresURL, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresDatabase {
+        let database = try PostgresDatabase(url: url, maximumConnections: maximumConnections, logger: logger)
+        do {
+            try await database.migrate()
+        } catch {
+            await database.close()
+            throw error
+        }
+        return database
+    }
+
+    /// Closes every connection. Later use fails.
+    public func close() async {
+        let task = runTask.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        task?.cancel()
+        await task?.value
+    }
+
+    deinit {
+        runTask.withLock { $0?.cancel() }
+    }
+
+    /// Runs `body` on a pooled connection, outside a transaction (reads, or single statements).
+    public func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch let error as PSQLError {
+            throw RepositoryError(postgres: error) ?? error
+        }
+    }
+
+    /// Runs `body` in one transaction (`BEGIN` … `COMMIT`), rolled back if it throws. A serialization failure or
+    /// deadlock (another node's transaction won) runs `body` again, up to five times, so `body` must only touch the
+    /// database. Constraint violations become `RepositoryError`s.
+    public func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        let value = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return value
+                    } catch {
+                        // A failed ROLLBACK leaves the connection broken; the pool drops it.
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError {
+                if attempt < 5, let state = error.sqlState, state == "40001" || state == "40P01" {
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
+                    continue
+                }
+                throw RepositoryError(postgres: error) ?? error
+            }
+        }
+    }
+
+    /// `pg_notify(channel, payload)` inside the current transaction: delivered to every listening node only if and
+    /// when the transaction commits.
+    static func notify(_ connection: PostgresConnection, _ payload: String, logger: Logger) async throws {
+        try await connection.query("SELECT pg_notify(\(notificationChannel), \(payload))", logger: logger)
+    }
+}
+
+extension PSQLError {
+    /// The server's SQLSTATE, for errors the server reported.
+    var sqlState: String? { serverInfo?[.sqlState] }
+}
+
+extension RepositoryError {
+    /// The repository error for a constraint violation PostgreSQL reported, or nil for any other error.
+    /// Repositories check the common cases first (with precise messages); this is the backstop for the rest.
+    init?(postgres error: PSQLError) {
+        guard let state = error.sqlState else { return nil }
+        let message = error.serverInfo?[.detail] ?? error.serverInfo?[.message] ?? "constraint failed"
+        switch state {
+        case "23505": self = .conflict(message)               // unique_violation
+        case "23503": self = .notFound                        // foreign_key_violation
+        case "23514", "23502", "22001", "22P02", "22007", "22008", "22003":
+            // check / not null violation, value too long, invalid text, datetime format / overflow, numeric range
+            self = .invalid(error.serverInfo?[.message] ?? message)
+        default: return nil
+        }
+    }
+}

@@ -10,7 +10,7 @@ import Testing
 ///         … store.repositories.businesses …
 ///     }
 ///
-/// Only SQLite today; the PostgreSQL backend adds a case to `all`, and every contract suite runs against it too.
+/// Every contract suite runs against each backend: SQLite, and PostgreSQL on the test run's throwaway cluster.
 struct RepositoryBackend: Sendable, CustomTestStringConvertible {
     let name: String
     /// A new, empty, migrated store whose repositories stamp times with `clock`.
@@ -20,7 +20,7 @@ struct RepositoryBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all: [RepositoryBackend] = [.sqlite]
+    static let all: [RepositoryBackend] = [.sqlite, .postgres]
 }
 
 /// What a contract test needs of a backend besides its repositories: a few storage-level facts (how many rows a

@@ -35,7 +35,7 @@ enum PostgresEventAppender {
             }
         }
         // Delivered to every listening node when (and only if) this transaction commits.
-        try await PostgresDatabase.notify(connection, "events", logger: logger)
+        try await PGDatabase.notify(connection, "events", logger: logger)
         return stored
     }
 

@@ -62,7 +62,7 @@ public final class PostgresListener: Service, Sendable {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
-                    try await connection.listen(on: PostgresDatabase.notificationChannel) { notifications in
+                    try await connection.listen(on: PGDatabase.notificationChannel) { notifications in
                         backoff = .milliseconds(200)
                         let handlers = state.withLock { state in
                             state.connected = true

@@ -9,7 +9,7 @@ struct PostgresMigration: Sendable {
     let statements: [String]
 }
 
-extension PostgresDatabase {
+extension PGDatabase {
     /// PostgreSQL's own migrations, in order. `p1-schema` is the whole schema the SQLite migrations v1–v4 reached
     /// (same tables, columns and rules), in PostgreSQL's types: `timestamptz` times, `boolean` flags, `bytea`
     /// embeddings, identity keys; JSON kept as the text it was written as (checked by a cast), so what is read back

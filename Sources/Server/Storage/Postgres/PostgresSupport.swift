@@ -4,7 +4,7 @@ import PostgresNIO
 extension PageCursor {
     /// The cursor after the row with sort key `date` and `id`, for PostgreSQL: the key as whole microseconds since
     /// 1970 (the precision `timestamptz` keeps), so the keyset comparison is exact. Compare with
-    /// ``PageCursor/postgresMicroseconds()`` through `PostgresDatabase.microsecondsSQL`.
+    /// ``PageCursor/postgresMicroseconds()`` through `PGDatabase.microsecondsSQL`.
     init(postgresAfter date: Date, id: String) {
         self.init(createdAt: String(Self.microseconds(date)), id: id)
     }
@@ -21,7 +21,7 @@ extension PageCursor {
     }
 }
 
-extension PostgresDatabase {
+extension PGDatabase {
     /// SQL of a `timestamptz` column's whole microseconds since 1970, to compare with a cursor's key, e.g.
     /// `"(\(microsecondsSQL("created_at")), id) > (\(cursorKey), \(cursorId))"`.
     static func microsecondsSQL(_ column: String) -> String {

@@ -17,7 +17,7 @@ enum PostgresJobs {
             ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
             """, logger: logger).all(Int64.self)
         guard !ids.isEmpty else { return false }
-        if runAt <= now { try await PostgresDatabase.notify(connection, "jobs", logger: logger) }
+        if runAt <= now { try await PGDatabase.notify(connection, "jobs", logger: logger) }
         return true
     }
 }

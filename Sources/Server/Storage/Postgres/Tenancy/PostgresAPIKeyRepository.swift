@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// `APIKeyRepository` on PostgreSQL.
 struct PostgresAPIKeyRepository: APIKeyRepository {
-    let database: PostgresDatabase
+    let database: PGDatabase
     let now: @Sendable () -> Date
 
     func rotate(businessId: String) async throws -> String {

@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// `AdminKeyStore` on PostgreSQL.
 struct PostgresAdminKeyStore: AdminKeyStore {
-    let database: PostgresDatabase
+    let database: PGDatabase
     let now: @Sendable () -> Date
 
     func ensureAdminKey(configured: String?) async throws -> String? {

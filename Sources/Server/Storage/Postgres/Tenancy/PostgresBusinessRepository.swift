@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// `BusinessRepository` on PostgreSQL.
 struct PostgresBusinessRepository: BusinessRepository {
-    let database: PostgresDatabase
+    let database: PGDatabase
     let now: @Sendable () -> Date
 
     /// The columns `decode(_:)` reads, in order.
@@ -77,7 +77,7 @@ struct PostgresBusinessRepository: BusinessRepository {
             if let after, let key {
                 return try await Self.decodeAll(connection.query("""
                     SELECT \(unescaped: Self.columns) FROM businesses
-                    WHERE (\(unescaped: PostgresDatabase.microsecondsSQL("created_at")), id) > (\(key), \(after.id))
+                    WHERE (\(unescaped: PGDatabase.microsecondsSQL("created_at")), id) > (\(key), \(after.id))
                     ORDER BY created_at, id LIMIT \(limit + 1)
                     """, logger: logger))
             }

@@ -8,7 +8,7 @@ import Synchronization
 /// serialization failures and deadlocks.
 ///
 /// Repositories run `try await database.write { connection in … }` (one transaction) or `read { … }`.
-public final class PostgresDatabase: Sendable {
+public final class PGDatabase: Sendable {
     public let url: PostgresURL
     let client: PostgresClient
     let logger: Logger
@@ -36,8 +36,8 @@ public final class PostgresDatabase: Sendable {
     }
 
     /// Opens the database at `url` and migrates it to the current schema.
-    public static func open(url: PostgresURL, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresDatabase {
-        let database = try PostgresDatabase(url: url, maximumConnections: maximumConnections, logger: logger)
+    public static func open(url: PostgresURL, maximumConnections: Int = 20, logger: Logger) async throws -> PGDatabase {
+        let database = try PGDatabase(url: url, maximumConnections: maximumConnections, logger: logger)
         do {
             try await database.migrate()
         } catch {

@@ -22,6 +22,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SQLite database file (env FRONTDESK_DB; default ./frontdesk.sqlite).")
     var db: String?
 
+    @Option(help: "PostgreSQL instead of SQLite, for several nodes on one database: postgres://user[:password]@host[:port]/db[?sslmode=require] (env FRONTDESK_DATABASE_URL, preferred: a flag shows in `ps`). See docs/scale-out.md.")
+    var databaseURL: String?
+
     @Option(help: "Admin key for /v1/admin (env FRONTDESK_ADMIN_KEY, preferred: a flag shows in `ps`). Unset on first start: one is generated and printed once.")
     var adminKey: String?
 
@@ -45,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { config.port = port }
         if let directory = model.modelDirectory { config.modelDirectory = directory }
         if let db { config.databasePath = db }
+        if let databaseURL { config.databaseURL = databaseURL }
         if let adminKey { config.adminKey = adminKey }
         if let publicBaseURL { config.publicBaseURL = publicBaseURL }
         if let demoCorpora { config.demoCorporaDirectory = demoCorpora }

@@ -32,7 +32,7 @@ enum ServerTestPaths {
     }
 }
 
-/// The real application (model, SQLite in a temporary folder, every route) for router tests.
+/// The real application (model, SQLite in a temporary folder — or PostgreSQL, see `make` — every route) for router tests.
 struct TestApp {
     static let adminKey = "test-admin-key-0123456789abcdef"
 
@@ -51,6 +51,12 @@ struct TestApp {
         config.databasePath = directory.path("frontdesk.sqlite")
         config.adminKey = adminKey
         config.sentimentTrainingFile = ServerTestPaths.corpora.appendingPathComponent("sentiment/train.jsonl").path
+        // `FRONTDESK_TEST_BACKEND=postgresql` (the second pass of `make test`): every app on a fresh PostgreSQL
+        // database of the run's throwaway cluster, so the server suites prove each route on both backends.
+        if ProcessInfo.processInfo.environment["FRONTDESK_TEST_BACKEND"] == "postgresql" {
+            config.databaseURL = try TestPostgres.freshDatabase()
+            config.databasePoolSize = 4
+        }
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -94,4 +100,14 @@ extension TestClientProtocol {
 extension Dictionary where Key == String, Value == Any {
     var errorCode: String? { (self["error"] as? [String: Any])?["code"] as? String }
     var results: [[String: Any]] { self["results"] as? [[String: Any]] ?? [] }
+}
+
+extension AppServices {
+    /// The SQLite database of an app built on SQLite, for tests that inspect it directly. Such a test is about
+    /// SQLite storage: on any other backend it fails here (never crashes the run).
+    var database: AppDatabase {
+        if let sqlite = storage as? SQLiteStorage { return sqlite.database }
+        Issue.record("this test reads SQLite directly; the app runs on \(storage.kind)")
+        return try! AppDatabase.temporary()
+    }
 }

@@ -11,6 +11,12 @@ public struct AppConfig: Sendable {
     public var modelDirectory = ".models/all-MiniLM-L6-v2"
     /// SQLite database file (WAL; `-wal`/`-shm` files sit next to it). Env `FRONTDESK_DB`.
     public var databasePath = "./frontdesk.sqlite"
+    /// PostgreSQL instead of SQLite (`postgres://user[:password]@host[:port]/database[?sslmode=…]`), for several
+    /// nodes behind a load balancer on one database. Env `FRONTDESK_DATABASE_URL`; unset: SQLite at `databasePath`.
+    public var databaseURL: String?
+    /// Connections this node's PostgreSQL pool may open (the listener uses one more). Env
+    /// `FRONTDESK_DATABASE_POOL`; default 20. Keep nodes × (pool + 1) under the server's `max_connections`.
+    public var databasePoolSize = 20
     /// The operator key for `/v1/admin/...`. Env `FRONTDESK_ADMIN_KEY`. When unset on first start a key is
     /// generated and printed once; only its hash is stored.
     public var adminKey: String?
@@ -58,6 +64,13 @@ public struct AppConfig: Sendable {
         }
         if let directory = value("FRONTDESK_MODEL_DIR") { modelDirectory = directory }
         if let path = value("FRONTDESK_DB") { databasePath = path }
+        databaseURL = value("FRONTDESK_DATABASE_URL")
+        if let pool = value("FRONTDESK_DATABASE_POOL") {
+            guard let number = Int(pool), (1...500).contains(number) else {
+                throw ConfigError(message: "FRONTDESK_DATABASE_POOL must be 1–500, got \"\(pool)\"")
+            }
+            databasePoolSize = number
+        }
         if let threads = value("FRONTDESK_EMBED_THREADS") {
             guard let number = Int(threads), (1...64).contains(number) else {
                 throw ConfigError(message: "FRONTDESK_EMBED_THREADS must be 1–64, got \"\(threads)\"")

@@ -11,7 +11,8 @@ public struct StartupError: Error, CustomStringConvertible {
 
 /// Everything the routes use, assembled once by `buildApplication`.
 struct AppServices: Sendable {
-    let database: AppDatabase
+    /// The database: SQLite (one process) or PostgreSQL (several nodes).
+    let storage: any StorageBackend
     let businesses: any BusinessRepository
     let apiKeys: any APIKeyRepository
     let adminKeys: any AdminKeyStore
@@ -44,6 +45,8 @@ struct AppServices: Sendable {
     let outboundCalls: OutboundCalls
     /// Every repository, on the one backend (the fields above are its members, kept for existing callers).
     let repositories: Repositories
+    /// Several nodes (PostgreSQL): keeps the knowledge indexes in step with other nodes' edits.
+    let knowledgeSync: KnowledgeSync?
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -65,8 +68,9 @@ public func buildApplication(
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "frontdesk"),
         // Shut down in reverse order: the HTTP server, then the job runner (its current job finishes), then the
         // embedding threads and the database.
-        services: [ShutdownService(database: services.database, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger),
-                   services.jobRunner, services.eventConsumers],
+        services: [ShutdownService(storage: services.storage, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger)]
+            + services.storage.services + [services.jobRunner, services.eventConsumers]
+            + (services.knowledgeSync.map { [$0] } ?? []),
         onServerRunning: { channel in
             // Printed (not only logged) so scripts and the live tests can find a port chosen with --port 0.
             let port = channel.localAddress?.port ?? config.port
@@ -98,15 +102,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     logger.info("model loaded", metadata: ["directory": "\(modelURL.path)", "dimension": "\(embedder.dimension)"])
 
-    let database: AppDatabase
-    do {
-        database = try AppDatabase(path: config.databasePath)
-    } catch {
-        throw StartupError(description: "cannot open the database at \(config.databasePath): \(error)")
-    }
-    logger.info("database ready", metadata: ["path": "\(config.databasePath)"])
-
-    let repositories = Repositories.sqlite(database: database, now: now)
+    let storage = try await openStorage(config, logger: logger, now: now)
+    let repositories = storage.repositories
     let adminKeys = repositories.adminKeys
     do {
         if let generated = try await adminKeys.ensureAdminKey(configured: config.adminKey) {
@@ -133,7 +130,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
                                       name: "embed-queries", metrics: metrics.factory),
         bulkEmbedder: EmbeddingQueue(embedder: embedder, maxBatch: 256, name: "embed-bulk", metrics: metrics.factory),
         chunker: KnowledgeChunker(tokenizer: tokenizer),
-        logger: logger, metrics: metrics.factory)
+        logger: logger, metrics: metrics.factory, versions: repositories.businesses)
     let calls = repositories.calls
     var phraser: CallService.Phraser?
     if let llm = config.llm {
@@ -194,7 +191,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
             ReminderConsumer(businesses: businesses, jobs: jobs, now: now, queued: wakeJobs),
         ],
-        signal: database.eventSignal, logger: logger, metrics: metrics.factory)
+        signal: storage.eventSignal, logger: logger, metrics: metrics.factory)
     let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
                                   booking: CallBooking(appointments: appointments), logger: logger,
                                   metrics: metrics.factory)
@@ -208,14 +205,17 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
     }
     return AppServices(
-        database: database, businesses: businesses,
+        storage: storage, businesses: businesses,
         apiKeys: repositories.apiKeys, adminKeys: adminKeys,
         knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
         calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
         customers: customers,
         appointments: appointments,
         smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers,
-        outboundCalls: outboundCalls, repositories: repositories)
+        outboundCalls: outboundCalls, repositories: repositories,
+        knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
+            KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
+        })
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {
@@ -223,7 +223,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     // Outermost, so it records the status JSONErrorMiddleware renders for thrown errors.
     router.middlewares.add(RequestMetricsMiddleware(factory: services.metrics.factory))
     router.middlewares.add(JSONErrorMiddleware())
-    HealthController(embedder: services.embedder, database: services.database).addRoutes(to: router.group())
+    HealthController(embedder: services.embedder, storage: services.storage, knowledgeSync: services.knowledgeSync).addRoutes(to: router.group())
     OpenAPIController().addRoutes(to: router.group())
     MetricsController(metrics: services.metrics).addRoutes(to: router.group())
 
@@ -240,7 +240,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("appointments"))
     RemindersController(reminders: services.reminders, now: services.now).addRoutes(to: tenant.group("reminders"))
     OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
-    EventsController(log: services.events, signal: services.database.eventSignal, metrics: services.metrics.factory).addRoutes(to: tenant.group("events"))
+    EventsController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory).addRoutes(to: tenant.group("events"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)
@@ -262,14 +262,14 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
 /// Runs last at shutdown (after the HTTP server has finished its in-flight requests): stops the embedding
 /// threads and closes the database cleanly.
 struct ShutdownService: Service {
-    let database: AppDatabase
+    let storage: any StorageBackend
     let queues: [EmbeddingQueue]
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
         queues.forEach { $0.shutdown() }
-        try database.close()
+        try await storage.close()
         logger.info("database closed")
     }
 }

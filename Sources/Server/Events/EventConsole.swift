@@ -5,7 +5,8 @@ import Logging
 /// The event log for the operator's commands: `frontdesk events tail` and `prune` (the database alone) and
 /// `frontdesk events replay` (the application's services, built as `serve` builds them, without the HTTP server).
 public struct EventConsole: Sendable {
-    let database: AppDatabase
+    /// The SQLite file, when the console opened one (closed by ``close()``).
+    let database: AppDatabase?
     let log: any EventLog
     let businesses: any BusinessRepository
     /// The app's consumers; set only when opened with ``openServices(_:logger:)``.
@@ -26,18 +27,18 @@ public struct EventConsole: Sendable {
     /// Builds the application's services as `frontdesk serve` does (model, database, repositories, the event
     /// consumers), without the HTTP server and without starting any background service.
     public static func openServices(_ config: AppConfig, logger: Logger) async throws -> EventConsole {
-        guard FileManager.default.fileExists(atPath: config.databasePath) else {
+        guard config.databaseURL != nil || FileManager.default.fileExists(atPath: config.databasePath) else {
             throw Failure("no database at \(config.databasePath) (set --db or FRONTDESK_DB)")
         }
         let services = try await makeServices(config, logger: logger, announce: { print($0) })
-        return EventConsole(database: services.database, log: services.events, businesses: services.businesses,
+        return EventConsole(database: (services.storage as? SQLiteStorage)?.database, log: services.events, businesses: services.businesses,
                             consumers: services.eventConsumers, services: services)
     }
 
     public func close() throws {
         services?.knowledge.queryEmbedder.shutdown()
         services?.knowledge.bulkEmbedder.shutdown()
-        try database.close()
+        try database?.close()
     }
 
     /// A message for the operator (an unknown slug, a missing database, an unknown consumer).

@@ -25,6 +25,9 @@ public final class KnowledgeService: Sendable {
     let logger: Logger
     let metrics: any MetricsFactory
     let makeKeywordRetriever: @Sendable (_ businessId: String) -> any KeywordRetriever
+    /// Where each business's `kb_version` is read, so the indexes know which version they reflect (several nodes
+    /// catch up with each other's edits by it). Nil: versions are not tracked (tools, some tests).
+    let versions: (any BusinessRepository)?
     private let businesses = Mutex<[String: BusinessKnowledge]>([:])
 
     /// - Parameters:
@@ -39,8 +42,10 @@ public final class KnowledgeService: Sendable {
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         keywordRetriever: @escaping @Sendable (_ businessId: String) -> any KeywordRetriever = { _ in
             InMemoryKeywordRetriever()
-        }
+        },
+        versions: (any BusinessRepository)? = nil
     ) {
+        self.versions = versions
         self.repository = repository
         self.queryEmbedder = queryEmbedder
         self.bulkEmbedder = bulkEmbedder
@@ -74,6 +79,7 @@ public final class KnowledgeService: Sendable {
         try await knowledge.gate.run { [repository] in
             try await repository.delete(entryId: entryId, businessId: businessId)
             knowledge.removeEntry(entryId)
+            try await self.recordOwnWrite(knowledge)
         }
     }
 
@@ -105,9 +111,18 @@ public final class KnowledgeService: Sendable {
         let knowledge = try await knowledge(for: businessId)
         return try await knowledge.gate.run { [repository, items] in
             let stored = try await repository.importAll(businessId: businessId, items)
-            try await knowledge.synchronise(with: repository)
+            try await knowledge.synchronise(with: repository, versions: self.versions)
             return stored
         }
+    }
+
+    /// The business's indexes if they are in memory (never loads them).
+    func loadedKnowledge(_ businessId: String) -> BusinessKnowledge? {
+        businesses.withLock { $0[businessId] }
+    }
+
+    func businessesSnapshot() -> [String: BusinessKnowledge] {
+        businesses.withLock { $0 }
     }
 
     /// Forgets a deleted business's index (and its gauge, so `/metrics` stops reporting it).
@@ -130,6 +145,7 @@ public final class KnowledgeService: Sendable {
                 (id: row.id!, text: row.text,
                  vector: inputs.first { $0.ordinal == row.ordinal }?.embedding ?? row.embeddingVector)
             })
+            try await self.recordOwnWrite(knowledge)
             return stored
         }
     }
@@ -148,7 +164,7 @@ public final class KnowledgeService: Sendable {
         if isNew {
             // Every other caller of this business waits behind the load in the gate.
             try await knowledge.gate.run { [repository, logger] in
-                try await knowledge.synchronise(with: repository)
+                try await knowledge.synchronise(with: repository, versions: self.versions)
                 logger.debug("knowledge index loaded", metadata: ["business": "\(businessId)", "vectors": "\(knowledge.index.count)"])
             }
         } else {
@@ -193,6 +209,8 @@ final class BusinessKnowledge: Sendable {
     /// entry id → its chunk ids in the index. Only touched inside `gate`.
     private let entryChunks = Mutex<[String: [Int64]]>([:])
     private let isLoaded = Mutex(false)
+    /// The business's `kb_version` the indexes reflect (nil: not tracked). Changed only inside `gate`.
+    let version = Mutex<Int64?>(nil)
 
     init(businessId: String, dimension: Int, keyword: any KeywordRetriever, metrics: any MetricsFactory) {
         self.businessId = businessId
@@ -228,7 +246,10 @@ final class BusinessKnowledge: Sendable {
     }
 
     /// Makes both indexes equal to the database: adds missing chunks, removes ones the database no longer has.
-    func synchronise(with repository: any KnowledgeRepository) async throws {
+    /// The version is read first: a write that lands between the two reads makes the recorded version older than
+    /// the content, never newer, so the next catch-up reads again rather than missing a change.
+    func synchronise(with repository: any KnowledgeRepository, versions: (any BusinessRepository)? = nil) async throws {
+        let versionBefore = try await versions?.knowledgeVersions(ids: [businessId])[businessId]
         let stored = try await repository.allChunks(businessId: businessId)
         let wanted = Set(stored.map { String($0.chunkId) })
         for id in index.ids where !wanted.contains(id) { index.delete(id: id) }
@@ -239,6 +260,7 @@ final class BusinessKnowledge: Sendable {
         for chunk in stored { map[chunk.entryId, default: []].append(chunk.chunkId) }
         entryChunks.withLock { $0 = map }
         vectorCount.record(index.count)
+        version.withLock { $0 = versionBefore }
         isLoaded.withLock { $0 = true }
     }
 }

@@ -38,3 +38,13 @@ public struct StorageHealth: Sendable, Equatable {
 
     public var isHealthy: Bool { reachable && migrated }
 }
+
+/// Knowledge changes other nodes committed (PostgreSQL's `NOTIFY kb:<business>:<version>`), for the knowledge
+/// sync. SQLite has none: the one process changes its indexes itself.
+public protocol KnowledgeChangeFeed: Sendable {
+    /// Calls `handler` with the business and its new `kb_version` after another node's (or this node's) knowledge
+    /// write commits. Notifications can be lost while disconnected: followers also poll.
+    func onKnowledgeChanged(_ handler: @escaping @Sendable (_ businessId: String, _ version: Int64) -> Void)
+    /// Calls `handler` after every (re)connection of the feed, when followers should poll.
+    func onReconnected(_ handler: @escaping @Sendable () -> Void)
+}

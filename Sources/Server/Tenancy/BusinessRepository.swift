@@ -61,4 +61,7 @@ public protocol BusinessRepository: Sendable {
     func update(id: String, _ patch: BusinessPatch) async throws -> Business
     /// Deletes the business and, by cascade, its numbers, API keys and knowledge.
     func delete(id: String) async throws
+    /// Each business's `kb_version` (raised by every knowledge write): of `ids`, or of every business when nil.
+    /// Unknown ids are absent from the result.
+    func knowledgeVersions(ids: [String]?) async throws -> [String: Int64]
 }

@@ -120,6 +120,21 @@ public struct GRDBBusinessRepository: BusinessRepository {
         guard deleted else { throw RepositoryError.notFound }
     }
 
+    public func knowledgeVersions(ids: [String]?) async throws -> [String: Int64] {
+        try await database.dbPool.read { db in
+            let rows: [Row]
+            if let ids {
+                guard !ids.isEmpty else { return [:] }
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT id, kb_version FROM businesses WHERE id IN (\(databaseQuestionMarks(count: ids.count)))
+                    """, arguments: StatementArguments(ids.map { $0.lowercased() }))
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT id, kb_version FROM businesses")
+            }
+            return Dictionary(rows.map { ($0["id"], $0["kb_version"]) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     /// Throws `.conflict` if any of `numbers` belongs to a business other than `businessId`.
     private static func checkNumbersAvailable(_ db: Database, _ numbers: [String], for businessId: String) throws {
         for number in numbers {

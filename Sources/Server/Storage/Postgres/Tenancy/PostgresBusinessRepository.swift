@@ -134,6 +134,19 @@ struct PostgresBusinessRepository: BusinessRepository {
         guard !deleted.isEmpty else { throw RepositoryError.notFound }
     }
 
+    func knowledgeVersions(ids: [String]?) async throws -> [String: Int64] {
+        let logger = database.logger
+        let rows = try await database.read { connection in
+            if let ids {
+                return try await connection.query("""
+                    SELECT id, kb_version FROM businesses WHERE id = ANY(\(ids.map { $0.lowercased() }))
+                    """, logger: logger).all((String, Int64).self)
+            }
+            return try await connection.query("SELECT id, kb_version FROM businesses", logger: logger).all((String, Int64).self)
+        }
+        return Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+    }
+
     // MARK: - Rows
 
     static func fetch(_ connection: PostgresConnection, id: String, logger: Logger) async throws -> Business? {

@@ -5,6 +5,9 @@
 #   (no anchor)                                                   → frontdesk bench search-http
 #   the embedder's single-query time, measured in the same run   → frontdesk bench calls
 #   a bare SQLite pass over the same calls                         → frontdesk bench analytics
+#   SQLite single node, measured in the same run                   → frontdesk bench calls --database-url (PostgreSQL
+#                                                                     1 and 2 nodes; only where a PostgreSQL server can
+#                                                                     be started: scripts/with_postgres.sh)
 # The anchors live in a private virtualenv (.venv-bench); without PyPI they are skipped and only our own
 # figures are printed.
 set -euo pipefail
@@ -51,3 +54,14 @@ echo "== simulated calls through the Twilio webhooks =="
 "$BIN" bench calls --calls 10,100 --think-ms 1000
 "$BIN" bench calls --calls 100 --think-ms 0
 "$BIN" bench analytics
+
+echo
+echo "== PostgreSQL scale-out: SQLite (anchor), PostgreSQL 1 node, 2 nodes =="
+# A throwaway cluster (or FRONTDESK_TEST_POSTGRES_URL's server) for the run; the bench makes and drops its databases.
+if [ -n "${FRONTDESK_TEST_POSTGRES_URL:-}" ] || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
+        || command -v pg_config >/dev/null; then
+    bash scripts/with_postgres.sh bash -c \
+        '"$0" bench calls --database-url "$FRONTDESK_TEST_POSTGRES_URL" --nodes 2 --calls 100,200 --think-ms 1000' "$BIN"
+else
+    echo "bench: no PostgreSQL server binaries (apt-get install postgresql); skipping the scale-out comparison"
+fi

@@ -21,13 +21,17 @@ struct BenchCallsCommand: AsyncParsableCommand {
             questions, out-of-scope questions, some messages left, some silences, "no that's all thanks") and \
             /twilio/call-status, every request signed. Prints client-observed latency and the server's own turn \
             latency read back from call_turns.latency_ms, against the targets p95 ≤ 25 ms, p99 ≤ 50 ms, no errors.
+
+            With --database-url the servers run as `frontdesk serve` processes: SQLite (one process, the anchor), \
+            PostgreSQL with one node and PostgreSQL with --nodes nodes, each on a fresh database, in one run; a \
+            call's turns go round-robin over the nodes. See docs/benchmarks.md and docs/scale-out.md.
             """
     )
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Comma-separated numbers of concurrent calls.")
-    var calls: String = "10,100"
+    @Option(help: "Comma-separated numbers of concurrent calls (default 10,100; with --database-url 100,200).")
+    var calls: String?
 
     @Option(help: "Webhook turns per call, min-max: /twilio/voice plus the gathers (call-status not counted).")
     var turns: String = "8-10"
@@ -51,16 +55,52 @@ struct BenchCallsCommand: AsyncParsableCommand {
     @Option(help: "Threads per query embedding in the server (default: as `serve`, half the cores, 1–4).")
     var embedThreads: Int?
 
+    @Option(help: """
+        PostgreSQL, postgres://user[:password]@host[:port]/db: an EMPTY database (the bench refuses any other) on \
+        a server where this role may CREATE DATABASE. The servers then run as `frontdesk serve` processes.
+        """)
+    var databaseURL: String?
+
+    @Option(help: "`frontdesk serve` processes on PostgreSQL (with --database-url); a call's turns alternate between them.")
+    var nodes: Int = 1
+
+    @Flag(inversion: .prefixedNo, help: """
+        With --database-url: SQLite (one process, the anchor), PostgreSQL 1 node and PostgreSQL --nodes nodes in \
+        one run, each on a fresh frontdesk_bench_* database made on that server and dropped after. \
+        --no-compare: only --nodes nodes, on the --database-url database itself.
+        """)
+    var compare = true
+
+    @Option(help: "PostgreSQL connections per node (FRONTDESK_DATABASE_POOL; default: the server's, 20).")
+    var databasePool: Int?
+
     static let targetP95 = 25.0
     static let targetP99 = 50.0
 
-    func run() async throws {
+    /// `--turns` as min and max.
+    func turnRange() throws -> (min: Int, max: Int) {
         let parts = turns.split(separator: "-").compactMap { Int($0) }
         guard let minTurns = parts.first, let maxTurns = parts.last, parts.count <= 2, 2 <= minTurns, minTurns <= maxTurns else {
             throw ValidationError("--turns is min-max, for example 8-10 (at least 2)")
         }
-        let levels = calls.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        return (minTurns, maxTurns)
+    }
+
+    /// `--calls` (or `defaults`), checked with --think-ms and --rounds.
+    func levels(default defaults: String) throws -> [Int] {
+        let levels = (calls ?? defaults).split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
         guard !levels.isEmpty, thinkMs >= 0, rounds >= 1 else { throw ValidationError("--calls, --think-ms or --rounds is out of range") }
+        return levels
+    }
+
+    func run() async throws {
+        if let databaseURL {
+            try await runNodes(databaseURL: databaseURL)
+            return
+        }
+        guard nodes == 1 else { throw ValidationError("--nodes needs --database-url: several nodes share one PostgreSQL database") }
+        let (minTurns, maxTurns) = try turnRange()
+        let levels = try levels(default: "10,100")
         let corporaURL = URL(fileURLWithPath: corpora, isDirectory: true).standardizedFileURL
         let businesses = try BenchBusiness.load(from: corporaURL)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-bench-\(UUID().uuidString)")
@@ -103,6 +143,8 @@ struct BenchCallsCommand: AsyncParsableCommand {
         let client = WebhookClient(baseURL: config.publicBaseURL!, authToken: config.twilioAuthToken!, maxConnections: 2 * levels.max()! + 8)
 
         print("""
+            \(BenchMachine.line())
+            server: in this process (SQLite at a temporary file)
             calls: \(businesses.map(\.slug).joined(separator: ", ")); \(minTurns)–\(maxTurns) turns per call; \
             \(thinkMs == 0 ? "think 0 ms (stress: no pause between turns)" : "think \(thinkMs) ms (0.5–1.5×) between turns, starts spread over one think time"); \
             \(rounds) call(s) per slot; seed \(seed); client: URLSession in this process
@@ -115,7 +157,7 @@ struct BenchCallsCommand: AsyncParsableCommand {
         for level in levels {
             let before = try await client.metrics()
             let start = Date()
-            let run = await runLevel(level, businesses: businesses, minTurns: minTurns, maxTurns: maxTurns, client: client)
+            let run = await runLevel(level, businesses: businesses, minTurns: minTurns, maxTurns: maxTurns, clients: [client])
             let end = Date()
             let after = try await client.metrics()
             let turns = try await repository.receptionistTurnLatencies(from: start, to: end)
@@ -169,17 +211,23 @@ struct BenchCallsCommand: AsyncParsableCommand {
         var errors = 0
         var latencies: [Double] = []
         var firstError: String?
+        /// Turns sent to each node (index as in `clients`).
+        var turnsPerNode: [Int]
+
+        init(nodes: Int) { turnsPerNode = Array(repeating: 0, count: nodes) }
     }
 
-    /// `level` slots, each making `rounds` calls one after another; the calls rotate over the businesses.
-    private func runLevel(_ level: Int, businesses: [BenchBusiness], minTurns: Int, maxTurns: Int,
-                          client: WebhookClient) async -> LevelRun {
+    /// `level` slots, each making `rounds` calls one after another; the calls rotate over the businesses. With
+    /// several clients (one per node) a call's webhooks go round-robin over them, call k starting at node k mod n,
+    /// so the turns of one call alternate between the nodes.
+    func runLevel(_ level: Int, businesses: [BenchBusiness], minTurns: Int, maxTurns: Int,
+                  clients: [WebhookClient]) async -> LevelRun {
         let runID = UUID().uuidString.prefix(8).lowercased()
         return await withTaskGroup(of: LevelRun.self) { group in
             for slot in 0..<level {
                 group.addTask {
                     var rng = SplitMix64(seed: seed &+ UInt64(level) &* 0x1_0000_0001 &+ UInt64(slot) &* 7919)
-                    var result = LevelRun()
+                    var result = LevelRun(nodes: clients.count)
                     if thinkMs > 0 {
                         try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<thinkMs, using: &rng)))
                     }
@@ -189,13 +237,14 @@ struct BenchCallsCommand: AsyncParsableCommand {
                             business: businesses[callIndex % businesses.count],
                             turns: Int.random(in: minTurns...maxTurns, using: &rng),
                             sid: "CAbench\(runID)l\(level)c\(callIndex)", rng: &rng)
-                        await run(script, client: client, rng: &rng, into: &result)
+                        await run(script, clients: clients, firstNode: callIndex % clients.count, rng: &rng, into: &result)
                     }
                     return result
                 }
             }
-            return await group.reduce(into: LevelRun()) { total, part in
+            return await group.reduce(into: LevelRun(nodes: clients.count)) { total, part in
                 total.turns += part.turns
+                for node in part.turnsPerNode.indices { total.turnsPerNode[node] += part.turnsPerNode[node] }
                 total.errors += part.errors
                 total.latencies += part.latencies
                 total.firstError = total.firstError ?? part.firstError
@@ -203,17 +252,20 @@ struct BenchCallsCommand: AsyncParsableCommand {
         }
     }
 
-    private func run(_ script: SimulatedCallScript, client: WebhookClient, rng: inout SplitMix64, into result: inout LevelRun) async {
+    private func run(_ script: SimulatedCallScript, clients: [WebhookClient], firstNode: Int, rng: inout SplitMix64,
+                     into result: inout LevelRun) async {
         let base: FormParameters = [
             "AccountSid": "AC00000000000000000000000000000000", "CallSid": script.sid, "From": script.from,
             "To": script.to, "Caller": script.from, "Called": script.to, "Direction": "inbound",
         ]
         var token = 0
         func post(_ path: String, _ extra: FormParameters) async -> Bool {
+            let node = (firstNode + token) % clients.count
             token += 1
             var parameters = base
             for field in extra.fields { parameters.append(name: field.name, value: field.value) }
-            let outcome = await client.post(path, parameters, idempotencyToken: "\(script.sid)-\(token)")
+            if path != "/twilio/call-status" { result.turnsPerNode[node] += 1 }
+            let outcome = await clients[node].post(path, parameters, idempotencyToken: "\(script.sid)-\(token)")
             if let error = outcome.error {
                 result.errors += 1
                 result.firstError = result.firstError ?? "\(path): \(error)"
@@ -282,92 +334,5 @@ struct BenchCallsCommand: AsyncParsableCommand {
         }
         guard bound else { throw ValidationError("could not bind a free port on 127.0.0.1") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-/// Signs and posts Twilio webhooks the way Twilio does, and reads the server's turn-duration totals.
-struct WebhookClient: Sendable {
-    let baseURL: String
-    let authToken: String
-    let session: URLSession
-
-    init(baseURL: String, authToken: String, maxConnections: Int) {
-        self.baseURL = baseURL
-        self.authToken = authToken
-        let configuration = URLSessionConfiguration.ephemeral
-        // Foundation's default (6 per host) would queue the calls in the client and hide the server's concurrency.
-        configuration.httpMaximumConnectionsPerHost = maxConnections
-        configuration.timeoutIntervalForRequest = 60
-        session = URLSession(configuration: configuration)
-    }
-
-    /// Posts one signed webhook; the time is from sending to the whole reply, in ms. An error is a failed request,
-    /// a status other than 200, or a body that is not TwiML.
-    func post(_ path: String, _ parameters: FormParameters, idempotencyToken: String) async -> (milliseconds: Double, error: String?) {
-        let url = baseURL + path
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.setValue(TwilioSignatureValidator(authToken: authToken).signature(url: url, parameters: parameters),
-                         forHTTPHeaderField: "X-Twilio-Signature")
-        request.setValue(idempotencyToken, forHTTPHeaderField: "I-Twilio-Idempotency-Token")
-        request.httpBody = Data(parameters.formEncoded.utf8)
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        do {
-            let (data, response) = try await session.data(for: request)
-            let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            let body = String(decoding: data, as: UTF8.self)
-            guard status == 200 else { return (milliseconds, "HTTP \(status): \(body.prefix(200))") }
-            guard body.contains("<Response") else { return (milliseconds, "not TwiML: \(body.prefix(200))") }
-            return (milliseconds, nil)
-        } catch {
-            return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, "\(error)")
-        }
-    }
-
-    /// Every `_sum` and `_count` series of `/metrics`, by name with labels.
-    func metrics() async throws -> MetricsSnapshot {
-        let (data, _) = try await session.data(from: URL(string: baseURL + "/metrics")!)
-        var values: [String: Double] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
-            let series = String(line[..<space])
-            if series.contains("_sum") || series.contains("_count") { values[series] = value }
-        }
-        return MetricsSnapshot(values: values)
-    }
-}
-
-/// Prometheus sums and counts at one moment; two snapshots give a level's means.
-struct MetricsSnapshot {
-    let values: [String: Double]
-
-    /// The sum over series named `name` whose labels contain `label` (any when nil).
-    func total(_ name: String, label: String? = nil) -> Double {
-        values.filter { key, _ in
-            (key == name || key.hasPrefix(name + "{")) && (label.map { key.contains($0) } ?? true)
-        }.values.reduce(0, +)
-    }
-
-    /// Mean of a histogram between `before` and this snapshot (its unit), nan without observations.
-    func mean(_ histogram: String, label: String? = nil, since before: MetricsSnapshot) -> (mean: Double, count: Double) {
-        let count = total(histogram + "_count", label: label) - before.total(histogram + "_count", label: label)
-        let sum = total(histogram + "_sum", label: label) - before.total(histogram + "_sum", label: label)
-        return (count > 0 ? sum / count : .nan, count)
-    }
-}
-
-/// Set once the server announces that it listens.
-final class ReadyFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ready = false
-    func set() { lock.withLock { ready = true } }
-    func wait(seconds: Int) async throws {
-        for _ in 0..<(seconds * 20) {
-            if lock.withLock({ ready }) { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ValidationError("the server did not start within \(seconds) s")
     }
 }

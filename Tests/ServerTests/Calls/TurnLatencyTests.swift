@@ -1,16 +1,27 @@
 import Foundation
+import Logging
 import Receptionist
 import Testing
 @testable import Server
 
-/// `receptionistTurnLatencies` reads back the server's own turn timings for `frontdesk bench calls`.
+/// `receptionistTurnLatencies` reads back the server's own turn timings for `frontdesk bench calls`, on each
+/// backend's call repository, and `TurnLatencyReader` reaches it from a configuration (SQLite file or PostgreSQL URL).
 @Suite struct TurnLatencyTests {
-    @Test func readsReceptionistTurnsInTheRangeAndMarksQuestionTurns() async throws {
-        let database = try AppDatabase.temporary()
-        let business = try await GRDBBusinessRepository(database: database)
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// What the turns written by `writeTurns` read back as, for the range t0…t0 + 5 s.
+    static let expected = [
+        TurnLatency(milliseconds: 3, isQuestion: false, event: "started"),
+        TurnLatency(milliseconds: 12, isQuestion: true, event: "speech"),
+        TurnLatency(milliseconds: 20, isQuestion: true, event: "speech"),
+        TurnLatency(milliseconds: 1.5, isQuestion: false, event: "silence"),
+    ]
+
+    /// One call of a new business with receptionist turns at t0 … t0 + 3 s (a caller turn among them, without a
+    /// latency) and one at t0 + 10 s.
+    static func writeTurns(_ repositories: Repositories) async throws {
+        let business = try await repositories.businesses
             .create(NewBusiness(slug: "timing", name: "Timing Ltd", timeZone: "Europe/London", numbers: ["+15550100001"]))
-        let repository = GRDBCallRepository(database: database)
-        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         let machine = CallMachine(callerNumber: nil)
         let call = CallRecord(sid: "CA-timing", businessId: business.id, caller: nil, called: "+15550100001",
                               status: "in-progress", state: machine.state, machine: machine, version: 0, outcome: nil,
@@ -32,15 +43,43 @@ import Testing
         ]
         let write = TurnWrite(call: call, isNewCall: true, turns: turns, leads: [], alerts: [],
                               idempotencyToken: nil, response: "")
-        #expect(try await repository.write(write) == .stored)
+        #expect(try await repositories.calls.write(write) == .stored)
+    }
 
-        let read = try await repository.receptionistTurnLatencies(from: t0, to: t0.addingTimeInterval(5))
-        #expect(read == [
-            TurnLatency(milliseconds: 3, isQuestion: false, event: "started"),
-            TurnLatency(milliseconds: 12, isQuestion: true, event: "speech"),
-            TurnLatency(milliseconds: 20, isQuestion: true, event: "speech"),
-            TurnLatency(milliseconds: 1.5, isQuestion: false, event: "silence"),
-        ])
-        #expect(try await repository.receptionistTurnLatencies(from: t0.addingTimeInterval(20), to: t0.addingTimeInterval(30)).isEmpty)
+    @Test(arguments: RepositoryBackend.all)
+    func readsReceptionistTurnsInTheRangeAndMarksQuestionTurns(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        try await Self.writeTurns(store.repositories)
+        let repository = try #require(store.repositories.calls as? any TurnLatencySource)
+
+        #expect(try await repository.receptionistTurnLatencies(from: Self.t0, to: Self.t0.addingTimeInterval(5)) == Self.expected)
+        #expect(try await repository.receptionistTurnLatencies(from: Self.t0.addingTimeInterval(20), to: Self.t0.addingTimeInterval(30)).isEmpty)
+    }
+
+    @Test(arguments: ["sqlite", "postgresql"])
+    func theReaderOpensTheConfiguredDatabase(_ kind: String) async throws {
+        var config = AppConfig()
+        var cleanUp: () -> Void = {}
+        if kind == "sqlite" {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latency-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            config.databasePath = directory.appendingPathComponent("frontdesk.sqlite").path
+            cleanUp = { try? FileManager.default.removeItem(at: directory) }
+        } else {
+            let url = try TestPostgres.freshDatabase(prefix: "latency")
+            config.databaseURL = url
+            cleanUp = { TestPostgres.dropDatabase(url: url) }
+        }
+        defer { cleanUp() }
+        let logger = Logger(label: "test")
+        // As in the bench: a server (here: storage opened the way the app opens it) writes, the reader reads.
+        let storage = try await openStorage(config, logger: logger, now: Date.init)
+        try await Self.writeTurns(storage.repositories)
+
+        let reader = try await TurnLatencyReader.open(config, logger: logger)
+        #expect(reader.kind == kind)
+        #expect(try await reader.receptionistTurnLatencies(from: Self.t0, to: Self.t0.addingTimeInterval(5)) == Self.expected)
+        try await reader.close()
+        try await storage.close()
     }
 }

@@ -129,14 +129,30 @@ start_watchdog() {
         pg-watchdog "$pid" "$SCRIPT" "$DIR" </dev/null >/dev/null 2>&1 &
 }
 
+# The server and the watchdog outlive this script, so they must not hold the caller's descriptors open: Foundation's
+# Process, for one, learns that its child has exited when a socket the child inherited closes, and would wait for
+# the server to stop. Only stdin, stdout and stderr go on (255 is bash's own, close-on-exec).
+close_inherited_fds() {
+    local fd dir="/proc/$$/fd"
+    [[ -d "$dir" ]] || dir=/dev/fd
+    for fd in $(ls "$dir"); do
+        if [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2 && fd != 255)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+}
+
 cmd_start() {
-    BINDIR="$(find_bindir)"
-    if ((EUID == 0)); then
-        getent passwd postgres >/dev/null || die "no 'postgres' system user to run the server as (PostgreSQL refuses to run as root); $INSTALL_HINT"
+    close_inherited_fds
+    # The marker lets `stop` remove DIR, so only a new or empty directory (or one already ours) gets it.
+    if [[ -d "$DIR" && ! -f "$DIR/$MARKER" && -n "$(ls -A "$DIR")" ]]; then
+        die "$DIR is neither empty nor a cluster directory made by this script"
     fi
     mkdir -p "$DIR"
     DIR="$(cd "$DIR" && pwd)"
     touch "$DIR/$MARKER"
+    BINDIR="$(find_bindir)"
+    if ((EUID == 0)); then
+        getent passwd postgres >/dev/null || die "no 'postgres' system user to run the server as (PostgreSQL refuses to run as root); $INSTALL_HINT"
+    fi
     if ((EUID == 0)); then
         chown postgres: "$DIR"
         chmod 700 "$DIR"

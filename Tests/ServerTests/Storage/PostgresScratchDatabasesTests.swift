@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 @testable import Server
 
@@ -28,7 +29,8 @@ import Testing
 
         // A node's pool keeps an idle session on the database: the drop ends it rather than failing.
         let pool = try PGDatabase(url: try PostgresURL(url), maximumConnections: 1, logger: logger)
-        #expect(await pool.health().reachable)
+        let one = try await pool.read { connection in try await connection.query("SELECT 1", logger: logger).all(Int32.self) }
+        #expect(one == [1])
         #expect(try TestPostgres.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(name)'", url: server) != "0")
         try await PostgresScratchDatabases.drop(name, url: server, logger: logger)
         await pool.close()

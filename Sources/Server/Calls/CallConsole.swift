@@ -80,7 +80,7 @@ extension CallConsole {
         }
         let timeZone = business.zone
         let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
-        let export = CallExport(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
+        let export = CallExport(analytics: services.repositories.analytics, businessId: business.id, timeZone: timeZone, range: range)
         try await export.write(format) { try write($0) }
     }
 }
@@ -93,7 +93,7 @@ extension CallConsole {
         }
         let timeZone = business.zone
         let range = try AnalyticsRange.parse(from: from, to: to, timeZone: timeZone, now: Date())
-        let rollup = CallRollup(database: services.database, businessId: business.id, timeZone: timeZone, range: range)
+        let rollup = CallRollup(analytics: services.repositories.analytics, businessId: business.id, timeZone: timeZone, range: range)
         let buckets = try await rollup.buckets(hourly ? .hour : .day)
         return try rollup.render(buckets, json: format == "json")
     }

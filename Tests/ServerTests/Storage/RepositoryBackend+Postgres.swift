@@ -26,6 +26,10 @@ struct PostgresStore: RepositoryStoreOperations {
         repositories.businesses = PostgresBusinessRepository(database: database, now: clock.now)
         repositories.apiKeys = PostgresAPIKeyRepository(database: database, now: clock.now)
         repositories.adminKeys = PostgresAdminKeyStore(database: database, now: clock.now)
+        repositories.knowledge = PostgresKnowledgeRepository(database: database, now: clock.now)
+        repositories.calls = PostgresCallRepository(database: database, now: clock.now)
+        repositories.analytics = PostgresAnalyticsRepository(database: database)
+        repositories.callSummaries = PostgresCallSummaryRepository(database: database)
         return RepositoryStore(repositories: repositories, operations: self)
     }
 

@@ -9,6 +9,7 @@ protocol TurnLatencySource: Sendable {
 }
 
 extension GRDBCallRepository: TurnLatencySource {}
+extension PostgresCallRepository: TurnLatencySource {}
 
 /// Reads the server's own turn timings from the database a configuration names (SQLite file or PostgreSQL URL),
 /// through that backend's call repository: `frontdesk bench calls` uses it on servers running in other processes.

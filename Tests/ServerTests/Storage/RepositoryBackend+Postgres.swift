@@ -26,6 +26,15 @@ struct PostgresStore: RepositoryStoreOperations {
         repositories.businesses = PostgresBusinessRepository(database: database, now: clock.now)
         repositories.apiKeys = PostgresAPIKeyRepository(database: database, now: clock.now)
         repositories.adminKeys = PostgresAdminKeyStore(database: database, now: clock.now)
+        repositories.knowledge = PostgresKnowledgeRepository(database: database, now: clock.now)
+        repositories.calls = PostgresCallRepository(database: database, now: clock.now)
+        repositories.analytics = PostgresAnalyticsRepository(database: database)
+        repositories.callSummaries = PostgresCallSummaryRepository(database: database)
+        repositories.customers = PostgresCustomerRepository(database: database, now: clock.now)
+        repositories.appointments = PostgresAppointmentRepository(database: database, now: clock.now)
+        repositories.reminders = PostgresReminderRepository(database: database)
+        repositories.messages = PostgresMessagingRepository(database: database)
+        repositories.outbox = PostgresOutboxRepository(database: database)
         return RepositoryStore(repositories: repositories, operations: self)
     }
 

@@ -26,6 +26,7 @@ struct PostgresStore: RepositoryStoreOperations {
         repositories.businesses = PostgresBusinessRepository(database: database, now: clock.now)
         repositories.apiKeys = PostgresAPIKeyRepository(database: database, now: clock.now)
         repositories.adminKeys = PostgresAdminKeyStore(database: database, now: clock.now)
+        repositories.events = PostgresEventLog(database: database, now: clock.now)
         return RepositoryStore(repositories: repositories, operations: self)
     }
 

@@ -27,6 +27,7 @@ struct PostgresStore: RepositoryStoreOperations {
         repositories.apiKeys = PostgresAPIKeyRepository(database: database, now: clock.now)
         repositories.adminKeys = PostgresAdminKeyStore(database: database, now: clock.now)
         repositories.events = PostgresEventLog(database: database, now: clock.now)
+        repositories.jobs = PostgresWorkQueue(database: database)
         return RepositoryStore(repositories: repositories, operations: self)
     }
 

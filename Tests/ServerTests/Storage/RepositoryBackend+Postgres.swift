@@ -28,6 +28,7 @@ struct PostgresStore: RepositoryStoreOperations {
         repositories.adminKeys = PostgresAdminKeyStore(database: database, now: clock.now)
         repositories.events = PostgresEventLog(database: database, now: clock.now)
         repositories.jobs = PostgresWorkQueue(database: database)
+        repositories.leases = PostgresLeaseRepository(database: database)
         return RepositoryStore(repositories: repositories, operations: self)
     }
 

@@ -100,11 +100,8 @@ struct PostgresCallRepository: CallRepository {
                     guard let row = rows.first else { throw CallMovedOn() }
                     (seq, conversationId) = row
                 }
-                for (turn, citations) in zip(write.turns, citations) {
-                    try await Self.insert(connection, turn, seq: seq, citations: citations, conversationId: conversationId,
-                                          businessId: call.businessId, logger: logger)
-                    seq += 1
-                }
+                try await Self.insertLines(connection, write.turns, citations: citations, firstSeq: seq,
+                                           conversationId: conversationId, businessId: call.businessId, logger: logger)
                 // A lead's name and number fill in (or make) its customer.
                 for lead in write.leads {
                     try await connection.query("""
@@ -147,34 +144,58 @@ struct PostgresCallRepository: CallRepository {
         }
     }
 
-    /// Inserts one transcript line as number `seq` of its call and, when the call is a customer's conversation and
-    /// the line says something, appends it there as a message: one statement.
-    private static func insert(_ connection: PostgresConnection, _ turn: CallTurn, seq: Int, citations: String?,
-                               conversationId: String?, businessId: String, logger: Logger) async throws {
-        let insertTurn: PostgresQuery = """
+    /// Inserts the turn's transcript lines, numbered from `firstSeq`, and, when the call is a customer's
+    /// conversation, appends each line that says something there as a message: one statement however many lines
+    /// (rows of a multi-row `VALUES` are inserted, and take their ids, in order).
+    private static func insertLines(_ connection: PostgresConnection, _ turns: [CallTurn], citations: [String?],
+                                    firstSeq: Int, conversationId: String?, businessId: String,
+                                    logger: Logger) async throws {
+        guard !turns.isEmpty else { return }
+        var binds = PostgresBindings(capacity: turns.count * 16)
+        /// Binds `value` and returns its placeholder, cast to `type` (rows of a multi-row VALUES get no type from
+        /// the target columns, so a NULL needs one).
+        func bind<Value: PostgresEncodable>(_ value: Value?, _ type: String) throws -> String {
+            try binds.append(value)
+            return "$\(binds.count)::\(type)"
+        }
+        var lines: [String] = []
+        var messages: [String] = []
+        var lastMessageAt: String?
+        for (index, (turn, citations)) in zip(turns, citations).enumerated() {
+            let text = try bind(turn.text, "text")
+            let createdAt = try bind(turn.createdAt, "timestamptz")
+            lines.append("""
+                (\(try bind(turn.callSid, "text")), \(try bind(firstSeq + index, "integer")), \(try bind(turn.speaker.rawValue, "text")),
+                 \(text), \(try bind(turn.event, "text")), \(try bind(turn.asrConfidence, "double precision")),
+                 \(try bind(turn.state.rawValue, "text")), \(try bind(citations, "text")),
+                 \(try bind(turn.answerConfidence, "double precision")), \(try bind(turn.declined, "boolean")),
+                 \(try bind(turn.latencyMs, "double precision")), \(createdAt))
+                """)
+            if let conversationId, !turn.text.isEmpty {
+                let direction: MessageDirection = turn.speaker == .caller ? .inbound : .outbound
+                messages.append("""
+                    (\(try bind(conversationId, "text")), \(try bind(businessId, "text")),
+                     \(try bind(direction.rawValue, "text")), \(text), \(createdAt))
+                    """)
+                lastMessageAt = createdAt
+            }
+        }
+        let insertLines = """
             INSERT INTO call_turns (call_sid, seq, speaker, text, event, asr_confidence, state, citations, answer_confidence,
                                     declined, latency_ms, created_at)
-            VALUES (\(turn.callSid), \(seq), \(turn.speaker.rawValue), \(turn.text), \(turn.event), \(turn.asrConfidence),
-                    \(turn.state.rawValue), \(citations), \(turn.answerConfidence), \(turn.declined), \(turn.latencyMs),
-                    \(turn.createdAt))
+            VALUES \(lines.joined(separator: ", "))
             """
-        guard let conversationId, !turn.text.isEmpty else {
-            try await connection.query(insertTurn, logger: logger)
-            return
+        var sql = insertLines
+        if let conversationId, let lastMessageAt {
+            // As SQLite appends them one by one: each message moves the conversation's `updated_at`; the last wins.
+            sql = """
+                WITH lines AS (\(insertLines)), messages AS (
+                    INSERT INTO messages (conversation_id, business_id, direction, body, created_at)
+                    VALUES \(messages.joined(separator: ", "))
+                )
+                UPDATE conversations SET updated_at = \(lastMessageAt) WHERE id = \(try bind(conversationId, "text"))
+                """
         }
-        let direction: MessageDirection = turn.speaker == .caller ? .inbound : .outbound
-        try await connection.query("""
-            WITH turn AS (
-                INSERT INTO call_turns (call_sid, seq, speaker, text, event, asr_confidence, state, citations,
-                                        answer_confidence, declined, latency_ms, created_at)
-                VALUES (\(turn.callSid), \(seq), \(turn.speaker.rawValue), \(turn.text), \(turn.event), \(turn.asrConfidence),
-                        \(turn.state.rawValue), \(citations), \(turn.answerConfidence), \(turn.declined), \(turn.latencyMs),
-                        \(turn.createdAt))
-            ), message AS (
-                INSERT INTO messages (conversation_id, business_id, direction, body, created_at)
-                VALUES (\(conversationId), \(businessId), \(direction.rawValue), \(turn.text), \(turn.createdAt))
-            )
-            UPDATE conversations SET updated_at = \(turn.createdAt) WHERE id = \(conversationId)
-            """, logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }
 }

@@ -61,7 +61,7 @@ extension BenchCallsCommand {
         }
         if thinkMs > 0, results.contains(where: { $0.configuration.nodes > 1 }) {
             print("""
-                note: with think time the callers, not the servers, set the pace (about calls ÷ \(thinkMs) ms turns/s): \
+                note: with think time the callers, not the servers, set the pace (about calls × 1000 ÷ \(thinkMs) turns/s): \
                 every configuration that keeps up shows the same turns/s, so the N-node ratio measures scale-out only \
                 when the nodes are saturated (--think-ms 0).
                 """)

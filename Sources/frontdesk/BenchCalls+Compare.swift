@@ -37,6 +37,11 @@ extension BenchCallsCommand {
         let server: [Double]
         /// Mean of `/metrics` turn durations (the commit included) over every node, ms.
         let meanWithCommit: Double
+        /// CPU seconds over the level: the nodes, the local PostgreSQL server's processes (nil on SQLite or
+        /// when none runs here), this bench (the client).
+        let cpu: (nodes: Double, postgres: Double?, client: Double)
+        /// Transactions the database counted over the level (PostgreSQL only).
+        let transactions: Int?
 
         var turnsPerSecond: Double { Double(run.turns) / seconds }
         func client(_ p: Double) -> Double { BenchCallsCommand.percentile(client, p) }
@@ -137,18 +142,30 @@ extension BenchCallsCommand {
             let clients = started.nodes.map {
                 WebhookClient(baseURL: $0.baseURL, authToken: token, maxConnections: 2 * levels.max()! + 8)
             }
+            let postgresURL = readerConfig.databaseURL
+            func transactions() async -> Int? {
+                guard let postgresURL else { return nil }
+                return try? await PostgresScratchDatabases.transactionCount(url: postgresURL, logger: logger)
+            }
             var results: [NodeLevelResult] = []
             for level in levels {
                 let before = try await started.metrics(clients)
+                let transactionsBefore = await transactions()
+                let cpuBefore = cpuSeconds(started, postgres: postgresURL != nil)
                 let start = Date()
                 let run = await runLevel(level, businesses: businesses, minTurns: turns.min, maxTurns: turns.max, clients: clients)
                 let end = Date()
+                let cpuAfter = cpuSeconds(started, postgres: postgresURL != nil)
                 let after = try await started.metrics(clients)
+                let transactionsAfter = await transactions()
+                let postgresCPU = cpuAfter.postgres.flatMap { after in cpuBefore.postgres.map { after - $0 } }
                 let server = try await opened.receptionistTurnLatencies(from: start, to: end).map(\.milliseconds).sorted()
                 results.append(NodeLevelResult(
                     configuration: configuration, level: level, run: run, seconds: end.timeIntervalSince(start),
                     client: run.latencies.sorted(), server: server,
-                    meanWithCommit: after.mean("frontdesk_call_turn_duration_seconds", since: before).mean * 1000))
+                    meanWithCommit: after.mean("frontdesk_call_turn_duration_seconds", since: before).mean * 1000,
+                    cpu: (cpuAfter.nodes - cpuBefore.nodes, postgresCPU.flatMap { $0 > 0 ? $0 : nil }, cpuAfter.client - cpuBefore.client),
+                    transactions: transactionsAfter.flatMap { after in transactionsBefore.map { after - $0 } }))
             }
             try? await opened.close()
             await started.stop()
@@ -160,6 +177,12 @@ extension BenchCallsCommand {
             if let scratch { try? await PostgresScratchDatabases.drop(scratch, url: databaseURL, logger: logger) }
             throw error
         }
+    }
+
+    /// CPU seconds so far of the cluster's nodes, the PostgreSQL processes on this machine, and this process.
+    private func cpuSeconds(_ cluster: BenchCluster, postgres: Bool) -> (nodes: Double, postgres: Double?, client: Double) {
+        (cluster.nodes.map { BenchCPU.seconds(pid: $0.pid) }.reduce(0, +),
+         postgres ? BenchCPU.seconds(named: "postgres") : nil, BenchCPU.ownSeconds())
     }
 
     /// `url` with its database (the path) replaced by `database`; user, password, host and options kept.

@@ -41,6 +41,19 @@ extension BenchCallsCommand {
                                    : times(result.turnsPerSecond, oneNode(result.level)?.turnsPerSecond)]
                    })
 
+        print("\nCPU per turn (user + system, from /proc, over the level): the node processes, the local PostgreSQL "
+              + "server's processes, the bench's client; cores busy = all three ÷ wall time (other work on the machine "
+              + "not counted); db transactions per turn from pg_stat_database (≈: sessions report within seconds)")
+        printTable(["configuration", "calls", "nodes", "PostgreSQL", "client", "total", "cores busy", "db transactions / turn"],
+                   ordered.map { result in
+                       let turns = Double(max(1, result.run.turns))
+                       let total = result.cpu.nodes + (result.cpu.postgres ?? 0) + result.cpu.client
+                       func perTurn(_ seconds: Double?) -> String { seconds.map { Self.ms($0 * 1000 / turns) } ?? "-" }
+                       return [result.configuration.label, "\(result.level)", perTurn(result.cpu.nodes), perTurn(result.cpu.postgres),
+                               perTurn(result.cpu.client), perTurn(total), String(format: "%.2f", total / result.seconds),
+                               result.transactions.map { String(format: "≈ %.1f", Double($0) / turns) } ?? "-"]
+                   })
+
         print("\ntargets (issue 11): p95 ≤ 25 ms on one PostgreSQL node at 100 calls; N nodes ≥ 1.7× one node's turns/s at the same p95")
         func verdict(_ pass: Bool) -> String { pass ? "PASS" : "MISS" }
         for result in ordered {

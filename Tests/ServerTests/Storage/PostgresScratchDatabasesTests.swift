@@ -51,6 +51,17 @@ import Testing
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", url: url)))
     }
 
+    @Test func countsTheDatabasesTransactions() async throws {
+        let url = try TestPostgres.freshDatabase(prefix: "scratch")
+        defer { TestPostgres.dropDatabase(url: url) }
+        let before = try await PostgresScratchDatabases.transactionCount(url: url, logger: logger)
+        // Each psql session runs its statement in a transaction and reports its statistics when it exits.
+        for _ in 0..<3 { try TestPostgres.psql("SELECT 1", url: url) }
+        let after = try await PostgresScratchDatabases.transactionCount(url: url, logger: logger)
+        #expect(after >= before + 3)
+        #expect(after < before + 20)
+    }
+
     @Test(arguments: ["", "Bench", "bench; drop database postgres", "1bench", "bench-1", String(repeating: "a", count: 64)])
     func refusesANameThatWouldNeedQuoting(_ name: String) async throws {
         let server = try TestPostgres.serverURL()

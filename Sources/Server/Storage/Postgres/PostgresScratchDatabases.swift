@@ -41,6 +41,17 @@ public enum PostgresScratchDatabases {
         }
     }
 
+    /// Transactions committed and rolled back in the database `url` names so far (`pg_stat_database`; other
+    /// sessions report theirs within about a second, idle ones within ten, so take it over long intervals).
+    public static func transactionCount(url: String, logger: Logger) async throws -> Int {
+        try await withConnection(url: url, logger: logger) { connection, logger in
+            let counts = try await connection.query("""
+                SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database WHERE datname = current_database()
+                """, logger: logger).all(Int64.self)
+            return Int(counts.first ?? 0)
+        }
+    }
+
     /// Creates database `name` (lower-case letters, digits, `_`) on `url`'s server, connecting as `url` does.
     public static func create(_ name: String, url: String, logger: Logger) async throws {
         try check(name)

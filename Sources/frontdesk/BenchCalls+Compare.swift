@@ -37,6 +37,9 @@ extension BenchCallsCommand {
         let server: [Double]
         /// Mean of `/metrics` turn durations (the commit included) over every node, ms.
         let meanWithCommit: Double
+        /// Mean `latency_ms` of the gathers (the turns that histogram times), ms: the rest of `meanWithCommit` is
+        /// writing and committing the turn.
+        let gatherMean: Double
         /// CPU seconds over the level: the nodes, the local PostgreSQL server's processes (nil on SQLite or
         /// when none runs here), this bench (the client).
         let cpu: (nodes: Double, postgres: Double?, client: Double)
@@ -159,11 +162,14 @@ extension BenchCallsCommand {
                 let after = try await started.metrics(clients)
                 let transactionsAfter = await transactions()
                 let postgresCPU = cpuAfter.postgres.flatMap { after in cpuBefore.postgres.map { after - $0 } }
-                let server = try await opened.receptionistTurnLatencies(from: start, to: end).map(\.milliseconds).sorted()
+                let read = try await opened.receptionistTurnLatencies(from: start, to: end)
+                let server = read.map(\.milliseconds).sorted()
+                let gathers = read.filter { $0.event != "started" }.map(\.milliseconds)
                 results.append(NodeLevelResult(
                     configuration: configuration, level: level, run: run, seconds: end.timeIntervalSince(start),
                     client: run.latencies.sorted(), server: server,
                     meanWithCommit: after.mean("frontdesk_call_turn_duration_seconds", since: before).mean * 1000,
+                    gatherMean: gathers.isEmpty ? .nan : gathers.reduce(0, +) / Double(gathers.count),
                     cpu: (cpuAfter.nodes - cpuBefore.nodes, postgresCPU.flatMap { $0 > 0 ? $0 : nil }, cpuAfter.client - cpuBefore.client),
                     transactions: transactionsAfter.flatMap { after in transactionsBefore.map { after - $0 } }))
             }

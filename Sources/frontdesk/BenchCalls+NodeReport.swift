@@ -16,16 +16,17 @@ extension BenchCallsCommand {
         let ordered = levels.flatMap { level in results.filter { $0.level == level } }
 
         print("\nturns = /twilio/voice + /twilio/gather; server = call_turns.latency_ms read back through the backend's call "
-              + "repository (arrival to reply, before the commit); mean incl. commit from every node's /metrics; "
+              + "repository (arrival to reply, before the commit); mean incl. commit: a gather's mean from every node's /metrics, "
+              + "of which write = that mean − the gathers' mean latency_ms (writing and committing the turn); "
               + "× SQLite = this figure ÷ the SQLite anchor's at the same level")
         printTable(["configuration", "calls", "turns", "errors", "client p50", "p95", "p99",
-                    "server p50", "p95", "p99", "p95 × SQLite", "mean incl. commit"],
+                    "server p50", "p95", "p99", "p95 × SQLite", "mean incl. commit", "of which write"],
                    ordered.map { result in
                        [result.configuration.label, "\(result.level)", "\(result.run.turns)", "\(result.run.errors)",
                         Self.ms(result.client(0.5)), Self.ms(result.client(0.95)), Self.ms(result.client(0.99)),
                         Self.ms(result.server(0.5)), Self.ms(result.server(0.95)), Self.ms(result.server(0.99)),
                         result.configuration.database == .sqlite ? "anchor" : times(result.server(0.95), anchor(result.level)?.server(0.95)),
-                        Self.ms(result.meanWithCommit)]
+                        Self.ms(result.meanWithCommit), Self.ms(result.meanWithCommit - result.gatherMean)]
                    })
 
         print("\nthroughput: turns answered per second of the level's wall time, overall and per node (turns the client "

@@ -67,6 +67,8 @@ public final class PGDatabase: Sendable {
             return try await client.withConnection { connection in try await body(connection) }
         } catch let error as PSQLError {
             throw Self.translated(error)
+        } catch {
+            throw Self.translated(poolError: error)
         }
     }
 
@@ -96,6 +98,8 @@ public final class PGDatabase: Sendable {
                     continue
                 }
                 throw Self.translated(error)
+            } catch {
+                throw Self.translated(poolError: error)
             }
         }
     }
@@ -106,6 +110,14 @@ public final class PGDatabase: Sendable {
         if let repository = RepositoryError(postgres: error) { return repository }
         if let unavailable = StorageUnavailableError(postgres: error) { return unavailable }
         return error
+    }
+
+    /// The pool's own errors (it could not open a connection for a while: its circuit breaker tripped; it is
+    /// shutting down) mean the database is unavailable. The type lives in postgres-nio's internal
+    /// `_ConnectionPoolModule`, so it is recognised by name; any other error is returned as it is.
+    static func translated(poolError error: any Error) -> any Error {
+        guard String(reflecting: type(of: error)).contains("ConnectionPoolError") else { return error }
+        return StorageUnavailableError("PostgreSQL is not reachable (\(error))")
     }
 
     /// `pg_notify(channel, payload)` inside the current transaction: delivered to every listening node only if and

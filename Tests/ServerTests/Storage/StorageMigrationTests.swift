@@ -1,0 +1,391 @@
+import Foundation
+import GRDB
+import Logging
+import PostgresNIO
+import Receptionist
+import Synchronization
+import Testing
+@testable import Server
+
+/// `frontdesk migrate`: a SQLite database filled through its repositories is copied into a fresh PostgreSQL
+/// database, every table counted and every value compared; refusals leave the target untouched.
+@Suite(.timeLimit(.minutes(5)))  // a hang guard, not a timing assertion
+struct StorageMigrationTests {
+    /// A start with a millisecond fraction, so dates prove they keep their milliseconds.
+    static let start = Date(timeIntervalSince1970: 1_790_000_000.123)
+    static let dimension = 384
+    /// Text COPY must escape, and text PostgreSQL must keep byte for byte.
+    static let awkwardText = "Tab\there, newline\nthere, CR\r, backslash \\N \\. and ünïcödé ☎️ \"quotes\" 'single'"
+
+    /// One SQLite database holding at least a row of every table.
+    struct Source {
+        let database: AppDatabase
+        let store: RepositoryStore
+        let clock: TestClock
+        let a: Business
+        let b: Business
+        let embedding: [Float]
+        /// The highest knowledge chunk id ever used; its entry was deleted afterwards.
+        let deletedChunkId: Int64
+    }
+
+    static func embedding(_ seed: Int) -> [Float] {
+        (0..<dimension).map { Float(sin(Double($0 * 7 + seed))) / 3 + 1e-7 * Float($0) }
+    }
+
+    static func makeSource() async throws -> Source {
+        let clock = TestClock(start)
+        let database = try AppDatabase.temporary()
+        let store = SQLiteStore(origin: database, database: database).store(clock: clock)
+        let repositories = store.repositories
+        let a = try await store.makeBusiness("alpha-plumbing", numbers: ["+15550100001"], settings: CRMTestApp.settings())
+        let b = try await store.makeBusiness("beta-heating", numbers: ["+15550100002"])
+        _ = try await repositories.apiKeys.rotate(businessId: a.id)
+        _ = try await repositories.apiKeys.rotate(businessId: b.id)
+        _ = try await repositories.adminKeys.ensureAdminKey(configured: nil)
+        try await repositories.calls.setTwilioAuthToken("sub-account-token", businessId: a.id)
+
+        // Knowledge with 384-float embeddings; the last entry is deleted, so the highest chunk id is gone.
+        let vector = embedding(1)
+        _ = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: a.id, title: "Boilers", content: awkwardText, category: "heating",
+                           tags: ["boiler", "gas"], source: "manual", createdAt: start, updatedAt: start),
+            chunks: [KnowledgeChunkInput(ordinal: 0, text: "Boilers " + awkwardText, body: awkwardText, embedding: vector),
+                     KnowledgeChunkInput(ordinal: 1, text: "Second", body: "Second", embedding: embedding(2))])
+        clock.advance(by: 1.001)
+        _ = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: b.id, title: "Radiators", content: "Bleed them yearly."),
+            chunks: [KnowledgeChunkInput(ordinal: 0, text: "Radiators", body: "Bleed them", embedding: embedding(3))])
+        let doomed = try await repositories.knowledge.upsert(
+            KnowledgeEntry(businessId: a.id, title: "Old price list", content: "Gone."),
+            chunks: [KnowledgeChunkInput(ordinal: 0, text: "Old", body: "Old", embedding: embedding(4))])
+        let deletedChunkId = try #require(try await repositories.knowledge.chunks(entryId: doomed.id, businessId: a.id).first?.id)
+        try await repositories.knowledge.delete(entryId: doomed.id, businessId: a.id)
+
+        // A call with turns, a lead, an owner alert and a stored webhook reply; an emergency call of B.
+        let call = try await store.seedCall(
+            "CAmigrate1", business: a, caller: "+15557654321", startedAt: start, isEmergency: true,
+            questionsAnswered: 1, citedEntries: "e1",
+            lines: [.caller("my boiler\tleaks"), .answer("We can help.", confidence: 0.8, latencyMs: 12.345),
+                    .declined("Sorry, I don't know that.", latencyMs: 0.1)],
+            lead: LeadDraft(reason: .message, name: "Jo O'Neil", phone: "+15557654321", notes: awkwardText))
+        #expect(try await repositories.calls.write(TurnWrite(
+            call: call, isNewCall: false, turns: [], leads: [],
+            alerts: [OwnerAlertRecord(id: nil, businessId: a.id, callSid: call.sid, kind: "emergency",
+                                      callbackNumber: "+15557654321", message: "Burst pipe", status: "queued",
+                                      createdAt: start)],
+            idempotencyToken: "token-1", response: "<Response><Say>Hi</Say></Response>")) == .stored)
+        try await store.seedCall("CAmigrate2", business: b, startedAt: start.addingTimeInterval(60), durationSeconds: nil,
+                                 outcome: nil, lines: [.caller("hello")])
+        let turns = try await repositories.calls.turns(callSid: call.sid)
+        try await repositories.callSummaries.save(
+            CallSummaryRecord(callSid: call.sid, businessId: a.id, summary: "Boiler leak", fields: #"{"answered":["boiler"]}"#,
+                              followUpNeeded: true, sentiment: nil, createdAt: start),
+            turnSentiments: [try #require(turns.first?.id): -0.25])
+
+        // Customers, an appointment, an SMS thread, a queued text, a job and a consumer's checkpoint.
+        let ann = try await repositories.customers.create(
+            businessId: a.id, CustomerFields(name: "Ann Lee", phone: "+15550001111", address: awkwardText))
+        _ = try await repositories.customers.create(businessId: b.id, CustomerFields(phone: "+15557654321"))
+        _ = try await repositories.appointments.create(
+            Appointment(businessId: a.id, customerId: ann.id, startAt: ContractTime.chicago("2030-06-05T13:00"),
+                        endAt: ContractTime.chicago("2030-06-05T14:00"), service: "Boiler service", isEmergency: true,
+                        sourceCallSid: call.sid, createdAt: start, updatedAt: start),
+            rules: a.bookingRules, now: clock.read())
+        #expect(try await repositories.messages.receive(InboundText(
+            businessId: a.id, from: "+15557654321", body: "Is 1pm OK?", messageSid: "SM1", keyword: nil, reply: "Yes"),
+            at: clock.read()))
+        _ = try await repositories.outbox.enqueue(
+            OutgoingText(businessId: a.id, to: "+15550001111", body: "See you at 1pm", kind: .customer,
+                         dedupeKey: "reminder:1"), at: clock.read())
+        #expect(try await repositories.jobs.enqueue(
+            try NewJob(kind: "test.migrate", businessId: b.id, payload: ["n": 1], dedupeKey: "once",
+                   runAt: start.addingTimeInterval(3600)), now: clock.read()))
+        try await repositories.events.advanceCheckpoint(consumer: "test-consumer",
+                                                        to: try await repositories.events.lastEventId())
+        return Source(database: database, store: store, clock: clock, a: a, b: b, embedding: vector,
+                      deletedChunkId: deletedChunkId)
+    }
+
+    /// A fresh, empty, migrated PostgreSQL database on the test cluster, and its URL (to drop it).
+    static func freshTarget() async throws -> (PGDatabase, String) {
+        let url = try TestPostgres.freshDatabase(prefix: "migrate")
+        let database = try await PGDatabase.open(url: try PostgresURL(url), maximumConnections: 4,
+                                                 logger: Logger(label: "test.migrate"))
+        return (database, url)
+    }
+
+    @Test func everyTableIsCopiedWithEveryValueAndIdAndTheSequencesContinue() async throws {
+        let source = try await Self.makeSource()
+        let (target, url) = try await Self.freshTarget()
+        defer { TestPostgres.dropDatabase(url: url) }
+
+        let copied = Mutex<[String]>([])
+        let report = try await StorageMigration.run(from: source.database, to: target, batchRows: 2) { table in
+            copied.withLock { $0.append(table.table) }
+        }
+        await target.close()
+        let reopened = try await PGDatabase.open(url: target.url, maximumConnections: 2, logger: target.logger)
+
+        // Every FrontDesk table of the SQLite schema was copied, and every one had rows to copy.
+        let sqliteTables = try await source.database.dbPool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table'
+                AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY name
+                """)
+        }
+        #expect(report.counts.map(\.table).sorted() == sqliteTables)
+        #expect(copied.withLock { $0 } == report.counts.map(\.table))
+        #expect(report.isVerified)
+        for count in report.counts {
+            #expect(count.source > 0, "\(count.table) was not seeded")
+            #expect(count.source == count.target, "\(count.table)")
+        }
+        // Parents come before children (foreign keys hold row by row).
+        let order = report.counts.map(\.table)
+        #expect(order.firstIndex(of: "businesses")! < order.firstIndex(of: "calls")!)
+        #expect(order.firstIndex(of: "calls")! < order.firstIndex(of: "call_turns")!)
+        #expect(order.firstIndex(of: "customers")! < order.firstIndex(of: "appointments")!)
+        #expect(order.firstIndex(of: "conversations")! < order.firstIndex(of: "messages")!)
+
+        // Every value of every row, compared column by column.
+        for table in sqliteTables {
+            let sqlite = try await Self.sqliteContents(source.database, table: table)
+            let postgres = try await Self.postgresContents(reopened, table: table)
+            #expect(sqlite.count == postgres.count, "\(table)")
+            for (key, row) in sqlite {
+                #expect(postgres[key] == row, "\(table) row \(key)")
+            }
+        }
+
+        // A few values read back with SQL, against what was written.
+        let chunk = try await reopened.read { connection in
+            try await connection.query("""
+                SELECT embedding, body FROM knowledge_chunks WHERE business_id = \(source.a.id) AND ordinal = 0
+                """, logger: reopened.logger).all((ByteBuffer, String).self)
+        }
+        let (bytes, body) = try #require(chunk.first)
+        #expect(KnowledgeChunk.decodeEmbedding(Data(buffer: bytes)) == source.embedding)
+        #expect(body == Self.awkwardText)
+        let call = try await reopened.read { connection in
+            try await connection.query("""
+                SELECT is_emergency, (EXTRACT(EPOCH FROM started_at) * 1000)::bigint, machine,
+                       to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
+                FROM calls WHERE sid = 'CAmigrate1'
+                """, logger: reopened.logger).all((Bool, Int64, String, String).self)
+        }
+        let (isEmergency, milliseconds, machine, startedAt) = try #require(call.first)
+        #expect(isEmergency)
+        #expect(milliseconds == 1_790_000_000_123)
+        #expect(startedAt == "2026-09-21 14:13:20.123000")
+        let sqliteMachine = try await source.database.dbPool.read { db in
+            try String.fetchOne(db, sql: "SELECT machine FROM calls WHERE sid = 'CAmigrate1'")
+        }
+        #expect(machine == sqliteMachine)
+        let flags = try await reopened.read { connection in
+            try await connection.query("SELECT declined FROM call_turns WHERE call_sid = 'CAmigrate1' ORDER BY seq",
+                                       logger: reopened.logger).all(Bool.self)
+        }
+        #expect(flags == [false, false, true])
+
+        // The PostgreSQL repositories read the copied tenants as SQLite's do.
+        let businesses = PostgresBusinessRepository(database: reopened, now: source.clock.now)
+        let a = try #require(try await businesses.get(id: source.a.id))
+        #expect([a.slug, a.name, a.timeZone] == [source.a.slug, source.a.name, source.a.timeZone])
+        #expect(a.settings == source.a.settings)
+        #expect(abs(a.createdAt.timeIntervalSince(source.a.createdAt)) < 0.000_5)
+        #expect(try await businesses.find(byNumber: "+15550100002")?.id == source.b.id)
+
+        // Identity sequences continue past the highest id SQLite ever used — the deleted entry's chunk included.
+        let entryId = try #require(try await source.store.repositories.knowledge
+            .list(businessId: source.a.id, category: nil, text: nil, limit: 10, cursor: nil).items.first?.id)
+        let newChunk: [Int64] = try await reopened.write { connection in
+            try await connection.query("""
+                INSERT INTO knowledge_chunks (entry_id, business_id, ordinal, text, body, embedding)
+                VALUES (\(entryId), \(source.a.id), 7, 'new', 'new', '\\x00000000'::bytea) RETURNING id
+                """, logger: reopened.logger).all(Int64.self)
+        }
+        #expect(newChunk == [source.deletedChunkId + 1])
+        #expect(report.nextIds["knowledge_chunks"] == source.deletedChunkId + 1)
+        let lastEvent = try await source.store.repositories.events.lastEventId()
+        let newEvent = try await reopened.write { connection in
+            try await connection.query("""
+                INSERT INTO events (business_id, stream, sequence, type, payload, created_at)
+                VALUES (NULL, 'test:after', 1, 'test', '{}', now()) RETURNING id
+                """, logger: reopened.logger).all(Int64.self)
+        }
+        #expect(newEvent == [lastEvent + 1])
+        await reopened.close()
+    }
+
+    @Test func aTargetWithRowsIsRefusedAndLeftAsItWas() async throws {
+        let source = try await Self.makeSource()
+        let (target, url) = try await Self.freshTarget()
+        defer { TestPostgres.dropDatabase(url: url) }
+        let existing = try await PostgresBusinessRepository(database: target, now: Date.init)
+            .create(NewBusiness(slug: "already-here", name: "Already Here", timeZone: "UTC", numbers: []))
+        let existingUpdated = existing.updatedAt
+
+        await #expect(throws: StorageMigration.Failure.targetNotEmpty([.init(table: "businesses", rows: 1)])) {
+            try await StorageMigration.run(from: source.database, to: target)
+        }
+        let counts = try await PostgresImport(database: target).rowCounts(try await Self.postgresTables(target))
+        #expect(counts.filter { $0.value > 0 } == ["businesses": 1])
+        let kept = try await PostgresBusinessRepository(database: target, now: Date.init).get(id: existing.id)
+        #expect(kept?.slug == existing.slug)
+        #expect(abs((kept?.updatedAt ?? .distantPast).timeIntervalSince(existingUpdated)) < 0.000_01)
+
+        // Migrating twice into one database is refused the same way.
+        let (fresh, freshURL) = try await Self.freshTarget()
+        defer { TestPostgres.dropDatabase(url: freshURL) }
+        _ = try await StorageMigration.run(from: source.database, to: fresh)
+        await #expect(throws: StorageMigration.Failure.self) {
+            try await StorageMigration.run(from: source.database, to: fresh)
+        }
+        await target.close()
+        await fresh.close()
+    }
+
+    @Test func aTableOrColumnOnlyOneSideHasStopsTheCopyBeforeAnythingIsWritten() async throws {
+        let source = try await Self.makeSource()
+        try await source.database.dbPool.write { db in
+            try db.execute(sql: "ALTER TABLE calls ADD COLUMN mood TEXT")
+            try db.execute(sql: "CREATE TABLE loyalty_points (id INTEGER PRIMARY KEY, points INTEGER)")
+        }
+        let (target, url) = try await Self.freshTarget()
+        defer { TestPostgres.dropDatabase(url: url) }
+        _ = try await target.write { connection in
+            try await connection.query("ALTER TABLE leads ADD COLUMN score integer", logger: target.logger)
+        }
+
+        let error = await #expect(throws: StorageMigration.Failure.self) {
+            try await StorageMigration.run(from: source.database, to: target)
+        }
+        #expect(error == .schemaMismatch([
+            "column calls.mood is in the SQLite database but not in the PostgreSQL schema",
+            "column leads.score is in the PostgreSQL schema but not in the SQLite database",
+            "table loyalty_points is in the SQLite database but not in the PostgreSQL schema",
+        ]))
+        let counts = try await PostgresImport(database: target).rowCounts(try await Self.postgresTables(target))
+        #expect(counts.values.allSatisfy { $0 == 0 }, "\(counts)")
+        await target.close()
+    }
+
+    @Test func aValueTheTargetCannotHoldRollsBackEveryTableAlreadyCopied() async throws {
+        let source = try await Self.makeSource()
+        // `events` is copied after `businesses`, `calls`, `customers` and more (foreign-key order, then name order).
+        try await source.database.dbPool.write { db in
+            try db.execute(sql: "UPDATE events SET created_at = 'yesterday' WHERE id = (SELECT max(id) FROM events)")
+        }
+        let lastEvent = try await source.store.repositories.events.lastEventId()
+        let (target, url) = try await Self.freshTarget()
+        defer { TestPostgres.dropDatabase(url: url) }
+
+        let error = await #expect(throws: StorageMigration.Failure.self) {
+            try await StorageMigration.run(from: source.database, to: target, batchRows: 3)
+        }
+        #expect(error == .unconvertible(
+            table: "events", column: "created_at", row: "id = \(lastEvent)",
+            problem: "\"yesterday\" is not a date as FrontDesk stores dates (yyyy-MM-dd HH:mm:ss.SSS)"))
+        let counts = try await PostgresImport(database: target).rowCounts(try await Self.postgresTables(target))
+        #expect(counts.values.allSatisfy { $0 == 0 }, "\(counts)")
+        await target.close()
+    }
+
+    @Test func tablesAreOrderedParentsFirstAndACycleIsRefused() throws {
+        let target = [
+            StoredTableSchema(name: "messages", columns: ["id"], references: ["conversations"]),
+            StoredTableSchema(name: "conversations", columns: ["id"], references: ["customers", "calls", "conversations"]),
+            StoredTableSchema(name: "customers", columns: ["id"], references: ["businesses"]),
+            StoredTableSchema(name: "calls", columns: ["sid"], references: ["businesses"]),
+            StoredTableSchema(name: "businesses", columns: ["id"]),
+        ]
+        let source = target.map { StoredTableSchema(name: $0.name, columns: $0.columns) }
+        #expect(try StorageMigration.plan(source: source, target: target).map(\.name)
+            == ["businesses", "calls", "customers", "conversations", "messages"])
+
+        let cycle = [StoredTableSchema(name: "a", columns: ["id"], references: ["b"]),
+                     StoredTableSchema(name: "b", columns: ["id"], references: ["a"])]
+        #expect(throws: StorageMigration.Failure.schemaMismatch(["the foreign keys of a, b form a cycle; no copy order satisfies them"])) {
+            try StorageMigration.plan(source: cycle, target: cycle)
+        }
+    }
+
+    @Test func onlyDatesAsGRDBStoresThemAreAccepted() {
+        #expect(PostgresCopyText.dateZone("2026-09-21 14:13:20.123") == PostgresCopyText.DateZone.none)
+        #expect(PostgresCopyText.dateZone("2026-09-21T14:13") == PostgresCopyText.DateZone.none)
+        #expect(PostgresCopyText.dateZone("2026-09-21") == .dateOnly)
+        #expect(PostgresCopyText.dateZone("2026-09-21 14:13:20Z") == .given)
+        #expect(PostgresCopyText.dateZone("2026-09-21 14:13:20.5+05:30") == .given)
+        for text in ["now", "epoch", "", "2026-09-21 14", "2026-09-21 14:13:20.", "2026-09-21 14:13:20+5", "21/09/2026"] {
+            #expect(PostgresCopyText.dateZone(text) == nil, "\(text)")
+        }
+    }
+
+    // MARK: - Contents of both sides
+
+    /// Every row of `table` on SQLite, keyed by its first column, each value as text: dates as stored, integers
+    /// and doubles in Swift's shortest form, blobs in hex.
+    static func sqliteContents(_ database: AppDatabase, table: String) async throws -> [String: [String?]] {
+        try await database.dbPool.read { db in
+            let columns = try db.columns(in: table).map(\.name).sorted()
+            let sql = "SELECT " + columns.map { "\"\($0)\"" }.joined(separator: ", ") + " FROM \(table)"
+            var rows: [String: [String?]] = [:]
+            for row in try Row.fetchAll(db, sql: sql) {
+                let values: [String?] = (0..<columns.count).map { index in
+                    switch (row[index] as DatabaseValue).storage {
+                    case .null: nil
+                    case .int64(let integer): String(integer)
+                    case .double(let real): real.description
+                    case .string(let text): text
+                    case .blob(let data): data.map { String(format: "%02x", $0) }.joined()
+                    }
+                }
+                rows[values[columns.firstIndex(of: try firstColumn(db, table))!] ?? "NULL"] = values
+            }
+            return rows
+        }
+    }
+
+    private static func firstColumn(_ db: GRDB.Database, _ table: String) throws -> String {
+        try db.columns(in: table).map(\.name).first!
+    }
+
+    /// Every row of `table` on PostgreSQL in the same text forms: timestamps as GRDB writes them (UTC, to the
+    /// millisecond), booleans as 0/1, bytea in hex, doubles read back into Swift.
+    static func postgresContents(_ database: PGDatabase, table: String) async throws -> [String: [String?]] {
+        try await database.read { connection in
+            let columns = try await connection.query("""
+                SELECT column_name::text, data_type::text, ordinal_position::int FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = \(table) ORDER BY column_name
+                """, logger: database.logger).all((String, String, Int32).self)
+            let first = try #require(columns.min { $0.2 < $1.2 }?.0)
+            let expressions = columns.map { name, type, _ in
+                switch type {
+                case "timestamp with time zone":
+                    "to_char(\"\(name)\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')"
+                case "boolean": "CASE WHEN \"\(name)\" THEN '1' ELSE '0' END"
+                case "bytea": "encode(\"\(name)\", 'hex')"
+                default: "\"\(name)\"::text"
+                }
+            }
+            let sql = "SELECT " + expressions.joined(separator: ", ") + " FROM \"\(table)\""
+            var rows: [String: [String?]] = [:]
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: database.logger) {
+                var values: [String?] = []
+                for (index, cell) in row.enumerated() {
+                    let text = try cell.decode(String?.self)
+                    values.append(columns[index].1 == "double precision" ? text.flatMap(Double.init)?.description : text)
+                }
+                rows[values[columns.firstIndex { $0.0 == first }!] ?? "NULL"] = values
+            }
+            return rows
+        }
+    }
+
+    /// The FrontDesk tables of a PostgreSQL database (all but its migrations' record).
+    static func postgresTables(_ database: PGDatabase) async throws -> [String] {
+        try await PostgresImport(database: database).schema().map(\.name)
+            .filter { !PostgresImport.bookkeepingTables.contains($0) }
+    }
+}

@@ -21,8 +21,10 @@ extension StorageMigration {
                 return "the SQLite and PostgreSQL schemas differ, nothing was copied (is this frontdesk build older "
                     + "than the database?):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
             case .targetNotEmpty(let tables):
-                return "the PostgreSQL database is not empty (" + tables.map { "\($0.table): \($0.rows) rows" }
-                    .joined(separator: ", ") + "); migrate only copies into an empty database, nothing was written"
+                let named = tables.prefix(4).map { "\($0.table): \($0.rows) row\($0.rows == 1 ? "" : "s")" }
+                let more = tables.count > 4 ? ", and \(tables.count - 4) more tables" : ""
+                return "the PostgreSQL database is not empty (" + named.joined(separator: ", ") + more
+                    + "); migrate only copies into an empty database, nothing was written"
             case let .unconvertible(table, column, row, problem):
                 return "cannot copy \(table).\(column) of the row \(row): \(problem); nothing was written"
             case let .rejected(table, message):

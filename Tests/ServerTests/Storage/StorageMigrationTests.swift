@@ -292,6 +292,75 @@ struct StorageMigrationTests {
         await target.close()
     }
 
+    @Test func theMigrateCommandCopiesPrintsTheCountsAndNeverThePassword() async throws {
+        let source = try await Self.makeSource()
+        let url = try TestPostgres.freshDatabase(prefix: "migrate")
+        defer { TestPostgres.dropDatabase(url: url) }
+        // The test cluster trusts local connections: the password is there only to show it is never printed.
+        var components = try #require(URLComponents(string: url))
+        components.password = "s3cret-Passw0rd"
+        let withPassword = try #require(components.string)
+
+        let run = try Self.frontdesk(["migrate", "--from", "sqlite:" + source.database.path, "--to", withPassword])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(!run.output.contains("s3cret"), "\(run.output)")
+        #expect(run.output.contains("into postgres://postgres:***@"), "\(run.output)")
+        // One line per table: name, SQLite's count, PostgreSQL's count, verdict — as SQLite counts them.
+        var printed: [String: [String]] = [:]
+        for line in run.output.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            if fields.count == 4 { printed[fields[0]] = Array(fields.dropFirst()) }
+        }
+        let expected = try await source.database.dbPool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table'
+                AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
+                """).map { ($0, try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? 0) }
+        }
+        for (table, rows) in expected {
+            #expect(printed[table] == [String(rows), String(rows), "ok"], "\(table): \(run.output)")
+        }
+        #expect(run.output.contains("verified: \(expected.count) tables"), "\(run.output)")
+        #expect(try TestPostgres.psql("SELECT count(*) FROM businesses", url: url) == "2")
+
+        // Again, the URL from the environment: the database is no longer empty, so it is refused and left alone.
+        let again = try Self.frontdesk(["migrate", "--from", source.database.path],
+                                       environment: ["FRONTDESK_DATABASE_URL": withPassword])
+        #expect(again.status == 1, "\(again.output)")
+        #expect(again.output.contains("error: the PostgreSQL database is not empty (admin_credentials: 1 row, "),
+                "\(again.output)")
+        #expect(!again.output.contains("s3cret"), "\(again.output)")
+        #expect(try TestPostgres.psql("SELECT count(*) FROM businesses", url: url) == "2")
+
+        // A SQLite file that does not exist is not created.
+        let missing = source.database.path + ".missing"
+        let none = try Self.frontdesk(["migrate", "--from", "sqlite:" + missing, "--to", url])
+        #expect(none.status == 1)
+        #expect(none.output.contains("error: no SQLite database at \(missing)"), "\(none.output)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    /// Runs the real `frontdesk` binary with `arguments`; standard output and error together.
+    static func frontdesk(_ arguments: [String], environment: [String: String] = [:]) throws
+        -> (status: Int32, output: String) {
+        guard FileManager.default.isExecutableFile(atPath: LiveServer.binary.path) else {
+            throw LiveServerError("\(LiveServer.binary.path) is missing: build it first (`swift build`; `make test` does)")
+        }
+        let process = Process()
+        process.executableURL = LiveServer.binary
+        process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        variables["FRONTDESK_DATABASE_URL"] = nil
+        process.environment = variables.merging(environment) { _, new in new }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     @Test func tablesAreOrderedParentsFirstAndACycleIsRefused() throws {
         let target = [
             StoredTableSchema(name: "messages", columns: ["id"], references: ["conversations"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Server
+import Synchronization
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,8 +71,16 @@ struct MigrateCommand: AsyncParsableCommand {
 
         let report: StorageMigration.Report
         do {
+            let clock = ContinuousClock()
+            let lastTable = Mutex(clock.now)
             report = try await StorageMigration.run(from: source, to: target, batchRows: batchRows) { copied in
-                FileHandle.standardError.write(Data("  \(copied.table): \(copied.rows) rows\n".utf8))
+                let now = clock.now
+                let took = lastTable.withLock { last in
+                    defer { last = now }
+                    return now - last
+                }
+                FileHandle.standardError.write(Data(
+                    "  \(copied.table): \(copied.rows) rows (\(String(format: "%.2f", Self.seconds(took))) s)\n".utf8))
             }
         } catch {
             await target.close()
@@ -82,7 +91,7 @@ struct MigrateCommand: AsyncParsableCommand {
         try? source.close()
 
         Self.printTable(report)
-        let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
+        let seconds = Self.seconds(report.duration)
         guard report.isVerified else {
             throw Self.failure("row counts differ between SQLite and PostgreSQL after the commit (was something writing to PostgreSQL?)")
         }
@@ -91,6 +100,10 @@ struct MigrateCommand: AsyncParsableCommand {
         let next = report.nextIds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("next ids: \(next)")
         print("next: start the nodes with --database-url \(url)")
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The file `--from` names: `sqlite:PATH`, `sqlite://PATH` or a plain path.

@@ -107,18 +107,18 @@ struct StorageMigrationTests {
                       deletedChunkId: deletedChunkId)
     }
 
-    /// A fresh, empty, migrated PostgreSQL database on the test cluster, and its URL (to drop it).
-    static func freshTarget() async throws -> (PGDatabase, String) {
-        let url = try TestPostgres.freshDatabase(prefix: "migrate")
-        let database = try await PGDatabase.open(url: try PostgresURL(url), maximumConnections: 4,
-                                                 logger: Logger(label: "test.migrate"))
-        return (database, url)
+    /// A fresh, empty, migrated PostgreSQL database on the test cluster. Left behind like the contract suites'
+    /// databases (the cluster is thrown away): a `DROP DATABASE` waits until every backend of the cluster has
+    /// absorbed a signal barrier, which a backend waiting for a parallel test's COPY data does not do, while that
+    /// test cannot send it because the drop's synchronous psql call holds one of the few cooperative threads.
+    static func freshTarget() async throws -> PGDatabase {
+        try await PGDatabase.open(url: try PostgresURL(TestPostgres.freshDatabase(prefix: "migrate")),
+                                  maximumConnections: 4, logger: Logger(label: "test.migrate"))
     }
 
     @Test func everyTableIsCopiedWithEveryValueAndIdAndTheSequencesContinue() async throws {
         let source = try await Self.makeSource()
-        let (target, url) = try await Self.freshTarget()
-        defer { TestPostgres.dropDatabase(url: url) }
+        let target = try await Self.freshTarget()
 
         let copied = Mutex<[String]>([])
         let report = try await StorageMigration.run(from: source.database, to: target, batchRows: 2) { table in
@@ -220,8 +220,7 @@ struct StorageMigrationTests {
 
     @Test func aTargetWithRowsIsRefusedAndLeftAsItWas() async throws {
         let source = try await Self.makeSource()
-        let (target, url) = try await Self.freshTarget()
-        defer { TestPostgres.dropDatabase(url: url) }
+        let target = try await Self.freshTarget()
         let existing = try await PostgresBusinessRepository(database: target, now: Date.init)
             .create(NewBusiness(slug: "already-here", name: "Already Here", timeZone: "UTC", numbers: []))
         let existingUpdated = existing.updatedAt
@@ -236,8 +235,7 @@ struct StorageMigrationTests {
         #expect(abs((kept?.updatedAt ?? .distantPast).timeIntervalSince(existingUpdated)) < 0.000_01)
 
         // Migrating twice into one database is refused the same way.
-        let (fresh, freshURL) = try await Self.freshTarget()
-        defer { TestPostgres.dropDatabase(url: freshURL) }
+        let fresh = try await Self.freshTarget()
         _ = try await StorageMigration.run(from: source.database, to: fresh)
         await #expect(throws: StorageMigration.Failure.self) {
             try await StorageMigration.run(from: source.database, to: fresh)
@@ -252,8 +250,7 @@ struct StorageMigrationTests {
             try db.execute(sql: "ALTER TABLE calls ADD COLUMN mood TEXT")
             try db.execute(sql: "CREATE TABLE loyalty_points (id INTEGER PRIMARY KEY, points INTEGER)")
         }
-        let (target, url) = try await Self.freshTarget()
-        defer { TestPostgres.dropDatabase(url: url) }
+        let target = try await Self.freshTarget()
         _ = try await target.write { connection in
             try await connection.query("ALTER TABLE leads ADD COLUMN score integer", logger: target.logger)
         }
@@ -278,8 +275,7 @@ struct StorageMigrationTests {
             try db.execute(sql: "UPDATE events SET created_at = 'yesterday' WHERE id = (SELECT max(id) FROM events)")
         }
         let lastEvent = try await source.store.repositories.events.lastEventId()
-        let (target, url) = try await Self.freshTarget()
-        defer { TestPostgres.dropDatabase(url: url) }
+        let target = try await Self.freshTarget()
 
         let error = await #expect(throws: StorageMigration.Failure.self) {
             try await StorageMigration.run(from: source.database, to: target, batchRows: 3)
@@ -295,7 +291,6 @@ struct StorageMigrationTests {
     @Test func theMigrateCommandCopiesPrintsTheCountsAndNeverThePassword() async throws {
         let source = try await Self.makeSource()
         let url = try TestPostgres.freshDatabase(prefix: "migrate")
-        defer { TestPostgres.dropDatabase(url: url) }
         // The test cluster trusts local connections: the password is there only to show it is never printed.
         var components = try #require(URLComponents(string: url))
         components.password = "s3cret-Passw0rd"
@@ -377,6 +372,39 @@ struct StorageMigrationTests {
                      StoredTableSchema(name: "b", columns: ["id"], references: ["a"])]
         #expect(throws: StorageMigration.Failure.schemaMismatch(["the foreign keys of a, b form a cycle; no copy order satisfies them"])) {
             try StorageMigration.plan(source: cycle, target: cycle)
+        }
+    }
+
+    @Test func copyTextEscapesAndConvertsEachValueByItsColumnType() throws {
+        let encoder = PostgresCopyText(table: "t", columns: [
+            ("id", .bigint), ("note", .text), ("flag", .boolean), ("at", .timestamptz), ("bytes", .bytea),
+            ("score", .doublePrecision), ("small", .integer),
+        ])
+        let rows: [[StoredValue]] = [
+            [.integer(42), .text("a\tb\\c\nd\re \\N"), .integer(1), .text("2026-09-21 14:13:20.123"),
+             .blob(Data([0x00, 0xAB, 0xFF])), .real(0.1), .integer(-7)],
+            [.integer(43), .null, .integer(0), .text("2026-09-21T14:13:20Z"), .blob(Data()), .integer(3), .null],
+        ]
+        #expect(String(buffer: try encoder.encode(rows)) == """
+            42\ta\\tb\\\\c\\nd\\re \\\\N\tt\t2026-09-21 14:13:20.123+00\t\\\\x00abff\t0.1\t-7
+            43\t\\N\tf\t2026-09-21T14:13:20Z\t\\\\x\t3\t\\N
+
+            """)
+
+        let refusals: [(StoredValue, Int, String)] = [
+            (.text("a\u{0}b"), 1, "the text contains a NUL character, which PostgreSQL cannot store"),
+            (.integer(2), 2, "SQLite holds the integer 2, which a column of type boolean cannot take"),
+            (.text("tomorrow"), 3, "\"tomorrow\" is not a date as FrontDesk stores dates (yyyy-MM-dd HH:mm:ss.SSS)"),
+            (.text("00ff"), 4, "SQLite holds text, which a column of type bytea cannot take"),
+            (.integer(1 << 40), 6, "SQLite holds the integer 1099511627776, which a column of type integer cannot take"),
+        ]
+        for (value, column, problem) in refusals {
+            var row = rows[0]
+            row[column] = value
+            #expect(throws: StorageMigration.Failure.unconvertible(
+                table: "t", column: encoder.columns[column].name, row: "id = 42", problem: problem)) {
+                try encoder.encode([row])
+            }
         }
     }
 

@@ -41,10 +41,9 @@ struct PostgresCopyText: Sendable {
         case (_, .null):
             buffer.writeStaticString("\\N")
         case (.text, .text(let text)):
-            guard !text.utf8.contains(0) else {
+            guard Self.writeEscaped(text, into: &buffer) else {
                 throw refuse("the text contains a NUL character, which PostgreSQL cannot store")
             }
-            Self.writeEscaped(text, into: &buffer)
         case (.boolean, .integer(let flag)) where flag == 0 || flag == 1:
             buffer.writeInteger(UInt8(ascii: flag == 1 ? "t" : "f"))
         case (.timestamptz, .text(let text)):
@@ -68,7 +67,7 @@ struct PostgresCopyText: Sendable {
         case (.doublePrecision, .integer(let integer)):
             buffer.writeString(String(integer))
         default:
-            throw refuse("SQLite holds \(Self.kind(of: value)), which a \(type.rawValue) column cannot take")
+            throw refuse("SQLite holds \(Self.kind(of: value)), which a column of type \(type.rawValue) cannot take")
         }
     }
 
@@ -101,37 +100,74 @@ struct PostgresCopyText: Sendable {
         return real.description
     }
 
-    private static func writeEscaped(_ text: String, into buffer: inout ByteBuffer) {
-        let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-            buffer.writeString(text)
-            return
-        }
-        for byte in utf8 {
-            switch byte {
-            case 0x5C: buffer.writeStaticString("\\\\")
-            case 0x09: buffer.writeStaticString("\\t")
-            case 0x0A: buffer.writeStaticString("\\n")
-            case 0x0D: buffer.writeStaticString("\\r")
-            default: buffer.writeInteger(byte)
+    /// Writes `text` with COPY's escapes (one pass to count them, a second only when there are some); false, and
+    /// nothing written, if it holds a NUL character.
+    private static func writeEscaped(_ text: String, into buffer: inout ByteBuffer) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            var escapes = 0
+            var index = 0
+            while index < bytes.count {
+                switch base[index] {
+                case 0: return false
+                case 0x5C, 0x09, 0x0A, 0x0D: escapes += 1
+                default: break
+                }
+                index += 1
             }
+            guard escapes > 0 else {
+                buffer.writeBytes(UnsafeRawBufferPointer(bytes))
+                return true
+            }
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bytes.count + escapes) { out in
+                let target = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var written = 0
+                for index in 0..<bytes.count {
+                    let byte = base[index]
+                    let escaped: UInt8? = switch byte {
+                    case 0x5C: 0x5C
+                    case 0x09: UInt8(ascii: "t")
+                    case 0x0A: UInt8(ascii: "n")
+                    case 0x0D: UInt8(ascii: "r")
+                    default: nil
+                    }
+                    if let escaped {
+                        target[written] = 0x5C
+                        target[written + 1] = escaped
+                        written += 2
+                    } else {
+                        target[written] = byte
+                        written += 1
+                    }
+                }
+                return written
+            }
+            return true
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Each byte's two lowercase hex digits, as they lie in memory.
+    private static let hexPairs: [UInt16] = (0...255).map { byte in
+        let digits = Array("0123456789abcdef".utf8)
+        return (UInt16(digits[byte >> 4]) | UInt16(digits[byte & 0x0F]) << 8).littleEndian
+    }
 
-    /// bytea's hex input, `\x0a1b…`, with the backslash escaped for COPY text.
+    /// bytea's hex input, `\x0a1b…`, with the backslash escaped for COPY text. (An embedding is 1,536 bytes: a
+    /// table lookup per byte, two digits at a time.)
     private static func writeHex(_ data: Data, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("\\\\x")
         let count = data.count * 2
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
-            data.withUnsafeBytes { bytes in
-                for (index, byte) in bytes.enumerated() {
-                    out[2 * index] = hexDigits[Int(byte >> 4)]
-                    out[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
+        hexPairs.withUnsafeBufferPointer { pairs in
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+                data.withUnsafeBytes { bytes in
+                    let target = out.baseAddress!
+                    for index in 0..<bytes.count {
+                        target.storeBytes(of: pairs[Int(bytes[index])], toByteOffset: 2 * index, as: UInt16.self)
+                    }
                 }
+                return count
             }
-            return count
         }
     }
 
@@ -141,11 +177,15 @@ struct PostgresCopyText: Sendable {
     /// `.SSS…` (a space or `T` between), optionally a zone `Z` / `±HH:mm` / `±HHmm`; and which of the three forms it
     /// is (nil for anything else: PostgreSQL would read words like `now` or `epoch` too).
     static func dateZone(_ text: String) -> DateZone? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8(dateZone)
+    }
+
+    private static func dateZone(_ bytes: UnsafeBufferPointer<UInt8>) -> DateZone? {
         var index = 0
         func digits(_ count: Int) -> Bool {
-            guard index + count <= bytes.count,
-                  bytes[index..<index + count].allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
+            guard index + count <= bytes.count else { return false }
+            for offset in index..<index + count where bytes[offset] < 0x30 || bytes[offset] > 0x39 { return false }
             index += count
             return true
         }

@@ -7,9 +7,9 @@ import PostgresNIO
 struct PostgresImport: Sendable {
     let database: PGDatabase
 
-    /// Tables only PostgreSQL has: its migrations' record, and the lease several nodes take turns holding. They are
-    /// neither compared with SQLite's nor copied; `leases` must still be empty, like every FrontDesk table.
-    static let postgresOnlyTables: Set<String> = ["schema_migrations", "leases"]
+    /// Tables only PostgreSQL has (its migrations' record): neither compared with SQLite's nor copied. (`leases` is
+    /// on both since SQLite's v5: it is copied like any table; a copied lease simply runs out.)
+    static let postgresOnlyTables: Set<String> = ["schema_migrations"]
     /// Not FrontDesk data: filled by `PGDatabase.open` before any migration runs.
     static let bookkeepingTables: Set<String> = ["schema_migrations"]
 

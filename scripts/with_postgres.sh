@@ -5,7 +5,7 @@
 #
 # Starts the cluster in a fresh `mktemp -d /tmp/frontdesk-pg.XXXXXX`, exports FRONTDESK_TEST_POSTGRES_URL
 # (postgres://postgres@127.0.0.1:PORT/postgres) for the command, and stops the cluster and removes its directory when
-# the command ends, fails or is interrupted (INT/TERM are passed on to the command). Exits with the command's status.
+# the command ends, fails or is interrupted (on INT or TERM the command gets TERM). Exits with the command's status.
 # If FRONTDESK_TEST_POSTGRES_URL is already set (a server of your own, CI's), it only runs the command.
 set -euo pipefail
 
@@ -23,18 +23,19 @@ cleanup() {
     trap - EXIT INT TERM
     bash "$cluster" stop "$dir" || true
 }
+# The command gets TERM for either signal: a background command ignores INT (bash's rule without job control).
 on_signal() {
-    local status="$1" signal="$2"
+    local status="$1"
     if [[ -n "$child" ]]; then
-        kill "-$signal" "$child" 2>/dev/null || true
+        kill -TERM "$child" 2>/dev/null || true
         wait "$child" 2>/dev/null || true
     fi
     cleanup
     exit "$status"
 }
 trap cleanup EXIT
-trap 'on_signal 130 INT' INT
-trap 'on_signal 143 TERM' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 url="$(bash "$cluster" start "$dir")"
 export FRONTDESK_TEST_POSTGRES_URL="$url"

@@ -35,8 +35,12 @@ public struct CallTurnRecorded: EventPayload {
     public var citedEntries: [String]
     public var declined: Bool
     public var latencyMs: Double?
+    /// The business's `kb_version` the answering node's knowledge index reflected when it answered (absent when the
+    /// reply cited nothing, or from a build that did not track it).
+    public var kbVersion: Int64?
     public init(event: String, callerText: String?, reply: String, state: String, citedEntries: [String],
-                declined: Bool, latencyMs: Double?) {
+                declined: Bool, latencyMs: Double?, kbVersion: Int64? = nil) {
+        self.kbVersion = kbVersion
         self.event = event
         self.callerText = callerText
         self.reply = reply

@@ -17,6 +17,9 @@ public struct AppConfig: Sendable {
     /// Connections this node's PostgreSQL pool may open (the listener uses one more). Env
     /// `FRONTDESK_DATABASE_POOL`; default 20. Keep nodes × (pool + 1) under the server's `max_connections`.
     public var databasePoolSize = 20
+    /// How long a claimed job may run before another node (or this one, restarted) takes it over as abandoned.
+    /// Env `FRONTDESK_JOB_LEASE_SECONDS`; default 300. Longer than the slowest job (a Twilio request times out in 30 s).
+    public var jobLeaseSeconds = 300
     /// The operator key for `/v1/admin/...`. Env `FRONTDESK_ADMIN_KEY`. When unset on first start a key is
     /// generated and printed once; only its hash is stored.
     public var adminKey: String?
@@ -70,6 +73,12 @@ public struct AppConfig: Sendable {
                 throw ConfigError(message: "FRONTDESK_DATABASE_POOL must be 1–500, got \"\(pool)\"")
             }
             databasePoolSize = number
+        }
+        if let lease = value("FRONTDESK_JOB_LEASE_SECONDS") {
+            guard let number = Int(lease), (1...86_400).contains(number) else {
+                throw ConfigError(message: "FRONTDESK_JOB_LEASE_SECONDS must be 1–86400, got \"\(lease)\"")
+            }
+            jobLeaseSeconds = number
         }
         if let threads = value("FRONTDESK_EMBED_THREADS") {
             guard let number = Int(threads), (1...64).contains(number) else {

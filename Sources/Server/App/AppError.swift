@@ -63,6 +63,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as RepositoryError {
             return try error.httpError.response(from: request, context: context)
+        } catch let error as StorageUnavailableError {
+            context.logger.error("database unavailable", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return try AppError.render(status: .serviceUnavailable, code: "database_unavailable",
+                                       message: "the database is not available; try again shortly")
         } catch let error as HTTPError {
             let code = switch error.status {
             case .notFound: "not_found"

@@ -179,7 +179,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
                 } while cursor != nil
             },
         ],
-        logger: logger, metrics: metrics.factory)
+        logger: logger, metrics: metrics.factory, lease: .seconds(config.jobLeaseSeconds),
+        externalWakeups: storage.kind == "sqlite" ? nil : storage.jobSignal)
     let appointments = repositories.appointments
     let customers = repositories.customers
     let events = repositories.events

@@ -28,8 +28,8 @@ enum OpenAPIDocument {
     // MARK: Paths
 
     static var paths: JSON { [
-        "/healthz": ["get": op("Health", "200 once migrations ran and the model is loaded.", tag: "operations", auth: nil,
-                                responses: ["200": body("Health"), "503": error("The database is not answering.")])],
+        "/healthz": ["get": op("Health", "200 once migrations ran and the model is loaded; 503 when the database does not answer or this node's knowledge is behind the database.", tag: "operations", auth: nil,
+                                responses: ["200": body("Health"), "503": body("Health")])],
         "/metrics": ["get": op("Prometheus metrics", "Prometheus text format (requests and latency per route, index sizes, embedder latency). No secrets, but keep it private.",
                                tag: "operations", auth: nil, responses: ["200": text("text/plain; version=0.0.4")])],
         "/openapi.json": ["get": op("This document", "The OpenAPI 3.1 description of the API.", tag: "operations", auth: nil,
@@ -230,7 +230,9 @@ enum OpenAPIDocument {
             "Error": object(["error": object(["code": string(), "message": string(),
                                               "details": ["type": "array", "items": object(["row": ["type": ["integer", "null"]], "field": nullable("string"), "message": string()], required: ["message"])]],
                                              required: ["code", "message"])], required: ["error"]),
-            "Health": object(["status": string(), "model": string(), "dimension": ["type": "integer"], "migrations": ["type": "boolean"]]),
+            "Health": object(["status": string(), "model": string(), "dimension": ["type": "integer"], "migrations": ["type": "boolean"],
+                              "database": ["type": "string", "enum": ["sqlite", "postgresql"]], "problem": string(),
+                              "knowledge_behind": ["type": "array", "items": string(), "description": "Businesses whose knowledge this node has not caught up with for over 10 s."]]),
             "EntryInput": object(["title": string(), "content": string(), "category": nullable("string"),
                                   "tags": ["type": "array", "items": string()], "source": nullable("string")], required: ["title", "content"]),
             "EntryPatch": object(["title": string(), "content": string(), "category": nullable("string"),
@@ -247,7 +249,7 @@ enum OpenAPIDocument {
                 "chunk_id": ["type": "integer"], "entry_id": string(), "title": string(), "snippet": string(),
                 "category": nullable("string"), "source": nullable("string"), "score": ["type": "number"],
                 "similarity": ["type": ["number", "null"], "description": "Cosine similarity when the dense retriever ranked the chunk."],
-            ])]]),
+            ])], "kb_version": ["type": "integer", "description": "The business's knowledge version the answering node's index reflected."]]),
             "Citation": object(["entry_id": string(), "chunk_id": ["type": "integer"], "score": ["type": "number"], "similarity": nullable("number")]),
             "CallSummary": object([
                 "sid": string(), "caller": nullable("string"), "called": string(), "status": string(),

@@ -295,7 +295,8 @@ public struct CallService: Sendable {
             let (leads, alerts) = records(from: actions, call: call, at: timestamp)
             var write = TurnWrite(call: call, isNewCall: false, turns: turns, leads: leads, alerts: alerts,
                                   idempotencyToken: delivery.idempotencyToken, response: twiml)
-            write.events = Self.events(of: input, actions: actions, call: call, turns: turns)
+            write.events = Self.events(of: input, actions: actions, call: call, turns: turns,
+                                       kbVersion: knowledge.appliedVersion(businessId: call.businessId))
             switch try await calls.write(write) {
             case .stored:
                 turnDuration.recordNanoseconds(Int64((ContinuousClock.now - delivery.received) / .nanoseconds(1)))
@@ -387,12 +388,13 @@ public struct CallService: Sendable {
     }
 
     /// The events of one turn: the turn itself, then a finished transfer and a reported emergency.
-    static func events(of input: CallInput, actions: [CallAction], call: CallRecord, turns: [CallTurn]) -> [EventDraft] {
+    static func events(of input: CallInput, actions: [CallAction], call: CallRecord, turns: [CallTurn],
+                       kbVersion: Int64? = nil) -> [EventDraft] {
         let stream = EventStream.call(call.sid)
         var events: [EventDraft] = []
         if let reply = turns.last {
             let callerText = turns.first { $0.speaker == .caller }?.text
-            events.append(turnEvent(call: call, callerText: callerText, reply: reply))
+            events.append(turnEvent(call: call, callerText: callerText, reply: reply, kbVersion: kbVersion))
         }
         if case .transferEnded(let status) = input {
             let result = status.flatMap(TransferResult.init(rawValue:)) ?? .failed
@@ -406,12 +408,14 @@ public struct CallService: Sendable {
         return events
     }
 
-    static func turnEvent(call: CallRecord, callerText: String?, reply: CallTurn) -> EventDraft {
+    /// - Parameter kbVersion: the knowledge version the node answered from, recorded when the reply cited entries.
+    static func turnEvent(call: CallRecord, callerText: String?, reply: CallTurn, kbVersion: Int64? = nil) -> EventDraft {
         var cited: [String] = []
         for citation in reply.citations ?? [] where !cited.contains(citation.entryId) { cited.append(citation.entryId) }
         return EventDraft(businessId: call.businessId, stream: .call(call.sid), CallTurnRecorded(
             event: reply.event, callerText: callerText, reply: reply.text, state: reply.state.rawValue,
-            citedEntries: cited, declined: reply.declined, latencyMs: reply.latencyMs))
+            citedEntries: cited, declined: reply.declined, latencyMs: reply.latencyMs,
+            kbVersion: cited.isEmpty ? nil : kbVersion))
     }
 
     /// Leads and owner alerts the actions ask for.

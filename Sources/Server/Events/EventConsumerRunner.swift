@@ -15,6 +15,8 @@ public final class EventConsumerRunner: Service, Sendable {
     let logger: Logger
     let metrics: any MetricsFactory
     let pollInterval: Duration
+    /// Whether this node runs the consumers now (several nodes: only the leader does; see ``LeaderElection``).
+    let isActive: @Sendable () -> Bool
     /// Events read per pass of one consumer.
     static let batchSize = 200
     /// How long a consumer waits after a wake-up before reading, so one read covers a burst of commits (an owner
@@ -22,7 +24,9 @@ public final class EventConsumerRunner: Service, Sendable {
     static let coalesceInterval: Duration = .milliseconds(100)
 
     public init(log: any EventLog, consumers: [any EventConsumer], signal: EventSignal, logger: Logger,
-                metrics: any MetricsFactory, pollInterval: Duration = .seconds(1)) {
+                metrics: any MetricsFactory, pollInterval: Duration = .seconds(1),
+                isActive: @escaping @Sendable () -> Bool = { true }) {
+        self.isActive = isActive
         self.log = log
         self.consumers = consumers
         self.signal = signal
@@ -55,7 +59,7 @@ public final class EventConsumerRunner: Service, Sendable {
             var iterator = wakeups.makeAsyncIterator()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
-                    _ = try await drain(consumer)
+                    if isActive() { _ = try await drain(consumer) }
                 } catch {
                     logger.error("event consumer failed; it retries from its checkpoint", metadata: [
                         "consumer": "\(consumer.name)", "error": "\(error)"])

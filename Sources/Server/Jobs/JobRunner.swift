@@ -58,13 +58,21 @@ public final class JobRunner: Service, Sendable {
     private let wakeup: AsyncStream<Void>.Continuation
     private let metrics: any MetricsFactory
     let periodic: [PeriodicTask]
+    /// Whether this node runs the periodic tasks now (several nodes: only the leader; queued jobs run on every
+    /// node, each claimed by one).
+    let runsPeriodic: @Sendable () -> Bool
+    /// Other nodes' "work queued" signal (PostgreSQL NOTIFY), if any.
+    let externalWakeups: EventSignal?
     /// When each periodic task last ran (only the runner's own loop touches it).
     private let lastRuns = Mutex<[String: Date]>([:])
 
     public init(queue: any WorkQueue, handlers: [any JobHandler], periodic: [PeriodicTask] = [], logger: Logger,
                 metrics: any MetricsFactory,
                 now: @escaping @Sendable () -> Date = Date.init, lease: Duration = .seconds(300),
-                pollInterval: Duration = .seconds(1)) {
+                pollInterval: Duration = .seconds(1), runsPeriodic: @escaping @Sendable () -> Bool = { true },
+                externalWakeups: EventSignal? = nil) {
+        self.runsPeriodic = runsPeriodic
+        self.externalWakeups = externalWakeups
         self.queue = queue
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.periodic = periodic
@@ -87,12 +95,21 @@ public final class JobRunner: Service, Sendable {
     public func run() async throws {
         let released = try await queue.releaseAbandoned(now: now())
         if released > 0 { logger.notice("jobs left running by a previous process queued again", metadata: ["count": "\(released)"]) }
+        // Work another node queued wakes this runner too (it may be idle while the other is busy).
+        let forwarder = externalWakeups.map { signal in
+            Task { [wakeup] in
+                let (id, wakeups) = signal.subscribe()
+                defer { signal.unsubscribe(id) }
+                for await _ in wakeups { wakeup.yield() }
+            }
+        }
+        defer { forwarder?.cancel() }
         await withGracefulShutdownHandler {
             var iterator = wakeups.makeAsyncIterator()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     _ = try await runDue(now: now())
-                    await runPeriodic(now: now())
+                    if runsPeriodic() { await runPeriodic(now: now()) }
                     try await updateGauges()
                 } catch {
                     logger.error("job pass failed", metadata: ["error": "\(error)"])

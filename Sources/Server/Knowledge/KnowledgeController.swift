@@ -52,7 +52,13 @@ struct KnowledgeController {
     }
 
     struct ListResponse: Encodable { let items: [EntryResponse]; let nextCursor: String? }
-    struct SearchResponse: Encodable { let query: String; let mode: SearchMode; let results: [KnowledgeSearchResult] }
+    struct SearchResponse: Encodable {
+        let query: String
+        let mode: SearchMode
+        let results: [KnowledgeSearchResult]
+        /// The business's `kb_version` this node's index reflected (null before it is tracked).
+        let kbVersion: Int64?
+    }
     struct ImportResponse: Encodable { let imported: Int; let format: String; let ids: [String] }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -163,7 +169,8 @@ struct KnowledgeController {
         let mode = body.mode ?? .hybrid
         let results = try await service.search(businessId: business.id, query: query, k: k,
                                                categories: body.categories.map(Set.init), mode: mode)
-        return try JSONResponse.make(SearchResponse(query: query, mode: mode, results: results))
+        return try JSONResponse.make(SearchResponse(query: query, mode: mode, results: results,
+                                                    kbVersion: service.appliedVersion(businessId: business.id)))
     }
 
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {

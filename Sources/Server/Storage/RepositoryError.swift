@@ -8,3 +8,10 @@ public enum RepositoryError: Error, Equatable, Sendable {
     /// The input breaks a validation rule: the message says which.
     case invalid(String)
 }
+
+/// The database cannot be reached (down, restarting, the network cut, out of connections): nothing was written.
+/// The HTTP layer answers 503; voice webhooks answer the caller with an apology.
+public struct StorageUnavailableError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

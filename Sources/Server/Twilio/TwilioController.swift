@@ -26,9 +26,9 @@ struct TwilioController {
     static let maxBodyBytes = 64 * 1024
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("voice", use: voice)
-        group.post("gather", use: gather)
-        group.post("transfer-status", use: transferStatus)
+        group.post("voice", use: answeringEvenIfStorageFails(voice))
+        group.post("gather", use: answeringEvenIfStorageFails(gather))
+        group.post("transfer-status", use: answeringEvenIfStorageFails(transferStatus))
         group.post("call-status", use: callStatus)
         group.post("amd-status", use: answeringMachineStatus)
     }
@@ -148,6 +148,33 @@ struct TwilioController {
     }
 
     // MARK: - Replies
+
+    /// What a caller hears when this node cannot reach its database (or anything else unexpected fails): an
+    /// apology, not Twilio's "application error". Nothing is acknowledged as stored.
+    static let unavailable = TwiML([
+        .say(Say("Sorry, we can't take your call right now because of a technical problem. Please call again in a few minutes. Goodbye.")),
+        .hangup,
+    ]).render()
+
+    /// Wraps a voice webhook: a request error (bad signature, missing field: `AppError`, a 4xx) is answered as usual;
+    /// any other failure — the database down, a timeout — answers the caller politely with ``unavailable`` (200).
+    func answeringEvenIfStorageFails(
+        _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
+    ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        { [logger] request, context in
+            do {
+                return try await handler(request, context)
+            } catch let error as AppError {
+                throw error
+            } catch let error as RepositoryError {
+                throw error
+            } catch {
+                logger.error("voice webhook failed; the caller hears the apology", metadata: [
+                    "path": "\(request.uri.path)", "error": "\(String(describing: error).prefix(300))"])
+                return Self.twiml(Self.unavailable)
+            }
+        }
+    }
 
     static let notSetUp = TwiML([
         .say(Say("Sorry, this number is not set up yet. Please try again later. Goodbye.")), .hangup,

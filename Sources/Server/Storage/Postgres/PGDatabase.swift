@@ -66,7 +66,7 @@ public final class PGDatabase: Sendable {
         do {
             return try await client.withConnection { connection in try await body(connection) }
         } catch let error as PSQLError {
-            throw RepositoryError(postgres: error) ?? error
+            throw Self.translated(error)
         }
     }
 
@@ -95,9 +95,17 @@ public final class PGDatabase: Sendable {
                     try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
                     continue
                 }
-                throw RepositoryError(postgres: error) ?? error
+                throw Self.translated(error)
             }
         }
+    }
+
+    /// A constraint violation as a `RepositoryError`, an unreachable database as `StorageUnavailableError`,
+    /// anything else as it is.
+    static func translated(_ error: PSQLError) -> any Error {
+        if let repository = RepositoryError(postgres: error) { return repository }
+        if let unavailable = StorageUnavailableError(postgres: error) { return unavailable }
+        return error
     }
 
     /// `pg_notify(channel, payload)` inside the current transaction: delivered to every listening node only if and
@@ -110,6 +118,26 @@ public final class PGDatabase: Sendable {
 extension PSQLError {
     /// The server's SQLSTATE, for errors the server reported.
     var sqlState: String? { serverInfo?[.sqlState] }
+}
+
+extension StorageUnavailableError {
+    /// For errors that mean the database cannot be used now (no connection, connection lost, the server shutting
+    /// down or refusing connections, the database gone), nil for any other error.
+    init?(postgres error: PSQLError) {
+        if let state = error.sqlState {
+            // 08: connection exception, 57: operator intervention (shutdown), 53: insufficient resources,
+            // 3D000: the database does not exist.
+            guard state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") || state == "3D000" else { return nil }
+            self.init("PostgreSQL refused: SQLSTATE \(state)")
+        } else {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
+                self.init("PostgreSQL is not reachable (\(error.code))")
+            default:
+                return nil
+            }
+        }
+    }
 }
 
 extension RepositoryError {

@@ -47,6 +47,8 @@ struct AppServices: Sendable {
     let repositories: Repositories
     /// Several nodes (PostgreSQL): keeps the knowledge indexes in step with other nodes' edits.
     let knowledgeSync: KnowledgeSync?
+    /// Whether this node runs the periodic tasks and the event consumers (the leader lease).
+    let leader: LeaderElection
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -69,7 +71,7 @@ public func buildApplication(
         // Shut down in reverse order: the HTTP server, then the job runner (its current job finishes), then the
         // embedding threads and the database.
         services: [ShutdownService(storage: services.storage, queues: [services.knowledge.queryEmbedder, services.knowledge.bulkEmbedder], logger: logger)]
-            + services.storage.services + [services.jobRunner, services.eventConsumers]
+            + services.storage.services + [services.leader, services.jobRunner, services.eventConsumers]
             + (services.knowledgeSync.map { [$0] } ?? []),
         onServerRunning: { channel in
             // Printed (not only logged) so scripts and the live tests can find a port chosen with --port 0.
@@ -158,6 +160,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let smsOutbox = SMSOutbox(repository: repositories.outbox, sender: sender, logger: logger, now: now)
     let reminders = ReminderService(reminders: repositories.reminders)
     let jobs = repositories.jobs
+    // Several nodes: periodic work and the event consumers run on the lease holder only (SQLite: this process).
+    let leader = LeaderElection(leases: repositories.leases, logger: logger)
     let jobRunner = JobRunner(
         queue: jobs,
         handlers: [CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
@@ -180,6 +184,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             },
         ],
         logger: logger, metrics: metrics.factory, lease: .seconds(config.jobLeaseSeconds),
+        runsPeriodic: { leader.isLeader },
         externalWakeups: storage.kind == "sqlite" ? nil : storage.jobSignal)
     let appointments = repositories.appointments
     let customers = repositories.customers
@@ -192,7 +197,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
             ReminderConsumer(businesses: businesses, jobs: jobs, now: now, queued: wakeJobs),
         ],
-        signal: storage.eventSignal, logger: logger, metrics: metrics.factory)
+        signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
     let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
                                   booking: CallBooking(appointments: appointments), logger: logger,
                                   metrics: metrics.factory)
@@ -216,7 +221,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         outboundCalls: outboundCalls, repositories: repositories,
         knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
             KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
-        })
+        },
+        leader: leader)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {

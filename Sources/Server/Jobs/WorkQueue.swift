@@ -18,11 +18,15 @@ public protocol WorkQueue: Sendable {
     /// `now + lease`. Two claims never return the same job while its lease holds.
     func claim(now: Date, lease: Duration, limit: Int) async throws -> [Job]
 
-    /// At start-up, when nothing can be running yet: every `running` job was left by a process that died and is
-    /// queued again, due now at the latest. Returns how many.
+    /// At start-up: `running` jobs whose process is known to be dead are queued again, due now at the latest.
+    /// Returns how many. Which those are depends on who shares the queue: with one process per database (SQLite)
+    /// nothing can be running yet, so every `running` job was left by a process that died; with several nodes on
+    /// one database (PostgreSQL) the others' `running` jobs are live work, so only jobs whose lease has run out.
     func releaseAbandoned(now: Date) async throws -> Int
 
-    /// A run that succeeded: the job is done (only a job still `running` changes).
+    /// A run that succeeded: the job is done. Only the caller's run changes it: the job must still be `running`
+    /// with the `attempts` of `job` (a run whose lease ran out and was claimed again, even by another node, no
+    /// longer owns the job; its verdict is ignored). The same holds for the other `mark` methods.
     func markDone(_ job: Job, now: Date) async throws
 
     /// A run that failed: queued again at `retryAt` (the runner's backoff) with the error, or, with nil, failed for

@@ -26,13 +26,15 @@ public struct Repositories: Sendable {
     public var reminders: any ReminderRepository
     /// Post-call summaries and sentiment.
     public var callSummaries: any CallSummaryRepository
+    /// Named leases: what must run on one node at a time runs where its lease is held.
+    public var leases: any LeaseRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
         knowledge: any KnowledgeRepository, calls: any CallRepository, customers: any CustomerRepository,
         appointments: any AppointmentRepository, analytics: any AnalyticsRepository,
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
-        reminders: any ReminderRepository, callSummaries: any CallSummaryRepository
+        reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository
     ) {
         self.messages = messages
         self.events = events
@@ -40,6 +42,7 @@ public struct Repositories: Sendable {
         self.outbox = outbox
         self.reminders = reminders
         self.callSummaries = callSummaries
+        self.leases = leases
         self.businesses = businesses
         self.apiKeys = apiKeys
         self.adminKeys = adminKeys

@@ -3,13 +3,23 @@ import Receptionist
 import Testing
 @testable import Server
 
+/// What `frontdesk bench calls` reads the server's own turn timings back through, on either backend.
+protocol TurnLatencyReading: Sendable {
+    func receptionistTurnLatencies(from start: Date, to end: Date) async throws -> [TurnLatency]
+}
+
+extension GRDBCallRepository: TurnLatencyReading {}
+extension PostgresCallRepository: TurnLatencyReading {}
+
 /// `receptionistTurnLatencies` reads back the server's own turn timings for `frontdesk bench calls`.
 @Suite struct TurnLatencyTests {
-    @Test func readsReceptionistTurnsInTheRangeAndMarksQuestionTurns() async throws {
-        let database = try AppDatabase.temporary()
-        let business = try await GRDBBusinessRepository(database: database)
+    @Test(arguments: RepositoryBackend.all)
+    func readsReceptionistTurnsInTheRangeAndMarksQuestionTurns(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let business = try await store.repositories.businesses
             .create(NewBusiness(slug: "timing", name: "Timing Ltd", timeZone: "Europe/London", numbers: ["+15550100001"]))
-        let repository = GRDBCallRepository(database: database)
+        let calls = store.repositories.calls
+        let repository = try #require(calls as? any TurnLatencyReading)
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         let machine = CallMachine(callerNumber: nil)
         let call = CallRecord(sid: "CA-timing", businessId: business.id, caller: nil, called: "+15550100001",
@@ -32,7 +42,7 @@ import Testing
         ]
         let write = TurnWrite(call: call, isNewCall: true, turns: turns, leads: [], alerts: [],
                               idempotencyToken: nil, response: "")
-        #expect(try await repository.write(write) == .stored)
+        #expect(try await calls.write(write) == .stored)
 
         let read = try await repository.receptionistTurnLatencies(from: t0, to: t0.addingTimeInterval(5))
         #expect(read == [

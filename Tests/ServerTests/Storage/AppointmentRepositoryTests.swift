@@ -236,4 +236,85 @@ import Testing
         #expect(try await appointments.list(businessId: a.id, filter: AppointmentFilter(), limit: 10, cursor: nil).items.map(\.id)
             == [fromCall.id, booked.id])
     }
+
+    /// Two nodes booking one slot at once (the API on one, another customer's on the other): it is booked once,
+    /// every other booking refused as overlapping it.
+    @Test(arguments: RepositoryBackend.all)
+    func concurrentBookingsOfOneSlotBookItOnce(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let other = try await store.reopened()
+        let business = try await store.makeBusiness("acme", settings: CRMTestApp.settings())
+        var customers: [Customer] = []
+        for index in 0..<8 {
+            customers.append(try await store.repositories.customers.create(
+                businessId: business.id, CustomerFields(phone: "+1555000100\(index)")))
+        }
+        let nodes = [store.repositories.appointments, other.repositories.appointments]
+        let results = await withTaskGroup(of: Result<Appointment, any Error>.self) { group in
+            for (index, customer) in customers.enumerated() {
+                group.addTask {
+                    await Result { try await nodes[index % 2].create(Self.appointment(business, customer, "2030-06-03T13:00"),
+                                                                     rules: business.bookingRules, now: ContractTime.now) }
+                }
+            }
+            return await group.reduce(into: [Result<Appointment, any Error>]()) { $0.append($1) }
+        }
+        let booked = try #require(results.compactMap { try? $0.get() }.first)
+        #expect(results.compactMap { try? $0.get() }.count == 1)
+        for case .failure(let error) in results {
+            #expect(error as? BookingConflict == BookingConflict(rejection: .overlaps(booked.interval)))
+        }
+        #expect(try await store.count("appointments") == 1)
+    }
+
+    /// Two nodes moving two appointments into one free slot at once: one moves, the other is refused and stays.
+    @Test(arguments: RepositoryBackend.all)
+    func concurrentMovesIntoOneSlotMoveOne(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let other = try await store.reopened()
+        let business = try await store.makeBusiness("acme", settings: CRMTestApp.settings())
+        let rules = business.bookingRules
+        let ann = try await store.repositories.customers.create(businessId: business.id, CustomerFields(phone: "+15557654321"))
+        let appointments = store.repositories.appointments
+        let first = try await appointments.create(Self.appointment(business, ann, "2030-06-03T09:00"), rules: rules, now: ContractTime.now)
+        let second = try await appointments.create(Self.appointment(business, ann, "2030-06-03T11:00"), rules: rules, now: ContractTime.now)
+        let nodes = [appointments, other.repositories.appointments]
+        let results = await withTaskGroup(of: Result<Appointment, any Error>.self) { group in
+            for (index, appointment) in [first, second].enumerated() {
+                group.addTask {
+                    await Result { try await nodes[index].update(id: appointment.id, businessId: business.id,
+                                                                 AppointmentPatch(startAt: Self.at("2030-06-03T15:00")),
+                                                                 rules: rules, now: ContractTime.now) }
+                }
+            }
+            return await group.reduce(into: [Result<Appointment, any Error>]()) { $0.append($1) }
+        }
+        #expect(results.compactMap { try? $0.get() }.count == 1)
+        #expect(results.filter { if case .failure(let error) = $0 { error is BookingConflict } else { false } }.count == 1)
+        let held = try await appointments.heldIntervals(businessId: business.id, from: Self.at("2030-06-03T00:00"),
+                                                        to: Self.at("2030-06-04T00:00"))
+        #expect(held.map(\.start).filter { $0 == Self.at("2030-06-03T15:00") }.count == 1)
+        #expect(held.count == 2)
+    }
+
+    /// A caller's booking webhook delivered to two nodes at once is one appointment, the same one for both.
+    @Test(arguments: RepositoryBackend.all)
+    func aBookingDeliveredToTwoNodesAtOnceIsOneAppointment(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let other = try await store.reopened()
+        let business = try await store.makeBusiness("acme", settings: CRMTestApp.settings())
+        try await store.seedCall("CA1", business: business, startedAt: ContractTime.now)
+        let booking = CallerBooking(businessId: business.id, callSid: "CA1", phone: "+15557654321", name: "Omar Haddad",
+                                    slot: BookingInterval(start: Self.at("2030-06-03T13:00"), end: Self.at("2030-06-03T14:00")))
+        let nodes = [store.repositories.appointments, other.repositories.appointments]
+        let booked = try await withThrowingTaskGroup(of: Appointment.self) { group in
+            for index in 0..<6 {
+                group.addTask { try await nodes[index % 2].book(booking, rules: business.bookingRules, now: ContractTime.now) }
+            }
+            return try await group.reduce(into: [Appointment]()) { $0.append($1) }
+        }
+        #expect(Set(booked.map(\.id)).count == 1)
+        #expect(try await store.count("appointments") == 1)
+        #expect(try await store.count("customers") == 1)
+    }
 }

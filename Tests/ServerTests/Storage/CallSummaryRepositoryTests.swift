@@ -39,7 +39,7 @@ import Testing
                                  turnSentiments: sentiments)
         #expect(try await store.count("call_summaries") == 1)
         #expect(try await store.count("call_summaries", where: """
-            call_sid = ? AND business_id = ? AND summary = 'Boiler leak, third visit' AND follow_up_needed = 1
+            call_sid = ? AND business_id = ? AND summary = 'Boiler leak, third visit' AND follow_up_needed = true
             AND sentiment_label = 'negative' AND sentiment_trend = 'worsening' AND abs(sentiment_score + 0.4) < 1e-9
             """, [call.sid, a.id]) == 1)
         #expect(try await store.count("call_turns", where: "sentiment IS NOT NULL") == 2)

@@ -137,4 +137,53 @@ import Testing
         #expect(try await customers.timeline(customerId: secret.id, businessId: a.id, limit: 10).count == 2)
         #expect(try await customers.conversation(id: conversation.id, businessId: a.id)?.1.map(\.body) == ["A's private text"])
     }
+
+    /// Two nodes creating the same phone at once: one customer, every other create a `.conflict`.
+    @Test(arguments: RepositoryBackend.all)
+    func concurrentCreatesOfOnePhoneMakeOneCustomer(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let other = try await store.reopened()
+        let business = try await store.makeBusiness("acme")
+        let nodes = [store.repositories.customers, other.repositories.customers]
+        let results = await withTaskGroup(of: Result<Customer, any Error>.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    await Result { try await nodes[index % 2].create(businessId: business.id, CustomerFields(phone: "+15557654321")) }
+                }
+            }
+            return await group.reduce(into: [Result<Customer, any Error>]()) { $0.append($1) }
+        }
+        #expect(results.compactMap { try? $0.get() }.count == 1)
+        for case .failure(let error) in results {
+            #expect(error as? RepositoryError == .conflict("a customer with phone +15557654321 already exists"))
+        }
+        #expect(try await store.count("customers") == 1)
+        #expect(try await store.count("events", where: "type = ?", ["customer.created"]) == 1)
+    }
+
+    /// Two nodes giving two customers the same new phone at once: one update wins, the other is a `.conflict`.
+    @Test(arguments: RepositoryBackend.all)
+    func concurrentUpdatesToOnePhoneLeaveItWithOneCustomer(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let other = try await store.reopened()
+        let business = try await store.makeBusiness("acme")
+        let customers = store.repositories.customers
+        let ids = [try await customers.create(businessId: business.id, CustomerFields(phone: "+15550001111")).id,
+                   try await customers.create(businessId: business.id, CustomerFields(phone: "+15550002222")).id]
+        let nodes = [customers, other.repositories.customers]
+        let results = await withTaskGroup(of: Result<Customer, any Error>.self) { group in
+            for index in 0..<2 {
+                group.addTask {
+                    await Result { try await nodes[index].update(id: ids[index], businessId: business.id,
+                                                                 CustomerFields(phone: "+15550003333")) }
+                }
+            }
+            return await group.reduce(into: [Result<Customer, any Error>]()) { $0.append($1) }
+        }
+        #expect(results.compactMap { try? $0.get() }.count == 1)
+        for case .failure(let error) in results {
+            #expect(error as? RepositoryError == .conflict("a customer with phone +15550003333 already exists"))
+        }
+        #expect(try await store.count("customers", where: "phone = ?", ["+15550003333"]) == 1)
+    }
 }

@@ -101,4 +101,28 @@ import Testing
         #expect(try events.map { try $0.decode(CustomerOptChanged.self) }
                 == [CustomerOptChanged(customerId: ann.id, optedOut: true, via: "carrier")], "once: the second changed nothing")
     }
+
+    /// Two nodes queueing one key at once (a reminder's sweep and its timer): one text, one job, one event.
+    @Test(arguments: RepositoryBackend.all)
+    func oneKeyQueuedAtTwoNodesAtOnceQueuesOneText(_ backend: RepositoryBackend) async throws {
+        let clock = TestClock()
+        let store = try await backend.make(clock: clock)
+        let other = try await store.reopened(clock: clock)
+        let business = try await store.makeBusiness("acme", numbers: ["+15550100000"])
+        let nodes = [store.repositories.outbox, other.repositories.outbox]
+        let rows = try await withThrowingTaskGroup(of: SMSOutboxRow?.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    try await nodes[index % 2].enqueue(OutgoingText(businessId: business.id, to: Self.customerPhone,
+                                                                    body: "See you at 9", kind: .customer,
+                                                                    dedupeKey: "reminder:apt-1"), at: clock.read())
+                }
+            }
+            return try await group.reduce(into: [SMSOutboxRow?]()) { $0.append($1) }
+        }
+        #expect(rows.compactMap { $0 }.count == 1)
+        #expect(try await store.count("sms_outbox") == 1)
+        #expect(try await store.count("jobs") == 1)
+        #expect(try await store.count("events", where: "type = ?", [EventType.smsQueued.rawValue]) == 1)
+    }
 }

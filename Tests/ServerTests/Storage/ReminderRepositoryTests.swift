@@ -106,4 +106,32 @@ import Testing
         #expect(outcomes == [ReminderOutcome(appointment: tuesday, skipped: "no_business_number")])
         #expect(try await fixture.store.count("sms_outbox") == 0)
     }
+
+    /// Two reminder passes at once (two nodes, or a sweep and a timer): each appointment is texted once, and every
+    /// outcome is either the one queued text or `already_sent`.
+    @Test(arguments: RepositoryBackend.all)
+    func passesAtOnceTextEachAppointmentOnce(_ backend: RepositoryBackend) async throws {
+        let fixture = try await Fixture(backend)
+        let other = try await fixture.store.reopened()
+        let tuesday = try await fixture.book(fixture.ann, "2030-06-04T08:00")
+        let wednesday = try await fixture.book(fixture.ann, "2030-06-05T08:00")
+        let window = ReminderSelection.startingBetween(after: Self.now, through: Self.now.addingTimeInterval(3 * 86_400))
+        let nodes = [fixture.store.repositories.reminders, other.repositories.reminders]
+        let passes = try await withThrowingTaskGroup(of: [ReminderOutcome].self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    try await nodes[index % 2].queueReminders(businessId: fixture.business.id, window, now: Self.now,
+                                                              text: Self.text)
+                }
+            }
+            return try await group.reduce(into: [[ReminderOutcome]]()) { $0.append($1) }
+        }
+        for appointment in [tuesday, wednesday] {
+            let outcomes = passes.flatMap { $0 }.filter { $0.appointment.id == appointment.id }
+            #expect(outcomes.count == 6)
+            #expect(outcomes.filter { $0.skipped == nil }.count == 1)
+            #expect(outcomes.filter { $0.skipped == "already_sent" }.count == 5)
+        }
+        #expect(try await fixture.store.count("sms_outbox") == 2)
+    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import PostgresNIO
 @testable import Server
@@ -9,24 +8,16 @@ extension RepositoryBackend {
     static let postgres = RepositoryBackend(name: "postgresql") { clock in
         let url = try PostgresURL(TestPostgres.freshDatabase())
         let database = try await PGDatabase.open(url: url, maximumConnections: 4, logger: Logger(label: "test.postgres"))
-        return PostgresStore(database: database, scaffold: try AppDatabase.temporary()).store(clock: clock)
+        return PostgresStore(database: database).store(clock: clock)
     }
 }
 
 /// One test's PostgreSQL database, through `database`.
 struct PostgresStore: RepositoryStoreOperations {
     let database: PGDatabase
-    /// TEMPORARY, while the PostgreSQL repositories are being written: the ones not yet ported are SQLite's, on
-    /// this file. Removed when `Repositories.postgres` has every repository.
-    let scaffold: AppDatabase
 
     func store(clock: TestClock) -> RepositoryStore {
-        let sqlite = Repositories.sqlite(database: scaffold, now: clock.now)
-        var repositories = sqlite
-        repositories.businesses = PostgresBusinessRepository(database: database, now: clock.now)
-        repositories.apiKeys = PostgresAPIKeyRepository(database: database, now: clock.now)
-        repositories.adminKeys = PostgresAdminKeyStore(database: database, now: clock.now)
-        return RepositoryStore(repositories: repositories, operations: self)
+        RepositoryStore(repositories: .postgres(database: database, now: clock.now), operations: self)
     }
 
     /// `condition` uses `?` placeholders (as on SQLite); they become `$1`, `$2`, ….
@@ -52,7 +43,7 @@ struct PostgresStore: RepositoryStoreOperations {
 
     func reopened(clock: TestClock) async throws -> RepositoryStore {
         let reopened = try await PGDatabase.open(url: database.url, maximumConnections: 4, logger: database.logger)
-        return PostgresStore(database: reopened, scaffold: scaffold).store(clock: clock)
+        return PostgresStore(database: reopened).store(clock: clock)
     }
 
     func receiveText(businessId: String, from phone: String, body: String, twilioSid: String,

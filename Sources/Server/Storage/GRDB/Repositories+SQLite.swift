@@ -18,6 +18,7 @@ extension Repositories {
             jobs: GRDBWorkQueue(database: database),
             outbox: GRDBOutboxRepository(database: database),
             reminders: GRDBReminderRepository(database: database),
-            callSummaries: GRDBCallSummaryRepository(database: database))
+            callSummaries: GRDBCallSummaryRepository(database: database),
+            leases: GRDBLeaseRepository(database: database))
     }
 }

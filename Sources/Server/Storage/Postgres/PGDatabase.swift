@@ -149,8 +149,9 @@ extension RepositoryError {
         switch state {
         case "23505": self = .conflict(message)               // unique_violation
         case "23503": self = .notFound                        // foreign_key_violation
-        case "23514", "23502", "22001", "22P02", "22007", "22008", "22003":
-            // check / not null violation, value too long, invalid text, datetime format / overflow, numeric range
+        case "23514", "23502", "22001", "22P02", "22007", "22008", "22003", "22021", "22P05":
+            // check / not null violation, value too long, invalid text, datetime format / overflow, numeric range,
+            // a character the encoding cannot hold (NUL)
             self = .invalid(error.serverInfo?[.message] ?? message)
         default: return nil
         }

@@ -1,8 +1,34 @@
 import Foundation
 import Logging
-// Until every PostgreSQL repository is ported (issue 11 in progress), serving on PostgreSQL is refused.
+
+extension Repositories {
+    /// Every repository on one PostgreSQL database.
+    /// - Parameter now: the clock repositories stamp `createdAt` / `updatedAt` with (tests inject a fixed one).
+    static func postgres(database: PGDatabase, now: @escaping @Sendable () -> Date = Date.init) -> Repositories {
+        Repositories(
+            businesses: PostgresBusinessRepository(database: database, now: now),
+            apiKeys: PostgresAPIKeyRepository(database: database, now: now),
+            adminKeys: PostgresAdminKeyStore(database: database, now: now),
+            knowledge: PostgresKnowledgeRepository(database: database, now: now),
+            calls: PostgresCallRepository(database: database, now: now),
+            customers: PostgresCustomerRepository(database: database, now: now),
+            appointments: PostgresAppointmentRepository(database: database, now: now),
+            analytics: PostgresAnalyticsRepository(database: database),
+            messages: PostgresMessagingRepository(database: database),
+            events: PostgresEventLog(database: database, now: now),
+            jobs: PostgresWorkQueue(database: database),
+            outbox: PostgresOutboxRepository(database: database),
+            reminders: PostgresReminderRepository(database: database),
+            callSummaries: PostgresCallSummaryRepository(database: database),
+            leases: PostgresLeaseRepository(database: database))
+    }
+}
+
 extension PostgresStorage {
-    static func open(url: PostgresURL, poolSize: Int, logger: Logger, now: @escaping @Sendable () -> Date) async throws -> PostgresStorage {
-        throw PostgresURLError("this build cannot serve from PostgreSQL yet: its repositories are being ported")
+    /// Opens (and migrates) the database at `url` with a pool of `poolSize` connections.
+    static func open(url: PostgresURL, poolSize: Int, logger: Logger,
+                     now: @escaping @Sendable () -> Date = Date.init) async throws -> PostgresStorage {
+        let database = try await PGDatabase.open(url: url, maximumConnections: poolSize, logger: logger)
+        return PostgresStorage(database: database, repositories: .postgres(database: database, now: now), logger: logger)
     }
 }

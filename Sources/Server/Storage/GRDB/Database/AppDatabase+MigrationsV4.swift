@@ -18,7 +18,8 @@ struct SchemaMigration: Sendable {
 
 extension AppDatabase {
     /// Migrations after v3, in order. Append only.
-    static let v4Migrations: [SchemaMigration] = [repairInPlaceEdits, events, callDirection, smsThroughJobs, dropKeywordFTS]
+    static let v4Migrations: [SchemaMigration] = [repairInPlaceEdits, events, callDirection, smsThroughJobs, dropKeywordFTS,
+                                                  leases]
 
     /// Columns and indexes that were added to the released v3 migrations by editing them in place, before the
     /// append-only rule was enforced. A database created before those edits lacks them (`calls.cited_entries` among
@@ -118,5 +119,15 @@ extension AppDatabase {
         DROP TRIGGER IF EXISTS knowledge_chunks_fts_delete;
         DROP TRIGGER IF EXISTS knowledge_chunks_fts_update;
         DROP TABLE IF EXISTS knowledge_fts;
+        """)
+
+    /// Named leases (`LeaseRepository`): work that must run in one place at a time runs where its lease is held.
+    /// One process uses a SQLite database, so the table only keeps the rules the PostgreSQL backend needs the same.
+    static let leases = SchemaMigration("v5-leases", sql: """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY NOT NULL,
+            holder TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
         """)
 }

@@ -62,12 +62,17 @@ public struct GRDBWorkQueue: WorkQueue {
         }
     }
 
+    /// The `mark` methods change the job only while it is still the caller's run: `running` with the caller's
+    /// `attempts`. A run outlived by its lease (the job claimed again, with `attempts + 1`) must not finish the
+    /// run that replaced it. `attempts` identifies the run: claiming a job whose lease ran out raises it, so the
+    /// run it replaced no longer matches; a number is reused only after its own run's verdict (a postponement gives
+    /// the attempt back).
     public func markDone(_ job: Job, now: Date) async throws {
         try await database.dbPool.write { db in
             try db.execute(sql: """
                 UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = ?, finished_at = ?
-                WHERE id = ? AND status = 'running'
-                """, arguments: [now, now, job.id])
+                WHERE id = ? AND status = 'running' AND attempts = ?
+                """, arguments: [now, now, job.id, job.attempts])
         }
     }
 
@@ -77,13 +82,13 @@ public struct GRDBWorkQueue: WorkQueue {
             if let retryAt {
                 try db.execute(sql: """
                     UPDATE jobs SET status = 'queued', locked_until = NULL, last_error = ?, run_at = ?, updated_at = ?
-                    WHERE id = ? AND status = 'running'
-                    """, arguments: [error, retryAt, now, job.id])
+                    WHERE id = ? AND status = 'running' AND attempts = ?
+                    """, arguments: [error, retryAt, now, job.id, job.attempts])
             } else {
                 try db.execute(sql: """
                     UPDATE jobs SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ?, finished_at = ?
-                    WHERE id = ? AND status = 'running'
-                    """, arguments: [error, now, now, job.id])
+                    WHERE id = ? AND status = 'running' AND attempts = ?
+                    """, arguments: [error, now, now, job.id, job.attempts])
                 guard db.changesCount > 0 else { return }
                 try EventAppender.append(db, EventDraft(
                     businessId: job.businessId, stream: .job(job.id),
@@ -99,8 +104,8 @@ public struct GRDBWorkQueue: WorkQueue {
             try db.execute(sql: """
                 UPDATE jobs SET status = 'queued', locked_until = NULL, attempts = MAX(attempts - 1, 0), last_error = ?,
                     run_at = ?, updated_at = ?
-                WHERE id = ? AND status = 'running'
-                """, arguments: [reason, until, now, job.id])
+                WHERE id = ? AND status = 'running' AND attempts = ?
+                """, arguments: [reason, until, now, job.id, job.attempts])
         }
     }
 

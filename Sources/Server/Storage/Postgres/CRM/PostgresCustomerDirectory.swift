@@ -15,6 +15,18 @@ enum PostgresCustomerDirectory {
     @discardableResult
     static func upsert(_ connection: PostgresConnection, businessId: String, phone: String, name: String? = nil,
                        source: String, at timestamp: Date, logger: Logger) async throws -> Customer {
+        var events: [EventDraft] = []
+        let customer = try await upsert(connection, businessId: businessId, phone: phone, name: name, source: source,
+                                        at: timestamp, deferringEventsTo: &events, logger: logger)
+        try await PostgresEventAppender.append(connection, events, at: timestamp, logger: logger)
+        return customer
+    }
+
+    /// As `upsert`, but `customer.created` is added to `events` for the caller to append at the end of its
+    /// transaction (with its own events, in order), so the event log's lock is taken once, late.
+    static func upsert(_ connection: PostgresConnection, businessId: String, phone: String, name: String? = nil,
+                       source: String, at timestamp: Date, deferringEventsTo events: inout [EventDraft],
+                       logger: Logger) async throws -> Customer {
         guard PhoneNumber.isE164(phone) else { throw RepositoryError.invalid("phone must be E.164 (e.g. +15551234567)") }
         let name = name.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .flatMap { $0.isEmpty ? nil : String($0.prefix(Customer.maxFieldLength)) }
@@ -25,9 +37,8 @@ enum PostgresCustomerDirectory {
             ON CONFLICT (business_id, phone) DO NOTHING RETURNING id
             """, logger: logger).all(String.self)
         if !inserted.isEmpty {
-            try await PostgresEventAppender.append(connection, EventDraft(
-                businessId: businessId, stream: .customer(id),
-                CustomerCreated(customerId: id, phone: phone, name: name, source: source)), at: timestamp, logger: logger)
+            events.append(EventDraft(businessId: businessId, stream: .customer(id),
+                                     CustomerCreated(customerId: id, phone: phone, name: name, source: source)))
             return Customer(id: id, businessId: businessId, name: name, phone: phone, createdAt: timestamp, updatedAt: timestamp)
         }
         guard var existing = try await customer(connection, businessId: businessId, phone: phone, forUpdate: true, logger: logger) else {

@@ -3,16 +3,6 @@ import Testing
 @testable import Server
 
 extension MultiNodeTests {
-    /// Posts an inbound text to `node` as Twilio does; the owner is alerted by text (an `sms.send` job).
-    static func inboundText(_ body: String, from: String, to: String, on node: LiveServer) async throws -> WebhookReply {
-        let sid = "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        return try await LiveCall.post("/twilio/sms", [
-            ("ToCountry", "US"), ("SmsMessageSid", sid), ("NumMedia", "0"), ("SmsSid", sid), ("SmsStatus", "received"),
-            ("Body", body), ("To", to), ("NumSegments", "1"), ("MessageSid", sid),
-            ("AccountSid", "AC00000000000000000000000000000000"), ("From", from), ("ApiVersion", "2010-04-01"),
-        ], token: nil, to: node)
-    }
-
     /// Waits (polling every 100 ms, up to `limit`) until `condition` holds; returns whether it did.
     static func eventually(within limit: Duration, _ condition: () throws -> Bool) async throws -> Bool {
         let start = ContinuousClock.now
@@ -23,9 +13,18 @@ extension MultiNodeTests {
         return try condition()
     }
 
-    /// Node A takes the owner alerts' `sms.send` jobs and hangs in Twilio (the stand-in holds its requests); A is
-    /// killed with SIGKILL while it holds them. Node B sends every text once the lease has run out — never before,
-    /// never twice.
+    /// `YYYY-MM-DD` of tomorrow in `zone`.
+    static func tomorrow(in zone: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: zone)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: 1, to: Date())!)
+        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "??" }
+        return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day))"
+    }
+
+    /// Node A claims a batch of reminder texts (`sms.send` jobs queued together by `send-upcoming`) and hangs in
+    /// Twilio with the first (the stand-in holds its requests); A is killed with SIGKILL while it holds them all.
+    /// Node B sends every text once their lease has run out — never before, never twice.
     @Test func aNodeKilledWhileHoldingTextsHasThemSentByTheOtherAfterTheLeaseWithoutDuplicates() async throws {
         let lease: TimeInterval = 20
         let standIn = TwilioMessagingStandIn()
@@ -41,20 +40,47 @@ extension MultiNodeTests {
                 "FRONTDESK_TWILIO_API_BASE_URL": base.appendingPathComponent("held").absoluteString,
             ]) { _, new in new })
             defer { cluster.stop() }
-            let number = "+15550100000", ownerPhone = "+15550109999"
-            _ = try await MultiNodeFixture.makeBusiness(cluster, number: number, ownerPhone: ownerPhone)
-
-            let markers = (1...4).map { "kiwitext\($0)" }
+            let a = cluster[0]
+            let number = "+15550100000"
+            // Open round the clock, reminders off while the appointments are booked (so no per-appointment timer
+            // queues a text on its own), then on: `send-upcoming` queues all the texts in one transaction.
+            var settings: [String: Any] = [
+                "greeting": MultiNodeFixture.greeting, "default_reminder_hours": 0, "reserve_mornings_for_emergencies": false,
+                "business_hours": Dictionary(uniqueKeysWithValues: Weekday.allCases.map { ($0.rawValue, ["open": "00:00", "close": "24:00"]) }),
+            ]
+            let tenant = try await cluster.makeTenant(slug: "rapid-rooter", name: "Rapid Rooter", numbers: [number], settings: settings)
+            let day = Self.tomorrow(in: "America/Chicago")
+            let markers = (1...4).map { "kiwi\($0)" }
+            var phones: [String] = []
             for (index, marker) in markers.enumerated() {
-                let reply = try await Self.inboundText("Is the \(marker) job booked?", from: "+1555060000\(index)", to: number,
-                                                       on: cluster[0])
-                #expect(reply.status == 200, "\(reply)")
+                let phone = "+1555060000\(index)"
+                let customer = try await a.json("POST", "/v1/customers", key: tenant.key, ["name": "Customer \(marker)", "phone": phone])
+                try #require(customer.status == 201, "\(customer)")
+                let booked = try await a.json("POST", "/v1/appointments", key: tenant.key, [
+                    "customer_id": try #require(customer.json["id"] as? String), "start": "\(day)T\(10 + 2 * index):00",
+                    "service": "\(marker) inspection",
+                ])
+                try #require(booked.status == 201, "\(booked)")
+                phones.append(phone)
             }
-            // Every alert is queued and A is in Twilio with the first it claimed.
-            let queued = try await Self.eventually(within: .seconds(60)) {
-                try cluster.sql("SELECT count(*) FROM sms_outbox WHERE kind = 'owner'") == "\(markers.count)" && !standIn.held.isEmpty
+            let consumed = try await Self.eventually(within: .seconds(60)) {
+                try cluster.sql("""
+                    SELECT count(*) FROM event_checkpoints WHERE consumer = 'reminders'
+                      AND last_event_id >= (SELECT max(id) FROM events WHERE type = 'appointment.booked')
+                    """) == "1"
             }
-            try #require(queued, "A did not queue and start sending the alerts: outbox \(cluster.show("SELECT id, status FROM sms_outbox")), held \(standIn.held.count)\n\(cluster.logs())")
+            try #require(consumed, "the reminders consumer did not see the bookings: \(cluster.show("SELECT * FROM event_checkpoints"))\n\(cluster.logs())")
+            #expect(try cluster.sql("SELECT count(*) FROM jobs") == "0", "no timer with reminders off")
+            settings["default_reminder_hours"] = 72
+            let patched = try await a.json("PATCH", "/v1/admin/businesses/\(tenant.id)", key: nil, ["settings": settings],
+                                           headers: ["X-Admin-Key": TestApp.adminKey])
+            try #require(patched.status == 200, "\(patched)")
+            let queued = try await a.request("POST", "/v1/reminders/send-upcoming", key: tenant.key)
+            try #require((queued.json["sent"] as? [[String: Any]])?.count == markers.count, "\(queued)")
+
+            // A claims them together and is in Twilio with the first.
+            let claimed = try await Self.eventually(within: .seconds(60)) { !standIn.held.isEmpty }
+            try #require(claimed, "A did not start sending: jobs \(cluster.show("SELECT id, status, attempts FROM jobs"))\n\(cluster.logs())")
             // What A holds: its claimed (running) jobs, each with its lease's end (Unix seconds).
             let leased = try cluster.sql("""
                 SELECT o.body, extract(epoch FROM j.locked_until) FROM jobs j JOIN sms_outbox o ON j.dedupe_key = 'sms:' || o.id
@@ -63,7 +89,7 @@ extension MultiNodeTests {
                     let fields = line.split(separator: "|")
                     return (String(fields[0]), Date(timeIntervalSince1970: Double(fields.last ?? "") ?? 0))
                 }
-            try #require(!leased.isEmpty, "A holds no claimed job: \(cluster.show("SELECT id, status, attempts FROM jobs"))")
+            #expect(leased.count == markers.count, "A holds every text it claimed in one batch: \(cluster.show("SELECT id, status, attempts FROM jobs"))")
             let heldBodies = standIn.held.compactMap { $0.form["Body"] }
             #expect(Set(heldBodies).isSubset(of: Set(leased.map(\.body))), "A is sending what it claimed")
 
@@ -73,19 +99,20 @@ extension MultiNodeTests {
             ]) { _, new in new })
             cluster[0].kill9()
 
-            // B sends every alert exactly once.
+            // B sends every text exactly once.
             func sent() -> [TwilioMessagingStandIn.Received] { standIn.received.filter { $0.path.hasSuffix("/Messages.json") } }
             let delivered = try await Self.eventually(within: .seconds(lease + 30 + 90)) {
                 try cluster.sql("SELECT count(*) FROM sms_outbox WHERE status = 'sent'") == "\(markers.count)"
             }
-            try #require(delivered, "B did not send every alert: outbox \(cluster.show("SELECT id, status, attempts, last_error FROM sms_outbox")), jobs \(cluster.show("SELECT id, status, attempts, locked_until, last_error FROM jobs WHERE kind = 'sms.send'"))\n\(cluster.logs())")
+            try #require(delivered, "B did not send every text: outbox \(cluster.show("SELECT id, status, attempts, last_error FROM sms_outbox")), jobs \(cluster.show("SELECT id, status, attempts, locked_until, last_error FROM jobs WHERE kind = 'sms.send'"))\n\(cluster.logs())")
             let bodies = sent().compactMap { $0.form["Body"] }
             for marker in markers {
-                #expect(bodies.filter { $0.contains(marker) }.count == 1, "the alert for \(marker) reached Twilio \(bodies.filter { $0.contains(marker) }.count) times")
+                #expect(bodies.filter { $0.contains(marker) }.count == 1, "the reminder for \(marker) reached Twilio \(bodies.filter { $0.contains(marker) }.count) times")
                 #expect(heldBodies.filter { $0.contains(marker) }.count <= 1)
             }
             #expect(bodies.count == markers.count, "\(bodies)")
-            #expect(sent().allSatisfy { $0.form["To"] == ownerPhone && $0.form["From"] == number })
+            #expect(Set(sent().compactMap { $0.form["To"] }) == Set(phones))
+            #expect(sent().allSatisfy { $0.form["From"] == number })
             // A job A held was taken over only once its lease had run out (A's own request never reached Twilio).
             for job in leased {
                 guard let delivery = sent().first(where: { $0.form["Body"] == job.body }) else { continue }

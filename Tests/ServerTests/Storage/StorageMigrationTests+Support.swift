@@ -100,6 +100,9 @@ extension StorageMigrationTests {
                    runAt: start.addingTimeInterval(3600)), now: clock.read()))
         try await repositories.events.advanceCheckpoint(consumer: "test-consumer",
                                                         to: try await repositories.events.lastEventId())
+        // The leader lease this process would hold (a copied lease simply runs out on PostgreSQL).
+        #expect(try await repositories.leases.acquire(name: LeaderElection.leaseName, holder: "sqlite-node",
+                                                       ttl: .seconds(15), now: clock.read()))
         return Source(database: database, store: store, clock: clock, a: a, b: b, embedding: vector,
                       deletedChunkId: deletedChunkId)
     }

@@ -38,6 +38,8 @@ public final class PGDatabase: Sendable {
     /// Opens the database at `url` and migrates it to the current schema.
     public static func open(url: PostgresURL, maximumConnections: Int = 20, logger: Logger) async throws -> PGDatabase {
         let database = try PGDatabase(url: url, maximumConnections: maximumConnections, logger: logger)
+        // Let the client's run loop start before the first lease (postgres-nio warns about a lease that comes first).
+        try? await Task.sleep(for: .milliseconds(20))
         do {
             try await database.migrate()
         } catch {

@@ -30,6 +30,9 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
     @Option(help: "Candidates taken from each of dense and keyword search before fusing (1...500).")
     var depth: Int = HybridFusion.defaultCandidateDepth
 
+    @Option(help: "Import into this empty PostgreSQL database instead of a temporary SQLite file (env FRONTDESK_DATABASE_URL is not read: name it here).")
+    var databaseURL: String?
+
     @Option(help: "Score only the first N judged queries.")
     var limitQueries: Int?
 
@@ -73,10 +76,11 @@ struct EvalRetrievalCommand: AsyncParsableCommand {
 
         let started = DispatchTime.now().uptimeNanoseconds
         var bar = ProgressBar(label: "embedding \(data.documents.count) documents", total: data.documents.count)
-        let evaluation = try await RetrievalEvaluation.prepare(dataset: data, embedder: embedder) { done, _ in
+        let evaluation = try await RetrievalEvaluation.prepare(dataset: data, embedder: embedder, databaseURL: databaseURL) { done, _ in
             bar.update(done)
         }
         let t = evaluation.timings
+        print("storage: \(evaluation.storageKind)")
         print(String(format: "embedded in %.1f s (%.0f docs/s), imported in %.1f s, index built in %.2f s",
                      t.embedCorpus, Double(data.documents.count) / max(t.embedCorpus, 1e-9), t.importCorpus, t.buildIndex))
 

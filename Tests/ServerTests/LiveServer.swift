@@ -13,10 +13,25 @@ final class LiveServer: @unchecked Sendable {
     let port: Int
     private let output = Pipe()
 
-    /// Starts the server and waits (up to 60 s) for its "listening" line.
+    /// Starts the server on the SQLite file `databasePath` and waits (up to 60 s) for its "listening" line.
     /// - Parameter environment: variables set for the server on top of the test's own (an empty value unsets one:
     ///   the server treats empty as absent), e.g. `FRONTDESK_TWILIO_VERIFY=off`.
-    init(databasePath: String, adminKey: String = TestApp.adminKey, environment overrides: [String: String] = [:]) throws {
+    convenience init(databasePath: String, adminKey: String = TestApp.adminKey, environment overrides: [String: String] = [:]) throws {
+        try self.init(storage: ["FRONTDESK_DB": databasePath, "FRONTDESK_DATABASE_URL": ""], adminKey: adminKey,
+                      environment: overrides)
+    }
+
+    /// Starts a node on the PostgreSQL database `databaseURL` (e.g. from `TestPostgres.freshDatabase()`); several
+    /// may share one database, as nodes behind a load balancer do. `environment` as above; `errorLog`: a file that
+    /// receives the server's standard error (its log), for a failing test to show.
+    convenience init(databaseURL: String, adminKey: String = TestApp.adminKey, environment overrides: [String: String] = [:],
+                     errorLog: URL? = nil) throws {
+        try self.init(storage: ["FRONTDESK_DATABASE_URL": databaseURL], adminKey: adminKey, environment: overrides,
+                      errorLog: errorLog)
+    }
+
+    private init(storage: [String: String], adminKey: String, environment overrides: [String: String],
+                 errorLog: URL? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw LiveServerError("\(Self.binary.path) is missing: build it first (`swift build`; `make test` does)")
         }
@@ -25,14 +40,19 @@ final class LiveServer: @unchecked Sendable {
         process.executableURL = Self.binary
         process.arguments = ["serve", "--port", "0", "--log-level", "warning"]
         var environment = ProcessInfo.processInfo.environment
-        environment["FRONTDESK_DB"] = databasePath
+        environment.merge(storage) { _, chosen in chosen }
         environment["FRONTDESK_ADMIN_KEY"] = adminKey
         environment["FRONTDESK_MODEL_DIR"] = ServerTestPaths.modelDirectory
         environment["FRONTDESK_DEMO_CORPORA"] = nil
         environment.merge(overrides) { _, override in override }
         process.environment = environment
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let errorLog {
+            _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errorLog)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
 
         let deadline = Date().addingTimeInterval(60)
@@ -78,12 +98,15 @@ final class LiveServer: @unchecked Sendable {
     deinit { stop() }
 
     /// One HTTP request; returns the status and the JSON object of the body (empty when none).
+    /// - Parameter headers: more request headers, e.g. `X-Admin-Key`.
     func request(_ method: String, _ path: String, key: String?, body: Data? = nil,
-                 contentType: String = "application/json") async throws -> (status: Int, json: [String: Any]) {
+                 contentType: String = "application/json",
+                 headers: [String: String] = [:]) async throws -> (status: Int, json: [String: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.timeoutInterval = 120
         if let key { request.setValue(key, forHTTPHeaderField: "X-API-Key") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = body
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
@@ -104,8 +127,9 @@ final class LiveServer: @unchecked Sendable {
         return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
     }
 
-    func json(_ method: String, _ path: String, key: String?, _ object: Any) async throws -> (status: Int, json: [String: Any]) {
-        try await request(method, path, key: key, body: try JSONSerialization.data(withJSONObject: object))
+    func json(_ method: String, _ path: String, key: String?, _ object: Any,
+              headers: [String: String] = [:]) async throws -> (status: Int, json: [String: Any]) {
+        try await request(method, path, key: key, body: try JSONSerialization.data(withJSONObject: object), headers: headers)
     }
 }
 

@@ -53,8 +53,16 @@ struct TestApp {
         config.sentimentTrainingFile = ServerTestPaths.corpora.appendingPathComponent("sentiment/train.jsonl").path
         // `FRONTDESK_TEST_BACKEND=postgresql` (the second pass of `make test`): every app on a fresh PostgreSQL
         // database of the run's throwaway cluster, so the server suites prove each route on both backends.
+        // An app made again in the same directory (a restart) opens the same PostgreSQL database.
         if ProcessInfo.processInfo.environment["FRONTDESK_TEST_BACKEND"] == "postgresql" {
-            config.databaseURL = try TestPostgres.freshDatabase()
+            let remembered = directory.path("postgres-url")
+            if let url = try? String(contentsOfFile: remembered, encoding: .utf8) {
+                config.databaseURL = url
+            } else {
+                let url = try TestPostgres.freshDatabase()
+                try url.write(toFile: remembered, atomically: true, encoding: .utf8)
+                config.databaseURL = url
+            }
             config.databasePoolSize = 4
         }
         configure(&config)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VectorIndex
 
 /// A retrieval strategy being evaluated.
@@ -78,8 +79,11 @@ public struct RetrievalEvaluation: Sendable {
 
     public let dataset: BEIRDataset
     public let timings: Timings
-    private let database: AppDatabase
-    private let repository: GRDBKnowledgeRepository
+    /// Where the corpus was imported (kept open while the evaluation lives).
+    private let storage: any StorageBackend
+    /// "sqlite" or "postgresql": where the corpus was stored.
+    public var storageKind: String { storage.kind }
+    private let repository: any KnowledgeRepository
     private let businessId: String
     private let index: FlatIndex
     private let keyword: InMemoryKeywordRetriever
@@ -101,13 +105,22 @@ public struct RetrievalEvaluation: Sendable {
 
     /// Imports and indexes the corpus.
     /// - Parameter progress: called with (documents embedded, total) after every embedding batch.
+    /// - Parameter databaseURL: an empty PostgreSQL database to import into (the backend's own storage of chunks and
+    ///   embeddings is then what is measured); nil: a temporary SQLite file.
     public static func prepare(
-        dataset: BEIRDataset, embedder: any TextEmbedder, progress: (Int, Int) -> Void = { _, _ in }
+        dataset: BEIRDataset, embedder: any TextEmbedder, databaseURL: String? = nil,
+        progress: (Int, Int) -> Void = { _, _ in }
     ) async throws -> RetrievalEvaluation {
-        let database = try AppDatabase.temporary()
-        let business = try await GRDBBusinessRepository(database: database).create(
+        let storage: any StorageBackend
+        if let databaseURL {
+            storage = try await PostgresStorage.open(url: PostgresURL(databaseURL), poolSize: 4,
+                                                     logger: Logger(label: "frontdesk.eval"))
+        } else {
+            storage = SQLiteStorage(database: try AppDatabase.temporary())
+        }
+        let business = try await storage.repositories.businesses.create(
             NewBusiness(slug: "retrieval-eval", name: "Retrieval evaluation", timeZone: "UTC"))
-        let repository = GRDBKnowledgeRepository(database: database)
+        let repository = storage.repositories.knowledge
         let clock = ContinuousClock()
         var timings = Timings()
         var documentIds: [String: String] = [:]
@@ -153,7 +166,7 @@ public struct RetrievalEvaluation: Sendable {
         timings.buildIndex = (clock.now - start).seconds
 
         return RetrievalEvaluation(
-            dataset: dataset, timings: timings, database: database, repository: repository,
+            dataset: dataset, timings: timings, storage: storage, repository: repository,
             businessId: business.id, index: index, keyword: keyword, embedder: embedder, documentIds: documentIds,
             chunkDocumentIds: chunkDocumentIds)
     }

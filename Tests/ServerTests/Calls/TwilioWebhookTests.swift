@@ -187,7 +187,7 @@ import Testing
                                               idempotencyToken: "before-restart").body
             return (call, reply)
         }
-        try first.services.database.close()
+        try await first.services.storage.close()
 
         let restarted = try await Self.makeApp(in: directory)
         let business = try #require(try await restarted.services.businesses.get(slug: "rapid-rooter"))

@@ -10,7 +10,8 @@ import Synchronization
 /// checks HTTP basic auth, records each form body (repeated fields kept) and answers in Twilio's wire format.
 /// Messages: 201 with a Message resource, or Twilio's error body (`{"code", "message", "more_info", "status"}`) —
 /// 21610 for a recipient in `unsubscribed`, 21211 for a `To` that is not E.164, a scripted status for the first
-/// `failures` requests. Calls: see `TwilioMessagingStandIn+Calls.swift`.
+/// `failures` requests. Calls: see `TwilioMessagingStandIn+Calls.swift`. Under `/held/` it holds Messages
+/// requests unanswered: see `TwilioMessagingStandIn+Held.swift`.
 final class TwilioMessagingStandIn: Sendable {
     static let accountSid = "AC0123456789abcdef0123456789abcdef"
     static let authToken = "fedcba9876543210fedcba9876543210"
@@ -22,6 +23,8 @@ final class TwilioMessagingStandIn: Sendable {
         let form: FormParameters
         /// The body exactly as sent.
         let body: String
+        /// When the stand-in read it.
+        let receivedAt = Date()
     }
 
     let unsubscribed: Set<String>
@@ -34,6 +37,10 @@ final class TwilioMessagingStandIn: Sendable {
     let callReplies: Mutex<[ScriptedReply]>
     /// Calls.json: how long each answer is held back (to make a client time out).
     let callDelay: Duration
+    /// Messages requests under `/held/`, never sent (see `TwilioMessagingStandIn+Held.swift`).
+    let heldLog = Mutex<[Received]>([])
+    /// Whether `/held/` requests are still held (until `releaseHeld()`).
+    let holding = Mutex(true)
 
     init(unsubscribed: Set<String> = [], failures: [Int] = [], unreachable: Set<String> = [],
          callReplies: [ScriptedReply] = [], callDelay: Duration = .zero) {
@@ -53,16 +60,21 @@ final class TwilioMessagingStandIn: Sendable {
             return self.respond(account: context.parameters.get("account") ?? "", authorization: request.headers[.authorization], form: form)
         }
         addCallRoutes(to: router)
+        addHeldRoutes(to: router)
         return try await LocalStandIn.serve(router, name: "twilio-stand-in", test)
     }
 
     /// Reads and logs a request's form body.
-    func record(_ request: Request) async throws -> FormParameters {
+    /// - Parameter held: into `held` (a `/held/` request) instead of `received`.
+    func record(_ request: Request, held: Bool = false) async throws -> FormParameters {
         let body = try await request.body.collect(upTo: 1 << 20)
         let form = try FormParameters(formEncoded: Array(buffer: body))
-        log.withLock {
-            $0.append(Received(path: request.uri.path, authorization: request.headers[.authorization],
-                               contentType: request.headers[.contentType], form: form, body: String(buffer: body)))
+        let received = Received(path: request.uri.path, authorization: request.headers[.authorization],
+                                contentType: request.headers[.contentType], form: form, body: String(buffer: body))
+        if held {
+            heldLog.withLock { $0.append(received) }
+        } else {
+            log.withLock { $0.append(received) }
         }
         return form
     }

@@ -38,6 +38,8 @@ public final class PGDatabase: Sendable {
     /// Opens the database at `url` and migrates it to the current schema.
     public static func open(url: PostgresURL, maximumConnections: Int = 20, logger: Logger) async throws -> PGDatabase {
         let database = try PGDatabase(url: url, maximumConnections: maximumConnections, logger: logger)
+        // Let the client's run loop start before the first lease (postgres-nio warns about a lease that comes first).
+        try? await Task.sleep(for: .milliseconds(20))
         do {
             try await database.migrate()
         } catch {
@@ -67,6 +69,8 @@ public final class PGDatabase: Sendable {
             return try await client.withConnection { connection in try await body(connection) }
         } catch let error as PSQLError {
             throw Self.translated(error)
+        } catch {
+            throw Self.translated(poolError: error)
         }
     }
 
@@ -96,6 +100,8 @@ public final class PGDatabase: Sendable {
                     continue
                 }
                 throw Self.translated(error)
+            } catch {
+                throw Self.translated(poolError: error)
             }
         }
     }
@@ -106,6 +112,14 @@ public final class PGDatabase: Sendable {
         if let repository = RepositoryError(postgres: error) { return repository }
         if let unavailable = StorageUnavailableError(postgres: error) { return unavailable }
         return error
+    }
+
+    /// The pool's own errors (it could not open a connection for a while: its circuit breaker tripped; it is
+    /// shutting down) mean the database is unavailable. The type lives in postgres-nio's internal
+    /// `_ConnectionPoolModule`, so it is recognised by name; any other error is returned as it is.
+    static func translated(poolError error: any Error) -> any Error {
+        guard String(reflecting: type(of: error)).contains("ConnectionPoolError") else { return error }
+        return StorageUnavailableError("PostgreSQL is not reachable (\(error))")
     }
 
     /// `pg_notify(channel, payload)` inside the current transaction: delivered to every listening node only if and

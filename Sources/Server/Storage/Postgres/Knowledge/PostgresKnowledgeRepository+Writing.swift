@@ -17,6 +17,10 @@ extension PostgresKnowledgeRepository {
         }
         try validate(input, chunks)
         let tags = try PostgresRecordJSON.string(input.tags)
+        // One knowledge write per business at a time (the row lock the version bump would take at the end anyway,
+        // taken first): two nodes inserting the same new entry id at once would otherwise race past ON CONFLICT (id)
+        // into the (id, business_id) unique key and fail instead of one updating the other.
+        try await connection.query("SELECT 1 FROM businesses WHERE id = \(businessId) FOR UPDATE", logger: logger)
         let rows = try await connection.query("""
             INSERT INTO knowledge_entries (id, business_id, title, content, category, tags, source, created_at, updated_at)
             VALUES (\(input.id), \(businessId), \(input.title), \(input.content), \(input.category), \(tags), \(input.source),

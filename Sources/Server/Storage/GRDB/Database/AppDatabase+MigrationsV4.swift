@@ -18,8 +18,9 @@ struct SchemaMigration: Sendable {
 
 extension AppDatabase {
     /// Migrations after v3, in order. Append only.
-    static let v4Migrations: [SchemaMigration] = [repairInPlaceEdits, events, callDirection, smsThroughJobs, dropKeywordFTS,
-                                                  leases]
+    static let v4Migrations: [SchemaMigration] = [repairInPlaceEdits, events, callDirection, smsThroughJobs, dropKeywordFTS]
+        // Every later migration, appended here (the registration loop reads this list): AppDatabase+MigrationsV5.swift.
+        + v5Migrations
 
     /// Columns and indexes that were added to the released v3 migrations by editing them in place, before the
     /// append-only rule was enforced. A database created before those edits lacks them (`calls.cited_entries` among
@@ -119,15 +120,5 @@ extension AppDatabase {
         DROP TRIGGER IF EXISTS knowledge_chunks_fts_delete;
         DROP TRIGGER IF EXISTS knowledge_chunks_fts_update;
         DROP TABLE IF EXISTS knowledge_fts;
-        """)
-
-    /// Named leases (`LeaseRepository`): work that must run in one place at a time runs where its lease is held.
-    /// One process uses a SQLite database, so the table only keeps the rules the PostgreSQL backend needs the same.
-    static let leases = SchemaMigration("v5-leases", sql: """
-        CREATE TABLE leases (
-            name TEXT PRIMARY KEY NOT NULL,
-            holder TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        );
         """)
 }

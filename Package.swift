@@ -47,14 +47,17 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev"])]),
 
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: optimisedEngine),
-        .target(name: "Receptionist", swiftSettings: nativeSwift),
+        // Maintenance dispatch (trades, priorities, tickets, vendors): pure, Foundation + Events only. Not named
+        // `Dispatch`: that is libdispatch, which Foundation imports.
+        .target(name: "Maintenance", dependencies: ["Events"], swiftSettings: nativeSwift),
+        .target(name: "Receptionist", dependencies: ["Maintenance"], swiftSettings: nativeSwift),
         // The event log's vocabulary: event types, streams and payloads as plain values (pure, Foundation only).
         .target(name: "Events", swiftSettings: nativeSwift),
         .target(name: "Analytics", dependencies: ["VectorIndex", "CBLAS", "CLAPACKE"], swiftSettings: nativeSwift),
         .target(
             name: "Server",
             dependencies: [
-                "VectorIndex", "Receptionist", "Analytics", "Events",
+                "VectorIndex", "Receptionist", "Analytics", "Events", "Maintenance",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -83,9 +86,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
+        .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "VectorIndex"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Receptionist", "Events", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "Server", "Receptionist", "Events", "Maintenance", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             // Tests sign Twilio webhooks with their own HMAC code, independent of the server's validator.
             .product(name: "Crypto", package: "swift-crypto"),

@@ -51,3 +51,18 @@ extension PostgresRowSequence {
         return rows
     }
 }
+
+/// A statement assembled from parts (multi-row `VALUES`, optional clauses): numbered placeholders and their binds.
+/// Each placeholder carries a cast, because rows of a multi-row `VALUES` get no type from a target column and a NULL
+/// needs one.
+struct PostgresStatement {
+    private(set) var binds = PostgresBindings()
+
+    /// Binds `value` and returns its placeholder, `$N::type`.
+    mutating func bind<Value: PostgresEncodable>(_ value: Value?, _ type: String) throws -> String {
+        try binds.append(value)
+        return "$\(binds.count)::\(type)"
+    }
+
+    func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
+}

@@ -59,7 +59,13 @@ public final class EventConsumerRunner: Service, Sendable {
             var iterator = wakeups.makeAsyncIterator()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
-                    if isActive() { _ = try await drain(consumer) }
+                    if isActive() {
+                        _ = try await drain(consumer)
+                    } else {
+                        // Another node drains while this one is not the leader: when this one takes over, it starts
+                        // from the stored checkpoint, not from where it once was.
+                        forget(consumer.name)
+                    }
                 } catch {
                     logger.error("event consumer failed; it retries from its checkpoint", metadata: [
                         "consumer": "\(consumer.name)", "error": "\(error)"])
@@ -99,9 +105,18 @@ public final class EventConsumerRunner: Service, Sendable {
     /// Hands `consumer` every event after its checkpoint, moving the checkpoint after each batch (and before a
     /// failing event, so the events before it are not handed again). Returns how many events it handled.
     public func drain(_ consumer: any EventConsumer) async throws -> Int {
-        let stored = try await log.checkpoint(consumer: consumer.name)
-        var position = stored
-        var written = stored
+        // The stored checkpoint is read once; later passes go on from where the previous one stopped, which may be
+        // ahead of the stored checkpoint by up to a second of events of other types (a restart hands those again,
+        // to no effect).
+        let known = positions.withLock { $0[consumer.name] }
+        var position: Int64
+        var written: Int64
+        if let known {
+            (position, written) = (known.read, known.written)
+        } else {
+            position = try await log.checkpoint(consumer: consumer.name)
+            written = position
+        }
         var handled = 0
         while true {
             let batch = try await log.events(EventQuery(businessId: nil, after: position, limit: Self.batchSize))
@@ -113,7 +128,9 @@ public final class EventConsumerRunner: Service, Sendable {
                     handled += 1
                     handledHere += 1
                 } catch {
-                    // Keep what was handled; this event is handed again on the next pass.
+                    // Keep what was handled; this event is handed again on the next pass, which reads the
+                    // checkpoint again.
+                    forget(consumer.name)
                     if event.id - 1 > written { try await log.advanceCheckpoint(consumer: consumer.name, to: event.id - 1) }
                     throw error
                 }
@@ -127,12 +144,24 @@ public final class EventConsumerRunner: Service, Sendable {
                 written = position
                 lastWrites.withLock { $0[consumer.name] = .now }
             }
+            // A short batch is the end of the log: no need to ask again.
+            if batch.count < Self.batchSize { break }
         }
         if position > written, shouldPersist(consumer.name) {
             try await log.advanceCheckpoint(consumer: consumer.name, to: position)
             written = position
         }
+        positions.withLock { $0[consumer.name] = Position(read: position, written: written) }
         return handled
+    }
+
+    /// Where each consumer's last pass stopped (`read`) and what its stored checkpoint is (`written`).
+    private struct Position { var read: Int64; var written: Int64 }
+    private let positions = Mutex<[String: Position]>([:])
+
+    /// The next pass of `name` reads its stored checkpoint again.
+    private func forget(_ name: String) {
+        _ = positions.withLock { $0.removeValue(forKey: name) }
     }
 
     /// When each consumer's checkpoint was last written (in memory; a restart writes at its first pass).

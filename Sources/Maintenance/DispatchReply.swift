@@ -7,14 +7,16 @@ import Foundation
 ///   follow the code;
 /// - **code then verb**: `K7Q2 yes`, `Job K7Q2: no`;
 /// - **bare verb**: `YES`, `N`, `done`, `Yes please`, `Done, thanks!` — the verb alone or with polite filler
-///   (`please`, `thanks`, `sure`, …), or the verb set off by punctuation and then any words (`Yes, I'll be there`,
-///   `No, busy today`). A verb run straight into other words (`no hot water`, `no problem`) is not a reply: a
+///   (`please`, `thanks`, `sure`, …), or the verb set off by `,` `.` `!` `;` `:` or a dash and then any words
+///   (`Yes, I'll be there`, `No, busy today`). A verb run straight into other words (`no hot water`, `no problem`) is not a reply: a
 ///   tenant's "no hot water" must never decline a job.
 ///
 /// Verbs: accept `YES Y YEP YEAH ACCEPT`; decline `NO N NOPE DECLINE PASS`; done `DONE COMPLETE COMPLETED FINISHED
 /// FIXED`. The carrier keywords STOP/START/HELP (and their synonyms) are not replies: the SMS layer handles them
 /// before a text gets here (`SMSKeyword`), so `STOP K7Q2` is `.other` too. A single-word `YES` is also a carrier
 /// opt-in word; it still reaches the business, and here it is a bare accept.
+///
+/// One reply per text: in `YES K7Q2 and M3P9` only K7Q2 is answered.
 ///
 /// A code is 4 characters from ``codeAlphabet`` in the code position (next to the verb, optionally after `JOB`,
 /// `TO`, `FOR` or `#`), upper-cased. A 4-character token with a digit but a character outside the alphabet — `K7QO`
@@ -145,15 +147,19 @@ public enum DispatchReply: Equatable, Sendable {
         if next < tokens.count, let code = codeCandidate(tokens[next].text) { return make(verb, code) }
         // Bare verb: alone, with filler only, or set off by punctuation before any other words.
         let onlyFiller = tokens.dropFirst().allSatisfy {
-            fillerWords.contains($0.text) || connectorWords.contains($0.text)
+            fillerWords.contains($0.text) || connectorWords.contains($0.text) || Self.verb(of: $0.text) == verb
         }
         if onlyFiller || tokens[0].punctuatedAfter { return make(verb, nil) }
         return .other
     }
 }
 
-/// The words of a text, upper-cased, each with whether punctuation (not only spaces) follows it.
+/// The words of a text, upper-cased, each with whether a mark that sets it off (a comma, a full stop, …) follows it.
 struct ReplyWords {
+    /// Marks after which a bare verb stands on its own ("Yes, I'll be there"). Not "?" ("Yes? which job" asks) and
+    /// not "/" ("n/a" is not a NO).
+    static let setOffMarks: Set<Character> = [",", ".", "!", ";", ":", "-", "\u{2013}", "\u{2014}", "\u{2026}"]
+
     struct Token: Equatable {
         var text: String
         var punctuatedAfter: Bool
@@ -174,7 +180,7 @@ struct ReplyWords {
                 tokens.append(Token(text: Self.normalized(current), punctuatedAfter: false))
                 current = ""
             }
-            if !character.isWhitespace, !tokens.isEmpty { tokens[tokens.count - 1].punctuatedAfter = true }
+            if Self.setOffMarks.contains(character), !tokens.isEmpty { tokens[tokens.count - 1].punctuatedAfter = true }
         }
         if !current.isEmpty { tokens.append(Token(text: Self.normalized(current), punctuatedAfter: false)) }
     }

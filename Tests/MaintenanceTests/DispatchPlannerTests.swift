@@ -149,7 +149,7 @@ import Testing
 }
 
 /// A small seeded generator so the random walks are reproducible.
-struct SplitMix: RandomNumberGenerator {
+private struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

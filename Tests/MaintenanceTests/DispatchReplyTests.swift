@@ -17,6 +17,7 @@ import Testing
         ("Yeah m3p9", .accept(code: "M3P9")),
         ("NO K7Q2", .decline(code: "K7Q2")),
         ("no, K7Q2 sorry", .decline(code: "K7Q2")),
+        ("yes K7Q2 and M3P9", .accept(code: "K7Q2")),
         ("K7Q2 n", .decline(code: "K7Q2")),
         ("DONE K7Q2", .done(code: "K7Q2")),
         ("k7q2 done, all fixed", .done(code: "K7Q2")),
@@ -39,6 +40,8 @@ import Testing
         ("done", .done(code: nil)),
         ("Done, thanks!", .done(code: nil)),
         ("Fixed.", .done(code: nil)),
+        ("yes yes", .accept(code: nil)),
+        ("Yes - on my way", .accept(code: nil)),
     ])
     func bareVerbs(body: String, expected: DispatchReply) {
         #expect(DispatchReply(parsing: body) == expected)
@@ -47,7 +50,8 @@ import Testing
 
     /// A verb run straight into other words is an ordinary message: a tenant's "no hot water" must not decline.
     @Test(arguments: ["no hot water", "No problem see you", "yes see you then", "done deal with it", "", "   ", "?!",
-                      "Is K7Q2 still open?", "when is K7Q2 coming", "I said yes K7Q2"])
+                      "Is K7Q2 still open?", "when is K7Q2 coming", "I said yes K7Q2", "n/a", "Yes? which job",
+                      "yes no"])
     func ordinaryMessagesAreNotReplies(body: String) {
         #expect(DispatchReply(parsing: body) == .other)
         #expect(DispatchReply(parsing: body).verb == nil)

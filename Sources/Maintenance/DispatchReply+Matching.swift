@@ -12,7 +12,8 @@ public enum DispatchReplyMatch: Equatable, Sendable {
 public enum DispatchReplyUnmatched: Equatable, Sendable {
     /// The text is not a job reply at all (`.other`): an ordinary message, handled as one.
     case notAReply
-    /// The sender has no open job this verb could apply to.
+    /// A bare verb from a sender with no open job it could apply to. Most likely not about a job at all (a tenant's
+    /// "No. The heat is off" parses as a bare NO): handle it as an ordinary message unless the sender is a vendor.
     case noOpenJobs(DispatchReply.Verb)
     /// A bare verb (`YES`) from a sender with several open jobs: they must say which (`open` in sorted order).
     case ambiguous(DispatchReply.Verb, open: [String])

@@ -30,11 +30,20 @@ public enum TurnWriteResult: Sendable, Equatable {
     case conflict
 }
 
+/// What a webhook of a stored call finds: the reply to it if it was handled already, or the call (nil: unknown).
+public enum StoredReplyOrCall: Sendable {
+    case reply(String)
+    case call(CallRecord?)
+}
+
 /// Storage of calls, their transcripts, leads and owner alerts.
 public protocol CallRepository: Sendable {
     /// The reply stored for an idempotency token, if that webhook was handled already.
     func response(forIdempotencyToken token: String) async throws -> String?
     func call(sid: String) async throws -> CallRecord?
+    /// The reply stored for `token` if that webhook was handled already, else the call: what a turn reads first
+    /// (a backend across a network answers both in one round trip).
+    func call(sid: String, unlessAnswered token: String?) async throws -> StoredReplyOrCall
     func write(_ write: TurnWrite) async throws -> TurnWriteResult
     /// The business's calls, newest first.
     func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord>
@@ -49,4 +58,11 @@ public protocol CallRepository: Sendable {
     func twilioAuthToken(businessId: String) async throws -> String?
     /// Sets (or, with nil, removes) the business's own Twilio auth token.
     func setTwilioAuthToken(_ token: String?, businessId: String) async throws
+}
+
+extension CallRepository {
+    public func call(sid: String, unlessAnswered token: String?) async throws -> StoredReplyOrCall {
+        if let token, let stored = try await response(forIdempotencyToken: token) { return .reply(stored) }
+        return .call(try await call(sid: sid))
+    }
 }

@@ -242,11 +242,14 @@ public struct CallService: Sendable {
     }
 
     private func advanceNow(business: Business, callSid: String, input: CallInput, delivery: Delivery) async throws -> String {
-        if let token = delivery.idempotencyToken, let stored = try await calls.response(forIdempotencyToken: token) {
-            return stored
+        let first: CallRecord?
+        switch try await calls.call(sid: callSid, unlessAnswered: delivery.idempotencyToken) {
+        case .reply(let stored): return stored
+        case .call(let call): first = call
         }
-        for _ in 0..<Self.maxAttempts {
-            guard var call = try await calls.call(sid: callSid), call.businessId == business.id else {
+        for attempt in 0..<Self.maxAttempts {
+            let read = attempt == 0 ? first : try await calls.call(sid: callSid)
+            guard var call = read, call.businessId == business.id else {
                 logger.notice("webhook for an unknown call", metadata: ["call": "\(callSid)"])
                 return Self.unknownCall(delivery.options)
             }

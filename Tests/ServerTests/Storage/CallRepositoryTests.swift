@@ -173,6 +173,17 @@ import Testing
         #expect(try await calls.response(forIdempotencyToken: "unknown") == nil)
         #expect(try await calls.turns(callSid: "CA1").count == 3)
         #expect(try await calls.call(sid: "CA1")?.version == 1)
+        // What a turn reads first: the stored reply for a handled token, else the call (nil when unknown).
+        guard case .reply(let reply) = try await calls.call(sid: "CA1", unlessAnswered: "tok-1") else {
+            Issue.record("a handled token gives its reply"); return
+        }
+        #expect(reply == "<Response>one</Response>")
+        guard case .call(let fresh) = try await calls.call(sid: "CA1", unlessAnswered: "tok-new"),
+              case .call(let untokened) = try await calls.call(sid: "CA1", unlessAnswered: nil),
+              case .call(let unknown) = try await calls.call(sid: "CA-unknown", unlessAnswered: "tok-other")
+        else { Issue.record("an unhandled token gives the call"); return }
+        #expect(fresh == stored && untokened == stored)
+        #expect(unknown == nil)
     }
 
     /// A machine holding dates (a booking's time window) reads back equal after a turn's conditional update: the

@@ -10,8 +10,8 @@ extension PostgresCustomerRepository {
             guard let customer = try await Self.fetch(connection, id: customerId.lowercased(), businessId: businessId,
                                                       logger: logger)
             else { throw RepositoryError.notFound }
-            let calls = try await Self.decodeCalls(connection.query("""
-                SELECT \(unescaped: Self.callColumns) FROM calls
+            let calls = try await PostgresCallRepository.decodeCalls(connection.query("""
+                SELECT \(unescaped: PostgresCallRepository.callColumns) FROM calls
                 WHERE business_id = \(businessId)
                   AND ((direction = 'inbound' AND caller = \(customer.phone)) OR (direction = 'outbound' AND called = \(customer.phone)))
                 ORDER BY started_at DESC, sid DESC LIMIT \(limit)
@@ -46,49 +46,5 @@ extension PostgresCustomerRepository {
             }
             return items.sorted { ($0.at, rank($0).0, rank($0).1) < ($1.at, rank($1).0, rank($1).1) }
         }
-    }
-
-    // MARK: - Call rows
-
-    /// The columns `decodeCalls(_:)` reads, in order.
-    static let callColumns = """
-        sid, business_id, caller, called, status, state, machine, version, outcome, is_emergency, emergency_category,
-        started_at, ended_at, duration_seconds, questions_answered, questions_declined, caller_turns, transfer_status,
-        cited_entries, direction, status_sequence, context
-        """
-
-    /// Decodes rows selected with ``callColumns``. The machine is JSON as SQLite's rows hold it (GRDB's encoding:
-    /// dates as milliseconds since 1970), so a database copied from SQLite reads the same.
-    static func decodeCalls(_ rows: PostgresRowSequence) async throws -> [CallRecord] {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        decoder.dataDecodingStrategy = .base64
-        var calls: [CallRecord] = []
-        for try await row in rows {
-            let (sid, businessId, caller, called, status, state, machine, version, outcome, isEmergency, emergencyCategory,
-                 startedAt, endedAt, durationSeconds, questionsAnswered, questionsDeclined, callerTurns, transferStatus,
-                 citedEntries, direction, statusSequence, context) = try row.decode(
-                    (String, String, String?, String, String, String, String, Int, String?, Bool, String?,
-                     Date, Date?, Int?, Int, Int, Int, String?, String?, String, Int?, String?).self)
-            guard let state = CallState(rawValue: state), let direction = CallDirection(rawValue: direction) else {
-                throw RepositoryError.invalid("stored call \(sid) has an unknown state or direction")
-            }
-            let knownOutcome = try outcome.map { outcome in
-                guard let known = CallOutcome(rawValue: outcome) else {
-                    throw RepositoryError.invalid("stored call \(sid) has unknown outcome \(outcome)")
-                }
-                return known
-            }
-            let call = CallRecord(
-                sid: sid, businessId: businessId, caller: caller, called: called, status: status, state: state,
-                machine: try decoder.decode(CallMachine.self, from: Data(machine.utf8)), version: version,
-                outcome: knownOutcome, isEmergency: isEmergency, emergencyCategory: emergencyCategory,
-                startedAt: startedAt, endedAt: endedAt, durationSeconds: durationSeconds,
-                questionsAnswered: questionsAnswered, questionsDeclined: questionsDeclined, callerTurns: callerTurns,
-                transferStatus: transferStatus, citedEntries: citedEntries, direction: direction,
-                statusSequence: statusSequence, context: context)
-            calls.append(call)
-        }
-        return calls
     }
 }

@@ -28,32 +28,35 @@ extension PostgresCallRepository {
     /// Decodes rows selected with ``callColumns``.
     static func decodeCalls(_ rows: PostgresRowSequence) async throws -> [CallRecord] {
         var calls: [CallRecord] = []
-        for try await row in rows {
-            let cells = row.makeRandomAccess()
-            let sid = try cells["sid"].decode(String.self)
-            var call = CallRecord(
-                sid: sid, businessId: try cells["business_id"].decode(String.self),
-                caller: try cells["caller"].decode(String?.self), called: try cells["called"].decode(String.self),
-                status: try cells["status"].decode(String.self),
-                state: try raw(CallState.self, cells["state"].decode(String.self), "call \(sid) state"),
-                machine: try PostgresRecordJSON.value(CallMachine.self, from: cells["machine"].decode(String.self)),
-                version: try cells["version"].decode(Int.self),
-                outcome: try cells["outcome"].decode(String?.self).map { try raw(CallOutcome.self, $0, "call \(sid) outcome") },
-                isEmergency: try cells["is_emergency"].decode(Bool.self),
-                emergencyCategory: try cells["emergency_category"].decode(String?.self),
-                startedAt: try cells["started_at"].decode(Date.self), endedAt: try cells["ended_at"].decode(Date?.self),
-                durationSeconds: try cells["duration_seconds"].decode(Int?.self))
-            call.questionsAnswered = try cells["questions_answered"].decode(Int.self)
-            call.questionsDeclined = try cells["questions_declined"].decode(Int.self)
-            call.callerTurns = try cells["caller_turns"].decode(Int.self)
-            call.transferStatus = try cells["transfer_status"].decode(String?.self)
-            call.citedEntries = try cells["cited_entries"].decode(String?.self)
-            call.direction = try raw(CallDirection.self, cells["direction"].decode(String.self), "call \(sid) direction")
-            call.statusSequence = try cells["status_sequence"].decode(Int?.self)
-            call.context = try cells["context"].decode(String?.self)
-            calls.append(call)
-        }
+        for try await row in rows { calls.append(try decodeCall(row)) }
         return calls
+    }
+
+    /// Decodes a row selected with ``callColumns`` (and maybe more).
+    static func decodeCall(_ row: PostgresRow) throws -> CallRecord {
+        let cells = row.makeRandomAccess()
+        let sid = try cells["sid"].decode(String.self)
+        var call = CallRecord(
+            sid: sid, businessId: try cells["business_id"].decode(String.self),
+            caller: try cells["caller"].decode(String?.self), called: try cells["called"].decode(String.self),
+            status: try cells["status"].decode(String.self),
+            state: try raw(CallState.self, cells["state"].decode(String.self), "call \(sid) state"),
+            machine: try PostgresRecordJSON.value(CallMachine.self, from: cells["machine"].decode(String.self)),
+            version: try cells["version"].decode(Int.self),
+            outcome: try cells["outcome"].decode(String?.self).map { try raw(CallOutcome.self, $0, "call \(sid) outcome") },
+            isEmergency: try cells["is_emergency"].decode(Bool.self),
+            emergencyCategory: try cells["emergency_category"].decode(String?.self),
+            startedAt: try cells["started_at"].decode(Date.self), endedAt: try cells["ended_at"].decode(Date?.self),
+            durationSeconds: try cells["duration_seconds"].decode(Int?.self))
+        call.questionsAnswered = try cells["questions_answered"].decode(Int.self)
+        call.questionsDeclined = try cells["questions_declined"].decode(Int.self)
+        call.callerTurns = try cells["caller_turns"].decode(Int.self)
+        call.transferStatus = try cells["transfer_status"].decode(String?.self)
+        call.citedEntries = try cells["cited_entries"].decode(String?.self)
+        call.direction = try raw(CallDirection.self, cells["direction"].decode(String.self), "call \(sid) direction")
+        call.statusSequence = try cells["status_sequence"].decode(Int?.self)
+        call.context = try cells["context"].decode(String?.self)
+        return call
     }
 
     /// Decodes rows selected with ``turnColumns``.

@@ -35,6 +35,22 @@ struct PostgresCallRepository: CallRepository {
         }
     }
 
+    func call(sid: String, unlessAnswered token: String?) async throws -> StoredReplyOrCall {
+        guard let token else { return .call(try await call(sid: sid)) }
+        let logger = database.logger
+        // A call with a receipt exists (both are written in one transaction), so no row means neither.
+        let rows = try await database.read { connection in
+            try await connection.query("""
+                SELECT \(unescaped: Self.callColumns),
+                       (SELECT response FROM twilio_webhook_receipts WHERE token = \(token)) AS stored_reply
+                FROM calls WHERE sid = \(sid)
+                """, logger: logger).rows()
+        }
+        guard let row = rows.first else { return .call(nil) }
+        if let reply = try row.makeRandomAccess()["stored_reply"].decode(String?.self) { return .reply(reply) }
+        return .call(try Self.decodeCall(row))
+    }
+
     func write(_ write: TurnWrite) async throws -> TurnWriteResult {
         let timestamp = now()
         let logger = database.logger

@@ -18,25 +18,22 @@ import_of() {
 
 status=0
 
-grdb_layer="Sources/Server/Storage/GRDB/"
-offenders=$(grep -rlE --include='*.swift' "$(import_of 'GRDB')" Sources | sort | grep -v "^${grdb_layer}" || true)
-if [[ -n "$offenders" ]]; then
-    echo "Files outside ${grdb_layer} that import GRDB (move their queries behind a repository):"
-    sed 's/^/  /' <<<"$offenders"
-    status=1
-else
-    echo "GRDB is imported only under ${grdb_layer}."
-fi
+# Fails the check when a file outside `layer` imports `module`.
+imported_only_under() {
+    local layer="$1" module="$2" offenders
+    offenders=$(grep -rlE --include='*.swift' "$(import_of "$module")" Sources | sort | grep -v "^${layer}" || true)
+    if [[ -n "$offenders" ]]; then
+        echo "Files outside ${layer} that import ${module} (move their queries behind a repository):"
+        sed 's/^/  /' <<<"$offenders"
+        status=1
+    else
+        echo "${module} is imported only under ${layer}."
+    fi
+}
 
-pg_layer="Sources/Server/Storage/Postgres/"
-offenders=$(grep -rlE --include='*.swift' "$(import_of 'PostgresNIO')" Sources | sort | grep -v "^${pg_layer}" || true)
-if [[ -n "$offenders" ]]; then
-    echo "Files outside ${pg_layer} that import PostgresNIO (move their queries behind a repository):"
-    sed 's/^/  /' <<<"$offenders"
-    status=1
-else
-    echo "PostgresNIO is imported only under ${pg_layer}."
-fi
+grdb_layer="Sources/Server/Storage/GRDB/"
+imported_only_under "$grdb_layer" GRDB
+imported_only_under "Sources/Server/Storage/Postgres/" PostgresNIO
 
 pool_users=$(grep -rlE --include='*.swift' '\.dbPool\b' Sources | sort | grep -v "^${grdb_layer}" || true)
 if [[ -n "$pool_users" ]]; then

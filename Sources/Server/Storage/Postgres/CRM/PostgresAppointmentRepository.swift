@@ -89,23 +89,8 @@ struct PostgresAppointmentRepository: AppointmentRepository {
             guard let existing = try await Self.fetch(connection, id: id.lowercased(), businessId: businessId,
                                                       forUpdate: true, logger: logger)
             else { throw RepositoryError.notFound }
-            var updated = existing
-            if let startAt = patch.startAt {
-                // Moving the start keeps the length unless a new end is given too.
-                updated.endAt = startAt.addingTimeInterval(existing.endAt.timeIntervalSince(existing.startAt))
-                updated.startAt = startAt
-            }
-            if let endAt = patch.endAt { updated.endAt = endAt }
-            if let service = patch.service { updated.service = service }
-            if let status = patch.status { updated.status = status }
-            if let isEmergency = patch.isEmergency { updated.isEmergency = isEmergency }
-            if let notes = patch.notes { updated.notes = notes }
-            updated.updatedAt = timestamp
-            try updated.validate()
-            let moved = updated.startAt != existing.startAt || updated.endAt != existing.endAt
-            let reactivated = !existing.status.holdsTime && updated.status.holdsTime
-            let lostEmergency = existing.isEmergency && !updated.isEmergency
-            if updated.status.holdsTime, moved || reactivated || lostEmergency {
+            let (updated, needsBookingCheck) = try patch.applied(to: existing, at: timestamp)
+            if needsBookingCheck {
                 try await Self.lockBookings(connection, businessId: businessId, logger: logger)
                 try await Self.check(connection, updated, rules: rules, now: instant, logger: logger)
             }

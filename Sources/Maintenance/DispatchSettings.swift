@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// How a business's booking loop runs: offer timeouts, reminders, auto-close and who hears about escalations.
@@ -112,7 +113,7 @@ public struct DispatchSettings: Codable, Sendable, Equatable {
             guard !name.isEmpty, name.count <= 80 else {
                 throw DispatchSettingsError("landlordContacts must each have a name of 1–80 characters (contact \(index + 1))")
             }
-            guard LandlordContact.isE164(contact.phone) else {
+            guard E164.isValid(contact.phone) else {
                 throw DispatchSettingsError(
                     "landlordContacts must have E.164 phones (e.g. +15551234567); contact \(index + 1)'s is not")
             }

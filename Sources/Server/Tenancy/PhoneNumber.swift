@@ -1,14 +1,9 @@
+import Events
 import Foundation
 
 /// E.164 phone numbers: "+", a non-zero country digit, then 6–14 more digits (`^\+[1-9][0-9]{6,14}$`).
 public enum PhoneNumber {
-    public static func isE164(_ number: String) -> Bool {
-        let utf8 = Array(number.utf8)
-        guard (8...16).contains(utf8.count), utf8[0] == UInt8(ascii: "+"),
-              utf8[1] >= UInt8(ascii: "1"), utf8[1] <= UInt8(ascii: "9")
-        else { return false }
-        return utf8.dropFirst(2).allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
+    public static func isE164(_ number: String) -> Bool { E164.isValid(number) }
 }
 
 extension PhoneNumber {

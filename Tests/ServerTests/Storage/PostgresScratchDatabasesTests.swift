@@ -29,6 +29,7 @@ import Testing
 
         // A node's pool keeps an idle session on the database: the drop ends it rather than failing.
         let pool = try PGDatabase(url: try PostgresURL(url), maximumConnections: 1, logger: logger)
+        await pool.waitUntilRunning()
         let one = try await pool.read { connection in try await connection.query("SELECT 1", logger: logger).all(Int32.self) }
         #expect(one == [1])
         #expect(try TestPostgres.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(name)'", url: server) != "0")

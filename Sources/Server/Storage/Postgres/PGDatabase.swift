@@ -13,6 +13,8 @@ public final class PGDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let runTask: Mutex<Task<Void, Never>?>
+    /// Finishes when the run task has begun, right before it enters `client.run()` (see ``waitUntilRunning()``).
+    private let running: AsyncStream<Void>
 
     /// The channel every node `LISTEN`s on; payloads are small (`events`, `jobs`, `kb:<business>:<version>`).
     public static let notificationChannel = "frontdesk"
@@ -32,14 +34,26 @@ public final class PGDatabase: Sendable {
         background.logLevel = .warning
         client = PostgresClient(configuration: configuration, backgroundLogger: background)
         let client = client
-        runTask = Mutex(Task { await client.run() })
+        let (running, started) = AsyncStream<Void>.makeStream()
+        self.running = running
+        runTask = Mutex(Task {
+            started.finish()
+            await client.run()
+        })
+    }
+
+    /// Returns once the client's run loop has started. postgres-nio warns about (and holds) a lease that comes
+    /// before `run()`; on a busy machine a new task may not be scheduled for a while, so wait for it rather than
+    /// for a guessed time. The run task finishes `running` right before it calls `run()`, whose first step (before
+    /// any suspension) marks the client running; the waiter resumes through the scheduler, after that step.
+    func waitUntilRunning() async {
+        for await _ in running {}
     }
 
     /// Opens the database at `url` and migrates it to the current schema.
     public static func open(url: PostgresURL, maximumConnections: Int = 20, logger: Logger) async throws -> PGDatabase {
         let database = try PGDatabase(url: url, maximumConnections: maximumConnections, logger: logger)
-        // Let the client's run loop start before the first lease (postgres-nio warns about a lease that comes first).
-        try? await Task.sleep(for: .milliseconds(20))
+        await database.waitUntilRunning()
         do {
             try await database.migrate()
         } catch {

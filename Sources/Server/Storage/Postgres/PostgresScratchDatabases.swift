@@ -80,6 +80,7 @@ public enum PostgresScratchDatabases {
         url: String, logger: Logger, _ body: (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
         let database = try PGDatabase(url: try PostgresURL(url), maximumConnections: 1, logger: logger)
+        await database.waitUntilRunning()
         do {
             let value = try await database.read { connection in try await body(connection, database.logger) }
             await database.close()

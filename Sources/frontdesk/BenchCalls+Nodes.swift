@@ -81,7 +81,7 @@ final class BenchNode: @unchecked Sendable {  // `Process` is not Sendable; only
     static func start(binary: URL, index: Int, settings: BenchNodeSettings, directory: URL) throws -> BenchNode {
         let port = try BenchCallsCommand.freePort()
         let log = directory.appendingPathComponent("node-\(index + 1)-\(port).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         // Kept open by `process` (its standardOutput) as long as the node lives.
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()

@@ -42,6 +42,10 @@ public struct AppConfig: Sendable {
     /// The Twilio account SID (`AC` + 32 hex digits) outbound texts are sent with, using `twilioAuthToken`.
     /// Env `FRONTDESK_TWILIO_ACCOUNT_SID`; without it (or without the token) texts stay queued in the outbox.
     public var twilioAccountSid: String?
+    /// The pacing of outbound calls for the whole Twilio account, held across nodes (``OutboundLimits``).
+    /// Env `FRONTDESK_OUTBOUND_CALLS_PER_SECOND` (default 1, Twilio's default CPS; 0.01–100) and
+    /// `FRONTDESK_OUTBOUND_MAX_CONCURRENT_CALLS` (default 10; 1–1000).
+    public var outboundLimits = OutboundLimits.default
     /// Base URL of Twilio's REST API. Env `FRONTDESK_TWILIO_API_BASE_URL`; tests point it at a local stand-in.
     public var twilioAPIBaseURL = "https://api.twilio.com"
     /// The OpenAI-compatible model that rephrases grounded answers for the phone, or nil to speak the extractive
@@ -111,6 +115,18 @@ public struct AppConfig: Sendable {
                 throw ConfigError(message: "FRONTDESK_TWILIO_API_BASE_URL must be an http(s) URL, got \"\(base)\"")
             }
             twilioAPIBaseURL = base
+        }
+        if let rate = value("FRONTDESK_OUTBOUND_CALLS_PER_SECOND") {
+            guard let number = Double(rate), number.isFinite, OutboundLimits.callsPerSecondRange.contains(number) else {
+                throw ConfigError(message: "FRONTDESK_OUTBOUND_CALLS_PER_SECOND must be a number 0.01–100, got \"\(rate)\"")
+            }
+            outboundLimits.callsPerSecond = number
+        }
+        if let limit = value("FRONTDESK_OUTBOUND_MAX_CONCURRENT_CALLS") {
+            guard let number = Int(limit), OutboundLimits.maxConcurrentCallsRange.contains(number) else {
+                throw ConfigError(message: "FRONTDESK_OUTBOUND_MAX_CONCURRENT_CALLS must be 1–1000, got \"\(limit)\"")
+            }
+            outboundLimits.maxConcurrentCalls = number
         }
         llm = try LLMConfig(environment: value)
     }

@@ -168,7 +168,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
                                   sentiment: sentiment, now: Date.init),
                    SMSSendJob(outbox: smsOutbox),
                    ReminderSendJob(businesses: businesses, reminders: repositories.reminders, now: now),
-                   OutboundCallJob(client: callsClient, calls: calls, verification: twilio, logger: logger, now: now)],
+                   OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
+                                   pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now)],
         periodic: [
             // Once an hour, every active business's upcoming appointments get their reminder (once each): a net
             // under the per-appointment timers the `reminders` consumer sets (both use the same outbox key).

@@ -44,6 +44,11 @@ public struct OutboundCalls: Sendable {
 /// Places one outbound call through Twilio (`call.create`). At most once: a call is never dialled twice, so a
 /// run that finds an earlier attempt died mid-request (its process was killed while Twilio was being asked) fails
 /// for good with that reason instead of dialling again; transient errors Twilio returned are retried.
+///
+/// Paced across every node (``OutboundLimits``): the run reserves a dial slot first; a slot a few seconds ahead is
+/// waited for, a later one or a full house of calls in progress sends the job back to the queue until then (without
+/// spending an attempt). The reservation ends once the call is recorded (it then counts as in progress itself) or
+/// Twilio refused it.
 struct OutboundCallJob: JobHandler {
     static let kind = "call.create"
     var kind: String { Self.kind }
@@ -59,6 +64,8 @@ struct OutboundCallJob: JobHandler {
     let client: TwilioCallsClient?
     let calls: any CallRepository
     let verification: TwilioVerification
+    let pacing: any OutboundPacingRepository
+    let limits: OutboundLimits
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -77,10 +84,18 @@ struct OutboundCallJob: JobHandler {
         let request = OutboundCallRequest(
             to: plan.to, from: plan.from, url: voice, statusCallback: status, timeout: 30,
             answeringMachineDetection: .asynchronous(.enable, callback: amd))
+        switch try await pacing.reserve(requestId: plan.requestId, limits: limits, now: now()) {
+        case .wait(let until, let reason):
+            throw JobPostponed(seconds: max(1, until.timeIntervalSince(now())), reason: reason)
+        case .dial(let slot):
+            let delay = slot.timeIntervalSince(now())
+            if delay > 0 { try await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up)))) }
+        }
         let created: CreatedCall
         do {
             created = try await client.createCall(request)
         } catch {
+            try? await pacing.release(requestId: plan.requestId)
             if error.isRetryable { throw error }
             throw PermanentJobError("Twilio refused the call: \(error)")
         }
@@ -94,7 +109,16 @@ struct OutboundCallJob: JobHandler {
         var write = TurnWrite(call: call, isNewCall: true, turns: [], leads: [], alerts: [], idempotencyToken: nil, response: "")
         write.events = [EventDraft(businessId: plan.businessId, stream: .call(created.sid), CallStarted(
             direction: .outbound, from: plan.from, to: plan.to, customerNumber: plan.to))]
-        switch try await calls.write(write) {
+        let stored: TurnWriteResult
+        do {
+            stored = try await calls.write(write)
+        } catch {
+            try? await pacing.release(requestId: plan.requestId)
+            throw error
+        }
+        // The call is recorded (not ended: it counts as in progress now), or its webhook recorded it first.
+        try? await pacing.release(requestId: plan.requestId)
+        switch stored {
         case .stored, .duplicate:
             logger.info("outbound call placed", metadata: ["call": "\(created.sid)", "to": "\(PhoneMask.mask(plan.to))"])
         case .conflict:

@@ -28,14 +28,18 @@ public struct Repositories: Sendable {
     public var callSummaries: any CallSummaryRepository
     /// Named leases: what must run on one node at a time runs where its lease is held.
     public var leases: any LeaseRepository
+    /// The pacing of outbound calls (calls per second, calls in progress), shared by every node.
+    public var outboundPacing: any OutboundPacingRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
         knowledge: any KnowledgeRepository, calls: any CallRepository, customers: any CustomerRepository,
         appointments: any AppointmentRepository, analytics: any AnalyticsRepository,
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
-        reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository
+        reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
+        outboundPacing: any OutboundPacingRepository
     ) {
+        self.outboundPacing = outboundPacing
         self.messages = messages
         self.events = events
         self.jobs = jobs

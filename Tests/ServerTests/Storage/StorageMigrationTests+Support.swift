@@ -103,6 +103,9 @@ extension StorageMigrationTests {
         // The leader lease this process would hold (a copied lease simply runs out on PostgreSQL).
         #expect(try await repositories.leases.acquire(name: LeaderElection.leaseName, holder: "sqlite-node",
                                                        ttl: .seconds(15), now: clock.read()))
+        // A call being placed: the pacing row and its reservation (copied as they are; the reservation runs out).
+        #expect(try await repositories.outboundPacing.reserve(requestId: "placing", limits: .default, now: clock.read())
+                == .dial(at: clock.read()))
         return Source(database: database, store: store, clock: clock, a: a, b: b, embedding: vector,
                       deletedChunkId: deletedChunkId)
     }

@@ -19,6 +19,7 @@ extension Repositories {
             outbox: GRDBOutboxRepository(database: database),
             reminders: GRDBReminderRepository(database: database),
             callSummaries: GRDBCallSummaryRepository(database: database),
-            leases: GRDBLeaseRepository(database: database))
+            leases: GRDBLeaseRepository(database: database),
+            outboundPacing: GRDBOutboundPacingRepository(database: database))
     }
 }

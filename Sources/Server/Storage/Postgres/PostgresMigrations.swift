@@ -334,6 +334,23 @@ extension PGDatabase {
             )
             """,
         ]),
+        // SQLite's v6: outbound call pacing.
+        PostgresMigration(id: "p2-outbound-pacing", statements: [
+            """
+            CREATE TABLE outbound_pacing (
+                name text PRIMARY KEY,
+                next_slot_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE outbound_reservations (
+                request_id text PRIMARY KEY,
+                slot_at timestamptz NOT NULL,
+                reserved_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX calls_outbound_in_progress ON calls (started_at) WHERE direction = 'outbound' AND ended_at IS NULL",
+        ]),
     ]
 
     /// The advisory-lock key migrations run under (any constant of ours; "FDmigrat").

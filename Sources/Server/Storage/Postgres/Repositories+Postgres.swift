@@ -20,7 +20,8 @@ extension Repositories {
             outbox: PostgresOutboxRepository(database: database),
             reminders: PostgresReminderRepository(database: database),
             callSummaries: PostgresCallSummaryRepository(database: database),
-            leases: PostgresLeaseRepository(database: database))
+            leases: PostgresLeaseRepository(database: database),
+            outboundPacing: PostgresOutboundPacingRepository(database: database))
     }
 }
 

@@ -24,6 +24,7 @@ import Testing
         ("v4-sms-through-jobs", "4272b8302d173597d3de1a1396ee0b1bbe2c9d714940d48ac04803d990b8beed", "48e61573fb55366d106746d09ea0ae2b36854a3f7d21e29ac23bcf53d820bf7f"),
         ("v4-drop-keyword-fts", "ef7a6a37cc69052fe490c9a1cd26940b18d9f69798b55b271a7b5f02de8b5f4b", "0b0ea4a0c7562408d10614a0d37ffde58d2a8b6d208ca28f462c066d04d3ed61"),
         ("v5-leases", "57109517300f5747b4093f1096d0ed8abbf6ec91d024056c74c4d387ef88fa70", "d31882d09a5322f0237a6de59a428cdb7e21afff21cd066cabacb4044f1992a6"),
+        ("v6-dispatch", "c3100abf091d2d1f3ad76dd7650472411bb515b916be8dd06280197039ff7e72", "612817bc7891f52f0a39f7c60ccdb86c7858b29f7f0be58f6e3e6d2a2135ac54"),
     ]
 
     static func sha256(_ text: String) -> String {

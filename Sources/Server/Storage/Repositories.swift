@@ -28,14 +28,21 @@ public struct Repositories: Sendable {
     public var callSummaries: any CallSummaryRepository
     /// Named leases: what must run on one node at a time runs where its lease is held.
     public var leases: any LeaseRepository
+    /// Maintenance tickets (each an event stream, `ticket:<id>`).
+    public var tickets: any TicketRepository
+    /// The vendors maintenance jobs are offered to.
+    public var vendors: any VendorRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
         knowledge: any KnowledgeRepository, calls: any CallRepository, customers: any CustomerRepository,
         appointments: any AppointmentRepository, analytics: any AnalyticsRepository,
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
-        reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository
+        reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
+        tickets: any TicketRepository, vendors: any VendorRepository
     ) {
+        self.tickets = tickets
+        self.vendors = vendors
         self.messages = messages
         self.events = events
         self.jobs = jobs

@@ -19,6 +19,8 @@ extension Repositories {
             outbox: GRDBOutboxRepository(database: database),
             reminders: GRDBReminderRepository(database: database),
             callSummaries: GRDBCallSummaryRepository(database: database),
-            leases: GRDBLeaseRepository(database: database))
+            leases: GRDBLeaseRepository(database: database),
+            tickets: GRDBTicketRepository(database: database, now: now),
+            vendors: GRDBVendorRepository(database: database, now: now))
     }
 }

@@ -20,7 +20,9 @@ extension Repositories {
             outbox: PostgresOutboxRepository(database: database),
             reminders: PostgresReminderRepository(database: database),
             callSummaries: PostgresCallSummaryRepository(database: database),
-            leases: PostgresLeaseRepository(database: database))
+            leases: PostgresLeaseRepository(database: database),
+            tickets: PostgresTicketRepository(database: database, now: now),
+            vendors: PostgresVendorRepository(database: database, now: now))
     }
 }
 

@@ -1,5 +1,5 @@
-/// The stream an event belongs to: `call:CA…`, `customer:…`, `knowledge:…`, `job:…` (later `ticket:…`,
-/// `campaign:…`). Events of one stream are numbered 1, 2, 3 … in commit order (`sequence`), so a reader can
+/// The stream an event belongs to: `call:CA…`, `customer:…`, `knowledge:…`, `job:…`, `ticket:…`, `vendor:…`
+/// (later `campaign:…`). Events of one stream are numbered 1, 2, 3 … in commit order (`sequence`), so a reader can
 /// rebuild the history of one thing from its stream alone.
 public struct EventStream: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
     public let rawValue: String
@@ -10,6 +10,10 @@ public struct EventStream: RawRepresentable, Hashable, Codable, Sendable, Custom
     public static func customer(_ id: String) -> EventStream { .init(rawValue: "customer:\(id)") }
     public static func knowledge(businessId: String) -> EventStream { .init(rawValue: "knowledge:\(businessId)") }
     public static func job(_ id: Int64) -> EventStream { .init(rawValue: "job:\(id)") }
+    /// A maintenance ticket: opened, edited, every state change.
+    public static func ticket(_ id: String) -> EventStream { .init(rawValue: "ticket:\(id)") }
+    /// A maintenance vendor: added, changed, removed.
+    public static func vendor(_ id: String) -> EventStream { .init(rawValue: "vendor:\(id)") }
     /// Texts to the business's owner (alerts), which belong to no customer.
     public static func owner(businessId: String) -> EventStream { .init(rawValue: "owner:\(businessId)") }
 

@@ -24,6 +24,14 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case knowledgeChanged = "knowledge.changed"
     // Background work (stream `job:<id>`)
     case jobFailed = "job.failed"
+    // Maintenance tickets (stream `ticket:<id>`)
+    case ticketOpened = "ticket.opened"
+    case ticketUpdated = "ticket.updated"
+    case ticketStateChanged = "ticket.state_changed"
+    // Maintenance vendors (stream `vendor:<id>`)
+    case vendorAdded = "vendor.added"
+    case vendorChanged = "vendor.changed"
+    case vendorRemoved = "vendor.removed"
 
     public static func < (lhs: EventType, rhs: EventType) -> Bool { lhs.rawValue < rhs.rawValue }
 }

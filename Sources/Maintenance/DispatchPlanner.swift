@@ -16,15 +16,8 @@ import Foundation
 /// 6. No one left: `noCandidates` when no offer was ever made, else `allDeclinedOrTimedOut`. This happens at once —
 ///    a NO from the last candidate escalates without waiting for any timer.
 public enum DispatchPlanner {
-    /// The ticket's state, by the shared raw values of `TicketState` (`new`, `vendor_contacting`, …).
-    public enum Stage: String, Sendable, CaseIterable {
-        case new
-        case vendorContacting = "vendor_contacting"
-        case scheduled, closed, escalated, cancelled
-
-        /// Whether the booking loop is looking for a vendor in this stage.
-        public var isDispatching: Bool { self == .new || self == .vendorContacting }
-    }
+    /// The ticket's state: ``TicketState`` itself, so there is one list of states.
+    public typealias Stage = TicketState
 
     /// Why a ticket goes to the landlord. Raw values are public API (events, the timeline, measures).
     public enum EscalationReason: String, Codable, Sendable, CaseIterable {

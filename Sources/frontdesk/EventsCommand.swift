@@ -45,7 +45,7 @@ struct EventsTailCommand: AsyncParsableCommand {
     @Option(help: "Only this business's events (its slug); default every business.")
     var business: String?
 
-    @Option(help: "Only this stream (call:CA…, customer:<id>, knowledge:<business id>, job:<id>).")
+    @Option(help: "Only this stream (call:CA…, customer:<id>, knowledge:<business id>, job:<id>, ticket:<id>, vendor:<id>).")
     var stream: String?
 
     @Option(name: .customLong("type"), help: "Only this event type (repeatable, or comma-separated).")

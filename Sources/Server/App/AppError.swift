@@ -78,6 +78,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: "http_\(error.status.code)"
             }
             return try AppError.render(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase)
+        } catch let error as any HTTPResponseError {
+            // Errors that render their own JSON body (a ticket's illegal transition: the rule and both states).
+            return try error.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return try AppError.render(status: .internalServerError, code: "internal", message: "internal server error")

@@ -25,7 +25,7 @@ extension OpenAPIDocument {
     ] }
 
     static var eventFilterParameters: [JSON] { [
-        query("stream", "Only this stream: call:<CallSid>, customer:<id>, knowledge:<business id>, job:<id>."),
+        query("stream", "Only this stream: call:<CallSid>, customer:<id>, knowledge:<business id>, job:<id>, ticket:<id>, vendor:<id>."),
         ["name": "type", "in": "query", "required": false, "style": "form", "explode": true,
          "description": "Only these types; repeat the parameter or separate them with commas.",
          "schema": ["type": "array", "items": ref("EventType")]] as JSON,
@@ -35,7 +35,7 @@ extension OpenAPIDocument {
         "EventType": ["type": "string", "enum": EventType.allCases.map(\.rawValue)] as JSON,
         "Event": object([
             "id": ["type": "integer", "description": "Increasing over the whole log, in commit order."],
-            "stream": ["type": "string", "description": "kind:id — call:<CallSid>, customer:<id>, knowledge:<business id>, job:<id>."],
+            "stream": ["type": "string", "description": "kind:id — call:<CallSid>, customer:<id>, knowledge:<business id>, job:<id>, ticket:<id>, vendor:<id>."],
             "sequence": ["type": "integer", "description": "1, 2, 3 … within the stream."],
             "type": ref("EventType"),
             "created_at": ["type": "string", "format": "date-time", "description": "UTC, with milliseconds."],

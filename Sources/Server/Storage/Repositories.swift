@@ -30,6 +30,10 @@ public struct Repositories: Sendable {
     public var leases: any LeaseRepository
     /// The pacing of outbound calls (calls per second, calls in progress), shared by every node.
     public var outboundPacing: any OutboundPacingRepository
+    /// Maintenance tickets (each an event stream, `ticket:<id>`).
+    public var tickets: any TicketRepository
+    /// The vendors maintenance jobs are offered to.
+    public var vendors: any VendorRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
@@ -37,9 +41,11 @@ public struct Repositories: Sendable {
         appointments: any AppointmentRepository, analytics: any AnalyticsRepository,
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
         reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
-        outboundPacing: any OutboundPacingRepository
+        outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository
     ) {
         self.outboundPacing = outboundPacing
+        self.tickets = tickets
+        self.vendors = vendors
         self.messages = messages
         self.events = events
         self.jobs = jobs

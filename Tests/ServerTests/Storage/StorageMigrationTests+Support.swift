@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Maintenance
 import PostgresNIO
 import Receptionist
 import Testing
@@ -100,6 +101,16 @@ extension StorageMigrationTests {
                    runAt: start.addingTimeInterval(3600)), now: clock.read()))
         try await repositories.events.advanceCheckpoint(consumer: "test-consumer",
                                                         to: try await repositories.events.lastEventId())
+        // A vendor with hours and a ticket booked with them (maintenance dispatch), text that COPY must escape.
+        let vendor = try await repositories.vendors.create(businessId: a.id, VendorProfile(
+            name: "Acme Plumbing", phone: "+15550103000", trades: [.plumbing, .hvac], serviceAreas: ["606", "SW1A"],
+            workingHours: VendorHours([.monday: .init(open: "08:00", close: "17:00")])))
+        let ticket = try await repositories.tickets.create(NewTicket(
+            businessId: a.id, details: TicketDetails(trade: .plumbing, priority: .emergency, problem: awkwardText,
+                                                     propertyAddress: "14 Elm St", postcode: "60614", tenantPhone: "+15550001111"),
+            source: .call, sourceRef: call.sid, actor: TicketActor(.tenant, id: "+15550001111")))
+        _ = try await repositories.tickets.transition(id: ticket.id, businessId: a.id, TicketStateChange(
+            to: .scheduled, actor: TicketActor(.admin), reason: "booked by hand", vendorId: .some(vendor.id)))
         // The leader lease this process would hold (a copied lease simply runs out on PostgreSQL).
         #expect(try await repositories.leases.acquire(name: LeaderElection.leaseName, holder: "sqlite-node",
                                                        ttl: .seconds(15), now: clock.read()))

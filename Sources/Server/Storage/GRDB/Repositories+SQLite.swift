@@ -20,6 +20,8 @@ extension Repositories {
             reminders: GRDBReminderRepository(database: database),
             callSummaries: GRDBCallSummaryRepository(database: database),
             leases: GRDBLeaseRepository(database: database),
-            outboundPacing: GRDBOutboundPacingRepository(database: database))
+            outboundPacing: GRDBOutboundPacingRepository(database: database),
+            tickets: GRDBTicketRepository(database: database, now: now),
+            vendors: GRDBVendorRepository(database: database, now: now))
     }
 }

@@ -334,24 +334,9 @@ extension PGDatabase {
             )
             """,
         ]),
-        // SQLite's v6: outbound call pacing.
-        PostgresMigration(id: "p2-outbound-pacing", statements: [
-            """
-            CREATE TABLE outbound_pacing (
-                name text PRIMARY KEY,
-                next_slot_at timestamptz NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE outbound_reservations (
-                request_id text PRIMARY KEY,
-                slot_at timestamptz NOT NULL,
-                reserved_at timestamptz NOT NULL
-            )
-            """,
-            "CREATE INDEX calls_outbound_in_progress ON calls (started_at) WHERE direction = 'outbound' AND ended_at IS NULL",
-        ]),
     ]
+        // Every later migration, appended in order: PostgresMigrations+Dispatch.swift.
+        + [dispatchMigration, outboundPacingMigration]
 
     /// The advisory-lock key migrations run under (any constant of ours; "FDmigrat").
     static let migrationLockKey: Int64 = 0x4644_6D69_6772_6174

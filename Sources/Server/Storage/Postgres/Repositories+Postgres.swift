@@ -21,7 +21,9 @@ extension Repositories {
             reminders: PostgresReminderRepository(database: database),
             callSummaries: PostgresCallSummaryRepository(database: database),
             leases: PostgresLeaseRepository(database: database),
-            outboundPacing: PostgresOutboundPacingRepository(database: database))
+            outboundPacing: PostgresOutboundPacingRepository(database: database),
+            tickets: PostgresTicketRepository(database: database, now: now),
+            vendors: PostgresVendorRepository(database: database, now: now))
     }
 }
 

@@ -48,6 +48,23 @@ import Testing
         #expect(throws: ConfigError.self) { try AppConfig(environment: [name: value]) }
     }
 
+    @Test func outboundPacingFromEnvironment() throws {
+        #expect(try AppConfig(environment: [:]).outboundLimits == OutboundLimits(callsPerSecond: 1, maxConcurrentCalls: 10))
+        let config = try AppConfig(environment: [
+            "FRONTDESK_OUTBOUND_CALLS_PER_SECOND": "2.5", "FRONTDESK_OUTBOUND_MAX_CONCURRENT_CALLS": "40",
+        ])
+        #expect(config.outboundLimits == OutboundLimits(callsPerSecond: 2.5, maxConcurrentCalls: 40))
+    }
+
+    @Test(arguments: [
+        ("FRONTDESK_OUTBOUND_CALLS_PER_SECOND", "0"), ("FRONTDESK_OUTBOUND_CALLS_PER_SECOND", "fast"),
+        ("FRONTDESK_OUTBOUND_CALLS_PER_SECOND", "101"), ("FRONTDESK_OUTBOUND_CALLS_PER_SECOND", "nan"),
+        ("FRONTDESK_OUTBOUND_MAX_CONCURRENT_CALLS", "0"), ("FRONTDESK_OUTBOUND_MAX_CONCURRENT_CALLS", "2.5"),
+    ])
+    func badOutboundPacingIsRefused(name: String, value: String) {
+        #expect(throws: ConfigError.self) { try AppConfig(environment: [name: value]) }
+    }
+
     @Test func llmFromEnvironment() throws {
         let config = try AppConfig(environment: [
             "FRONTDESK_LLM_BASE_URL": "http://127.0.0.1:11434/v1", "FRONTDESK_LLM_MODEL": "llama3.2:1b",

@@ -104,9 +104,15 @@ extension EntityExtractor {
         var j = position + 1
         if j < words.count, words[j] == "number" || words[j] == "no" { j += 1 }
         guard j < words.count else { return nil }
-        let id = words[j]
+        var id = words[j]
         let isID = isHouseNumber(id) || (id.count == 1 && id.first?.isLetter == true)
         guard isID else { return nil }
+        // "apartment 3 b": a number and a letter said apart ("a" and "i" are words, not unit letters).
+        if id.allSatisfy(\.isNumber), j + 1 < words.count, !text.isClauseBreak(before: j + 1),
+           words[j + 1].count == 1, let letter = words[j + 1].first, letter.isLetter, letter != "a", letter != "i" {
+            id += words[j + 1]
+            j += 1
+        }
         return (label + " " + id.uppercased(), j + 1)
     }
 

@@ -204,8 +204,9 @@ extension MaintenanceTriage {
 
     struct TradeKeyword: Sendable { var pattern: PhrasePattern; var weight: Int }
 
-    /// Weight 3: a compound that settles the trade ("water heater", "locked out"); 2: a trade's own word ("toilet",
-    /// "furnace"); 1: a word several trades share ("water", "leak", "door"). In tie-break order.
+    /// Weight 3: a word or compound that settles the trade ("water heater", "locked out", "dishwasher"); 2: a
+    /// trade's own word ("toilet", "furnace"); 1: a word several trades share ("water", "leak", "door"). In
+    /// tie-break order.
     static let tradeKeywords: [(Trade, [TradeKeyword])] = [
         (.plumbing, keywords([
             (3, "water heater|heaters"), (3, "garbage disposal|disposals"), (3, "hot water"),
@@ -226,7 +227,8 @@ extension MaintenanceTriage {
         ])),
         (.appliance, keywords([
             (3, "washing machine|machines"), (3, "ice maker"), (3, "range hood"), (3, "tumble dryer"),
-            (2, "fridge|fridges|refrigerator|freezer|oven|ovens|stove|stoves|cooker|hob|dishwasher|washer|dryer|microwave|appliance|appliances"),
+            // An appliance named is the subject: "the dishwasher won't drain" is not a drain.
+            (3, "fridge|fridges|refrigerator|freezer|oven|ovens|stove|stoves|cooker|hob|dishwasher|washer|dryer|microwave|appliance|appliances"),
         ])),
         (.locksmith, keywords([
             (3, "locked out"),
@@ -242,7 +244,7 @@ extension MaintenanceTriage {
         ])),
         (.general, keywords([
             (2, "handyman|drywall|plaster|cabinet|cabinets|cupboard|cupboards|railing|banister|fence|blinds|countertop"),
-            (1, "door|doors|window|windows|wall|walls|ceiling|ceilings|floor|floors|tile|tiles|carpet|stairs|mold|mould|gate|hole"),
+            (1, "door|doors|window|windows|wall|walls|ceiling|ceilings|floor|floors|tile|tiles|carpet|stairs|mold|mould|gate|hole|fan|fans"),
         ])),
     ]
 

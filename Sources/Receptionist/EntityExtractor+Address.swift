@@ -11,6 +11,12 @@ extension EntityExtractor {
     /// street" → "123 Main Street"). The street name is one to three words; the town is the up to three words after
     /// the street that are not common English, so "14 Elm Road please hurry" has no town.
     public static func address(in text: String) -> String? {
+        addressParts(in: text)?.formatted
+    }
+
+    /// The same address as ``address(in:)``, in its parts: street ("14 Elm Road"), unit ("Apartment 3"), town and
+    /// postcode or ZIP, each nil when not said. A ticket stores them apart: vendors are matched by postcode.
+    public static func addressParts(in text: String) -> SpokenAddress? {
         let spoken = SpokenText(text).convertingNumberWords()
         let words = spoken.words
         var i = 0
@@ -28,16 +34,16 @@ extension EntityExtractor {
             }
             guard number.count <= 6 else { continue }
             guard let (street, afterStreet) = streetName(from: end, in: spoken) else { continue }
-            var parts = [number.uppercased() + " " + street]
+            var address = SpokenAddress(street: number.uppercased() + " " + street)
             var position = afterStreet
             if let (unit, next) = unit(at: position, in: spoken) {
-                parts.append(unit)
+                address.unit = unit
                 position = next
             } else if let unit = unitBefore(i, in: spoken) {
-                parts.append(unit)
+                address.unit = unit
             }
-            if let tail = townAndPostcode(at: position, in: spoken) { parts.append(tail) }
-            return parts.joined(separator: ", ")
+            (address.town, address.postcode) = townAndPostcode(at: position, in: spoken)
+            return address
         }
         return nil
     }
@@ -98,9 +104,15 @@ extension EntityExtractor {
         var j = position + 1
         if j < words.count, words[j] == "number" || words[j] == "no" { j += 1 }
         guard j < words.count else { return nil }
-        let id = words[j]
+        var id = words[j]
         let isID = isHouseNumber(id) || (id.count == 1 && id.first?.isLetter == true)
         guard isID else { return nil }
+        // "apartment 3 b": a number and a letter said apart ("a" and "i" are words, not unit letters).
+        if id.allSatisfy(\.isNumber), j + 1 < words.count, !text.isClauseBreak(before: j + 1),
+           words[j + 1].count == 1, let letter = words[j + 1].first, letter.isLetter, letter != "a", letter != "i" {
+            id += words[j + 1]
+            j += 1
+        }
         return (label + " " + id.uppercased(), j + 1)
     }
 
@@ -112,8 +124,9 @@ extension EntityExtractor {
         return nil
     }
 
-    /// "springfield", "in london nw1 6xe", "62704" after the street → "Springfield", "London NW1 6XE", "62704".
-    static func townAndPostcode(at position: Int, in text: SpokenText) -> String? {
+    /// "springfield", "in london nw1 6xe", "62704" after the street → ("Springfield", nil), ("London", "NW1 6XE"),
+    /// (nil, "62704").
+    static func townAndPostcode(at position: Int, in text: SpokenText) -> (town: String?, postcode: String?) {
         let words = text.words
         var j = position
         if j < words.count, words[j] == "in" { j += 1 }
@@ -132,13 +145,7 @@ extension EntityExtractor {
                 postcode = words[j]
             }
         }
-        let townText = town.joined(separator: " ")
-        switch (townText.isEmpty, postcode) {
-        case (true, nil): return nil
-        case (true, let code?): return code
-        case (false, nil): return townText
-        case (false, let code?): return townText + " " + code
-        }
+        return (town.isEmpty ? nil : town.joined(separator: " "), postcode)
     }
 
     static func isPostcodeStart(at j: Int, _ words: [String]) -> Bool {

@@ -31,7 +31,9 @@ enum Negation {
             distance += 1
             let word = words[index]
             if word == "no" {
-                // "no" negates only as a determiner: "no sparks", not "no I smell gas" nor "no no it's flooding".
+                // "no" negates only as a determiner: "no sparks", not "no I smell gas" nor "no no it's flooding",
+                // nor the exclamation "oh no now water is gushing".
+                if index > 0, words[index - 1] == "oh", !text.isClauseBreak(before: index) { return false }
                 let next = words[index + 1]
                 if index + 1 == range.lowerBound { return true }
                 return !clauseOpeners.contains(next) && !text.isClauseBreak(before: index + 1)

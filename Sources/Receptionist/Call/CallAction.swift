@@ -23,6 +23,10 @@ public enum CallAction: Sendable, Equatable {
     case book(BookingInterval, LeadDraft)
     /// Queue a text to the owner.
     case alertOwner(OwnerAlert)
+    /// Open this maintenance ticket (the caller confirmed the read-back; `CallPolicy.maintenanceIntake`). The
+    /// server stores it and starts the booking loop; the caller has been told a vendor will be arranged and a text
+    /// will follow.
+    case openTicket(TicketDraft)
 }
 
 /// A message for the business owner (sent by SMS by the server).

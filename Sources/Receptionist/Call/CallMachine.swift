@@ -19,6 +19,8 @@ public struct CallMachine: Codable, Sendable, Equatable {
     public internal(set) var leadSaved = false
     /// An appointment was booked on this call.
     public internal(set) var booked = false
+    /// The maintenance request being taken, or the last one (``CallPolicy/maintenanceIntake``); nil on other calls.
+    public internal(set) var intake: MaintenanceCallIntake?
 
     /// A yes/no question waiting for the caller's reply.
     enum Offer: String, Codable { case transfer, takeMessage, anythingElse, callerID, correction }
@@ -49,7 +51,8 @@ public struct CallMachine: Codable, Sendable, Equatable {
         if emergency != nil { return .emergency }
         if transfer?.connected == true { return .transferred }
         if booked { return .booked }
-        if leadSaved { return .leadCaptured }
+        // A maintenance ticket is the caller's details taken and passed on: a captured lead, by outcome.
+        if leadSaved || (intake?.ticketsOpened ?? 0) > 0 { return .leadCaptured }
         if questionsAnswered > 0 { return .answeredQuestion }
         return .abandoned
     }
@@ -73,7 +76,11 @@ public struct CallMachine: Codable, Sendable, Equatable {
         case .greeting, .intent, .faq, .wrapUp: break
         default: return nil
         }
-        if emergency == nil, EmergencyDetector(extraPhrases: policy.emergencyPhrases).detect(text) != nil { return nil }
+        if policy.maintenanceIntake {
+            if maintenanceWouldTake(text, policy: policy) { return nil }
+        } else if emergency == nil, EmergencyDetector(extraPhrases: policy.emergencyPhrases).detect(text) != nil {
+            return nil
+        }
         return IntentClassifier.classify(text) == .question ? text : nil
     }
 
@@ -103,7 +110,14 @@ public struct CallMachine: Codable, Sendable, Equatable {
                 retries += 1
                 return [.say(CallScript.didNotCatch), .listen]
             }
-            if emergency == nil, let match = EmergencyDetector(extraPhrases: policy.emergencyPhrases).detect(text) {
+            if intake?.active == true, state == .leadCapture || state == .confirmation {
+                // A maintenance request under way is finished even if the setting was switched off meanwhile.
+                return intakeAnswer(text, policy: policy)
+            }
+            if policy.maintenanceIntake {
+                // A property manager's line: the maintenance path reads emergencies with its own rules.
+                if let actions = maintenanceTurn(text, policy: policy) { return actions }
+            } else if emergency == nil, let match = EmergencyDetector(extraPhrases: policy.emergencyPhrases).detect(text) {
                 retries = 0
                 return emergencyReported(match, text: text, policy: policy)
             }
@@ -222,7 +236,7 @@ public struct CallMachine: Codable, Sendable, Equatable {
         silences += 1
         if silences > 2 {
             // Nobody there: keep what we have so someone can ring back, and end politely.
-            var actions: [CallAction] = [.say(CallScript.cannotHear), .hangUp]
+            var actions: [CallAction] = keepUnfinishedIntake() + [.say(CallScript.cannotHear), .hangUp]
             if let lead, !leadSaved, lead.isEmergency || lead.phone != nil {
                 actions.insert(contentsOf: saveLead(policy), at: 0)
             }
@@ -234,6 +248,7 @@ public struct CallMachine: Codable, Sendable, Equatable {
 
     /// The question the caller is expected to answer now, asked again.
     private func repeatPrompt(_ policy: CallPolicy) -> [CallAction] {
+        if intake?.active == true, state == .leadCapture || state == .confirmation { return repeatIntakePrompt(policy) }
         switch state {
         case .leadCapture:
             if offer == .callerID, let callerNumber { return [.say(CallScript.confirmCallerID(callerNumber)), .listen] }
@@ -251,10 +266,10 @@ public struct CallMachine: Codable, Sendable, Equatable {
     }
 
     private mutating func hangUp() -> [CallAction] {
-        var actions: [CallAction] = []
+        var actions: [CallAction] = keepUnfinishedIntake()
         // A caller who hangs up mid-emergency, or after giving a number, still gets a call back.
         if let lead, !leadSaved, lead.isEmergency || lead.phone != nil || callerNumber != nil && lead.notes != nil {
-            actions = saveLead(nil)
+            actions += saveLead(nil)
         }
         state = .ended
         return actions
@@ -262,8 +277,8 @@ public struct CallMachine: Codable, Sendable, Equatable {
 
     mutating func finish(saying line: String) -> [CallAction] {
         state = .ended
-        var actions: [CallAction] = []
-        if let lead, !leadSaved, lead.isEmergency || lead.phone != nil { actions = saveLead(nil) }
+        var actions: [CallAction] = keepUnfinishedIntake()
+        if let lead, !leadSaved, lead.isEmergency || lead.phone != nil { actions += saveLead(nil) }
         return actions + [.say(line), .hangUp]
     }
 }

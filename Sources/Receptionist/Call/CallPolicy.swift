@@ -27,12 +27,20 @@ public struct CallPolicy: Sendable {
     /// Free appointment slots the receptionist may offer on a booking call, soonest first (the server fills them
     /// from the business's booking rules when the caller asks to book; empty: take their preferred time instead).
     public var openSlots: [BookingInterval]
+    /// The business takes maintenance requests on calls (a property manager): a caller who reports a problem is
+    /// asked what is wrong, where, when a vendor may come in, their name and number, and a confirmed read-back
+    /// opens a ticket (``CallAction/openTicket(_:)``). Emergencies follow ``MaintenanceTriage``'s rules.
+    public var maintenanceIntake: Bool
+    /// The outdoor temperature at the business's properties now (°F), when the server knows it: no heat below
+    /// 45 °F (55 °F with vulnerable occupants) and no air conditioning above 95 °F are emergencies.
+    public var outdoorFahrenheit: Double?
 
     public init(
         businessName: String, greeting: String, isOpen: Bool, transferNumber: String? = nil,
         emergencyNumber: String = "911", emergencyPhrases: [String] = [], answerThreshold: Double = 0.40,
         lowConfidenceThreshold: Double = 0.3, collectAddress: Bool = true, defaultCountryCode: String = "1",
-        now: Date = Date(), timeZone: TimeZone = .current, openSlots: [BookingInterval] = []
+        now: Date = Date(), timeZone: TimeZone = .current, openSlots: [BookingInterval] = [],
+        maintenanceIntake: Bool = false, outdoorFahrenheit: Double? = nil
     ) {
         self.businessName = businessName
         self.greeting = greeting
@@ -47,6 +55,8 @@ public struct CallPolicy: Sendable {
         self.now = now
         self.timeZone = timeZone
         self.openSlots = openSlots
+        self.maintenanceIntake = maintenanceIntake
+        self.outdoorFahrenheit = outdoorFahrenheit
     }
 
     /// Whether "talk to a person" can be honoured now.

@@ -51,7 +51,7 @@ public enum CallResponse {
             case .hangUp:
                 flush()
                 verbs.append(.hangup)
-            case .declined, .flagEmergency, .saveLead, .alertOwner, .book:
+            case .declined, .flagEmergency, .saveLead, .alertOwner, .book, .openTicket:
                 break
             }
         }

@@ -108,6 +108,37 @@ public struct EmergencyReported: EventPayload {
     }
 }
 
+/// A caller confirmed the read-back of a maintenance report (the receptionist's maintenance path): the ticket to
+/// open, in plain fields (trade, priority and rule as their raw values).
+public struct TicketRequested: EventPayload {
+    public static let type = EventType.ticketRequested
+    public var problem: String
+    public var trade: String
+    public var priority: String
+    public var emergencyRule: String?
+    public var priorityReason: String
+    public var address: String?
+    public var unit: String?
+    public var postcode: String?
+    public var accessWindow: String?
+    public var name: String?
+    public var phone: String?
+    public init(problem: String, trade: String, priority: String, emergencyRule: String?, priorityReason: String,
+                address: String?, unit: String?, postcode: String?, accessWindow: String?, name: String?, phone: String?) {
+        self.problem = problem
+        self.trade = trade
+        self.priority = priority
+        self.emergencyRule = emergencyRule
+        self.priorityReason = priorityReason
+        self.address = address
+        self.unit = unit
+        self.postcode = postcode
+        self.accessWindow = accessWindow
+        self.name = name
+        self.phone = phone
+    }
+}
+
 /// The caller's details were taken.
 public struct LeadCaptured: EventPayload {
     public static let type = EventType.leadCaptured

@@ -8,6 +8,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case callTransferred = "call.transferred"
     case callEnded = "call.ended"
     case emergencyReported = "call.emergency"
+    /// A caller confirmed a maintenance report; a ticket is opened from it.
+    case ticketRequested = "call.ticket_requested"
     case leadCaptured = "lead.captured"
     case ownerAlertRaised = "owner.alert"
     // Customers and their appointments and texts (stream `customer:<id>`)

@@ -197,6 +197,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             OwnerAlertConsumer(businesses: businesses, customers: customers, calls: calls, outbox: smsOutbox, queued: wakeJobs),
             PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
             ReminderConsumer(businesses: businesses, jobs: jobs, now: now, queued: wakeJobs),
+            TicketIntakeConsumer(tickets: repositories.tickets, logger: logger),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
     let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,

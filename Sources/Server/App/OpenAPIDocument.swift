@@ -319,6 +319,7 @@ enum OpenAPIDocument {
                 "reserve_mornings_for_emergencies": ["type": "boolean", "default": false, "description": "Only emergencies may be booked before 12:00 local time."],
                 "default_reminder_hours": ["type": "integer", "minimum": 0, "maximum": 168, "default": 24, "description": "Reminder text this many hours before an appointment; 0 for none."],
                 "owner_phone": ["type": ["string", "null"], "description": "E.164 number owner alerts are texted to."],
+                "maintenance_intake": ["type": "boolean", "default": false, "description": "Take callers who report a problem at a property through maintenance intake and open a ticket (see docs/dispatch.md)."],
             ]),
             "BusinessInput": object(["slug": string(), "name": string(), "time_zone": string(), "numbers": ["type": "array", "items": string()],
                                      "settings": ref("ReceptionistSettings"), "status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]]],

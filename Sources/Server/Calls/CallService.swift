@@ -408,6 +408,15 @@ public struct CallService: Sendable {
             events.append(EventDraft(businessId: call.businessId, stream: stream, EmergencyReported(
                 category: match.category.rawValue, severity: call.machine.lead?.severity?.rawValue, phrase: match.phrase)))
         }
+        // The caller confirmed a maintenance report: the ticket is opened from this event (`TicketIntakeConsumer`),
+        // so it is as durable as the turn that promised it.
+        for case .openTicket(let draft) in actions {
+            events.append(EventDraft(businessId: call.businessId, stream: stream, TicketRequested(
+                problem: draft.problem, trade: draft.trade.rawValue, priority: draft.priority.rawValue,
+                emergencyRule: draft.emergencyRule?.rawValue, priorityReason: draft.priorityReason,
+                address: draft.address, unit: draft.unit, postcode: draft.postcode, accessWindow: draft.accessWindow,
+                name: draft.name, phone: draft.phone)))
+        }
         return events
     }
 
@@ -467,7 +476,8 @@ public struct CallService: Sendable {
             isOpen: settings.isOpen(at: now, timeZone: timeZone), transferNumber: settings.transferNumber,
             emergencyNumber: settings.emergencyNumber, emergencyPhrases: settings.emergencyPhrases,
             answerThreshold: settings.answerConfidenceThreshold, collectAddress: settings.collectAddress,
-            defaultCountryCode: PhoneNumber.countryCode(of: called) ?? "1", now: now, timeZone: timeZone)
+            defaultCountryCode: PhoneNumber.countryCode(of: called) ?? "1", now: now, timeZone: timeZone,
+            maintenanceIntake: settings.maintenanceIntake)
     }
 
     /// TwiML for a call we have no record of (or one of another business).

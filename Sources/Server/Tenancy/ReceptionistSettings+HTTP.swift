@@ -6,6 +6,7 @@ extension ReceptionistSettings {
         "greeting", "business_hours", "transfer_number", "emergency_phrases", "answer_confidence_threshold",
         "voice", "language", "emergency_number", "collect_address", "slot_minutes", "max_jobs_per_day",
         "travel_buffer_minutes", "reserve_mornings_for_emergencies", "default_reminder_hours", "owner_phone",
+        "maintenance_intake",
     ]
 }
 
@@ -19,7 +20,7 @@ struct SettingsResponse: Encodable {
     enum CodingKeys: String, CodingKey {
         case greeting, businessHours, transferNumber, emergencyPhrases, answerConfidenceThreshold, voice, language, emergencyNumber,
              collectAddress, slotMinutes, maxJobsPerDay, travelBufferMinutes, reserveMorningsForEmergencies,
-             defaultReminderHours, ownerPhone
+             defaultReminderHours, ownerPhone, maintenanceIntake
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -41,5 +42,6 @@ struct SettingsResponse: Encodable {
         try container.encode(settings.reserveMorningsForEmergencies, forKey: .reserveMorningsForEmergencies)
         try container.encode(settings.defaultReminderHours, forKey: .defaultReminderHours)
         try container.encode(settings.ownerPhone, forKey: .ownerPhone)
+        try container.encode(settings.maintenanceIntake, forKey: .maintenanceIntake)
     }
 }

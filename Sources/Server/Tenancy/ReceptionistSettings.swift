@@ -36,6 +36,9 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
     public var defaultReminderHours: Int
     /// E.164 number owner alerts (emergencies, new leads, inbound texts) are texted to; nil for none.
     public var ownerPhone: String?
+    /// Whether a caller who reports a problem at a property is taken through maintenance intake (what is wrong,
+    /// where, access, name and number, read back) and a ticket opened for the dispatch loop (property managers).
+    public var maintenanceIntake: Bool
 
     public static let defaultGreeting = "Thank you for calling. How can I help you today?"
     public static let defaultAnswerConfidenceThreshold = 0.40
@@ -60,8 +63,10 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         travelBufferMinutes: Int = 0,
         reserveMorningsForEmergencies: Bool = false,
         defaultReminderHours: Int = ReceptionistSettings.defaultReminderHoursBefore,
-        ownerPhone: String? = nil
+        ownerPhone: String? = nil,
+        maintenanceIntake: Bool = false
     ) {
+        self.maintenanceIntake = maintenanceIntake
         self.greeting = greeting
         self.businessHours = businessHours
         self.transferNumber = transferNumber
@@ -103,6 +108,7 @@ public struct ReceptionistSettings: Codable, Sendable, Equatable {
         defaultReminderHours = try container.decodeIfPresent(Int.self, forKey: .defaultReminderHours)
             ?? defaults.defaultReminderHours
         ownerPhone = try container.decodeIfPresent(String.self, forKey: .ownerPhone)
+        maintenanceIntake = try container.decodeIfPresent(Bool.self, forKey: .maintenanceIntake) ?? defaults.maintenanceIntake
     }
 
     /// Throws `RepositoryError.invalid` naming the first rule broken.

@@ -129,3 +129,33 @@ public struct JobFailed: EventPayload {
         self.error = error
     }
 }
+
+/// A tenant's maintenance report by text is waiting for their answer to `reply` (on the customer's stream). The
+/// draft so far is `pending` (the receptionist's `MaintenanceTextIntake.Pending`, as JSON); `messageSid` is the
+/// text this step answered, so a redelivered text is recognised.
+public struct TextIntakePending: EventPayload {
+    public static let type = EventType.textIntakePending
+    public var messageSid: String
+    public var pending: String
+    public var reply: String
+    public init(messageSid: String, pending: String, reply: String) {
+        self.messageSid = messageSid
+        self.pending = pending
+        self.reply = reply
+    }
+}
+
+/// A tenant's maintenance report by text ended: `opened` (`ticketId`) or `unresolved` (a person follows up).
+public struct TextIntakeEnded: EventPayload {
+    public static let type = EventType.textIntakeEnded
+    public var messageSid: String
+    public var outcome: String
+    public var ticketId: String?
+    public var reply: String
+    public init(messageSid: String, outcome: String, ticketId: String?, reply: String) {
+        self.messageSid = messageSid
+        self.outcome = outcome
+        self.ticketId = ticketId
+        self.reply = reply
+    }
+}

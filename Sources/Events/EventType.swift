@@ -22,6 +22,10 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case smsQueued = "sms.queued"
     case smsSent = "sms.sent"
     case smsFailed = "sms.failed"
+    /// A tenant's maintenance report by text is waiting for an answer (the address, the unit).
+    case textIntakePending = "intake.pending"
+    /// A tenant's maintenance report by text was opened as a ticket, or handed to a person.
+    case textIntakeEnded = "intake.ended"
     // Knowledge (stream `knowledge:<business id>`)
     case knowledgeChanged = "knowledge.changed"
     // Background work (stream `job:<id>`)

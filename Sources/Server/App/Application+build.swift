@@ -198,6 +198,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
             ReminderConsumer(businesses: businesses, jobs: jobs, now: now, queued: wakeJobs),
             TicketIntakeConsumer(tickets: repositories.tickets, logger: logger),
+            TextIntakeConsumer(businesses: businesses, vendors: repositories.vendors, tickets: repositories.tickets,
+                               events: events, outbox: smsOutbox, logger: logger, queued: wakeJobs),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
     let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,

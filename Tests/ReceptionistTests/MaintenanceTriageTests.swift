@@ -220,6 +220,9 @@ struct MaintenanceTriageTests {
         #expect(assessment.rule == .businessPhrase)
         #expect(!assessment.isLifeSafety)
         #expect(MaintenanceTriage().assess("the elevator is stuck between floors").rule == nil)
+        let listsNoHeat = MaintenanceTriage(emergencyPhrases: ["no heat", "locked out"])
+        #expect(listsNoHeat.assess("there is no heat").priority == .urgent, "the temperature rule decides no heat")
+        #expect(listsNoHeat.assess("i'm locked out of my flat").rule == .businessPhrase)
     }
 
     @Test func typedTextsReadLikeSpokenOnes() {

@@ -44,6 +44,11 @@ extension MaintenanceTriage {
         return found
     }
 
+    static let people: Set<String> = [
+        "mum", "mom", "mother", "dad", "father", "husband", "wife", "partner", "nan", "nana", "gran", "grandad",
+        "granddad", "grandma", "grandpa", "he", "she", "aunt", "uncle", "neighbour", "neighbor", "tenant", "lady", "man",
+    ]
+
     static let placeWords: Set<String> = ["apartment", "flat", "house", "unit", "home", "bedroom", "place", "building"]
 
     /// Infants, elderly people and medical needs, as the tenant states them ("my baby", "my mother is elderly",
@@ -63,9 +68,16 @@ extension MaintenanceTriage {
         firstUnnegated(vulnerablePhrases, in: text) != nil
     }
 
-    /// "my 85 year old mother", "a 3 month old": 65 and over, 2 and under, or any age in months or weeks.
+    /// "my 85 year old mother", "a 3 month old": 65 and over, 2 and under, or any age in months or weeks; "my mum
+    /// is 90", "she is aged 70": a person 65 to 110.
     static func vulnerableAge(in text: SpokenText) -> Bool {
         let words = text.words
+        for index in words.indices where index >= 2 {
+            guard let age = Int(words[index]), (65...110).contains(age),
+                  ["is", "aged", "age"].contains(words[index - 1]) else { continue }
+            let before = words[max(0, index - 4)..<(index - 1)]
+            if before.contains(where: people.contains) { return true }
+        }
         for index in words.indices.dropLast(2) {
             guard let age = Int(words[index]), words[index + 2] == "old" else { continue }
             switch words[index + 1] {

@@ -112,6 +112,7 @@ extension MaintenanceTriage {
             "can|could not lock|close|secure ..2 door|doors|window|windows|apartment|house|flat|unit|place|home",
             "lock|locks|deadbolt ..2 broken|broke|smashed|jammed|snapped|busted|missing",
             "door|doors ..2 kicked|smashed|forced|busted", "door|doors ..2 off its|the hinges",
+            "kicked|forced|smashed ..3 door|doors",
             "front|back|entry|entrance|main|outside|exterior|apartment|patio|balcony|sliding door|doors ..2 broken|broke",
             "window|windows|glass|pane|panes ..2 smashed|shattered|broken|busted",
             "smashed|shattered|broken|busted window|windows|glass|door",
@@ -146,7 +147,7 @@ extension MaintenanceTriage {
             "leak|leaks|leaking|leaked|leakage !proof", "water ..3 floor|floors|carpet|ground", "water under the? sink",
         ], unless: [
             "tap|taps|faucet|faucets|showerhead ..2 leak|leaks|leaking|dripping", "shower head ..2 leak|leaks|leaking|dripping",
-            "leak|leaks|leaking ..3 stopped|fixed",
+            "leak|leaks|leaking ..5 stopped|fixed",
         ]),
         UrgentCondition("a toilet that does not work", phrases(["toilet|toilets"], "..3", broken + [
             "not flushing", "will|does|can|would not flush|work", "blocked|clogged", "stopped up",
@@ -187,7 +188,8 @@ extension MaintenanceTriage {
     static let problemWords: [PhrasePattern] = [
         "broken|broke|busted|damaged|cracked|crack|hole|stuck|jammed|loose|fell|falling|collapsed|missing|leak*|drip*|clogged|blocked|infested|infestation|mould|mold|moldy|mouldy",
         "noise|noises|noisy|banging|rattling|buzzing|humming|squeaking|grinding|smell|smells|smelly|stinks|overflowing|flickering|sparking",
-        "keeps running|tripping|beeping", "mice|mouse|rats|rat|roaches|cockroaches|bedbugs|termites|wasps|fleas|droppings|ants",
+        "keeps running|tripping|beeping", "come|came|coming|fallen|fell|blown|blew|ripped|torn|hanging off|away|loose|down",
+        "off its|the hinge|hinges", "mice|mouse|rats|rat|roaches|cockroaches|bedbugs|termites|wasps|fleas|droppings|ants",
         "bed bugs", "no|without hot water", "no|without heat|heating|power|water|electricity",
         "not|stopped working", "will|does|can not open|close|work|turn|drain|flush|lock|start",
         "keeps ..2 breaking|failing|tripping|going|coming off", "need|needs ..2 fixing|fixed|repair|repaired|replacing|replaced",
@@ -234,9 +236,10 @@ extension MaintenanceTriage {
             (3, "locked out"),
             (2, "lock|locks|locked|key|keys|deadbolt|deadbolts|locksmith|latch"),
         ])),
+        // A pest named settles the trade whatever it is near ("mice behind the cooker").
         (.pest, keywords([
-            (3, "bed bugs|bug"),
-            (2, "pest|pests|mice|mouse|rat|rats|rodent|rodents|roach|roaches|cockroach|cockroaches|bedbugs|termites|wasps|hornets|fleas|infestation|exterminator|droppings"),
+            (4, "bed bugs|bug"),
+            (4, "pest|pests|mice|mouse|rat|rats|rodent|rodents|roach|roaches|cockroach|cockroaches|bedbugs|termites|wasps|hornets|fleas|infestation|exterminator|droppings"),
             (1, "bugs|ants|insects"),
         ])),
         (.roofing, keywords([
@@ -244,7 +247,8 @@ extension MaintenanceTriage {
         ])),
         (.general, keywords([
             (2, "handyman|drywall|plaster|cabinet|cabinets|cupboard|cupboards|railing|banister|fence|blinds|countertop"),
-            (1, "door|doors|window|windows|wall|walls|ceiling|ceilings|floor|floors|tile|tiles|carpet|stairs|mold|mould|gate|hole|fan|fans"),
+            (2, "window|windows|glass|pane|panes|glazing"),
+            (1, "door|doors|wall|walls|ceiling|ceilings|floor|floors|tile|tiles|carpet|stairs|mold|mould|gate|hole|fan|fans"),
         ])),
     ]
 

@@ -12,7 +12,8 @@ import Maintenance
 /// 2. **Maintenance emergencies**, in table order: flooding or an active leak, sewage backup, no heat when it is
 ///    below 45 °F (55 °F when the tenant says an infant, an elderly person or someone with a medical need lives
 ///    there), no air conditioning when it is above 95 °F, no water, no power, a home that cannot be secured, and
-///    the business's own emergency phrases. `emergency`.
+///    the business's own emergency phrases (except on no heat or no cooling: a business listing "no heat" does not
+///    overrule the temperature rule). `emergency`.
 ///    Temperatures come from the tenant's words ("it's 40 degrees in here", "minus five celsius", "below
 ///    freezing") and from the outdoor temperature the business supplies (``outdoorFahrenheit``); the coldest known
 ///    one decides for heat, the hottest for cooling. With no temperature known, no heat or no cooling is
@@ -103,7 +104,9 @@ public struct MaintenanceTriage: Sendable {
                 if result.rule != nil { break }
             }
         }
-        if result.rule == nil, let match = businessPhrases.detect(spoken) {
+        // The business's own phrases ("locked out", "stuck in the lift") make an emergency — but not of no heat or no
+        // cooling, which the temperature rules decide even when the business lists "no heat".
+        if result.rule == nil, candidate == nil, let match = businessPhrases.detect(spoken) {
             result.fire(.businessPhrase, phrase: match.phrase, reason: "the business's emergency phrase \"\(match.phrase)\"")
         }
         if result.rule == nil {

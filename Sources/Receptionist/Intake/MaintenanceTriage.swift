@@ -3,7 +3,7 @@ import Maintenance
 
 /// Reads a tenant's report of a maintenance problem — said on a call or typed in a text — into a trade, a priority
 /// and the emergency rule that fired, by explicit rules (the tables are in `MaintenanceTriage+Rules.swift` and in
-/// docs/dispatch-intake.md), no model.
+/// docs/dispatch.md ("Intake")), no model.
 ///
 /// Priority, first match wins:
 /// 1. **Life safety** — gas, carbon monoxide, fire or smoke, an electrical hazard (sparks, burning smell, live

@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "Server", "VectorIndex", "Receptionist", "Analytics", "Events",
+                "Server", "VectorIndex", "Receptionist", "Analytics", "Events", "Maintenance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

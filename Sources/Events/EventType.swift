@@ -34,6 +34,12 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case ticketOpened = "ticket.opened"
     case ticketUpdated = "ticket.updated"
     case ticketStateChanged = "ticket.state_changed"
+    // The booking loop, on the ticket's stream: offers, their outcomes, replies, texts, escalation steps
+    case dispatchOfferSent = "dispatch.offer_sent"
+    case dispatchOfferResolved = "dispatch.offer_resolved"
+    case dispatchReply = "dispatch.reply"
+    case dispatchNotified = "dispatch.notified"
+    case dispatchEscalationStep = "dispatch.escalation_step"
     // Maintenance vendors (stream `vendor:<id>`)
     case vendorAdded = "vendor.added"
     case vendorChanged = "vendor.changed"

@@ -34,6 +34,8 @@ public struct Repositories: Sendable {
     public var tickets: any TicketRepository
     /// The vendors maintenance jobs are offered to.
     public var vendors: any VendorRepository
+    /// The booking loop: offers, the vendor rotation, dispatch settings.
+    public var dispatch: any DispatchRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
@@ -41,8 +43,10 @@ public struct Repositories: Sendable {
         appointments: any AppointmentRepository, analytics: any AnalyticsRepository,
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
         reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
-        outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository
+        outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository,
+        dispatch: any DispatchRepository
     ) {
+        self.dispatch = dispatch
         self.outboundPacing = outboundPacing
         self.tickets = tickets
         self.vendors = vendors

@@ -109,6 +109,21 @@ extension StorageMigrationTests {
             businessId: a.id, details: TicketDetails(trade: .plumbing, priority: .emergency, problem: awkwardText,
                                                      propertyAddress: "14 Elm St", postcode: "60614", tenantPhone: "+15550001111"),
             source: .call, sourceRef: call.sid, actor: TicketActor(.tenant, id: "+15550001111")))
+        // A second ticket offered to the vendor (an offer, the vendor's rotation) and the business's dispatch settings.
+        let offered = try await repositories.tickets.create(NewTicket(
+            businessId: a.id, details: TicketDetails(trade: .plumbing, priority: .routine, problem: "Dripping tap",
+                                                     propertyAddress: "16 Elm St", postcode: "60614"),
+            source: .rest, actor: TicketActor(.admin)))
+        let offer = DispatchOfferRecord(businessId: a.id, ticketId: offered.id, vendorId: vendor.id, code: offered.code,
+                                        sentAt: clock.read(), expiresAt: clock.read().addingTimeInterval(14_400),
+                                        windowStart: ContractTime.chicago("2030-06-06T13:00"),
+                                        windowEnd: ContractTime.chicago("2030-06-06T17:00"))
+        _ = try await repositories.dispatch.openOffer(NewDispatchOffer(
+            offer: offer, ticketVersion: offered.version,
+            text: OutgoingText(businessId: a.id, to: vendor.phone, body: "Job \(offered.code): \(awkwardText)", kind: .customer)),
+            effects: .none)
+        _ = try await repositories.dispatch.saveSettings(
+            DispatchSettings(landlordContacts: [LandlordContact(name: "Dana O'Neil", phone: "+15550109000")]), businessId: a.id)
         _ = try await repositories.tickets.transition(id: ticket.id, businessId: a.id, TicketStateChange(
             to: .scheduled, actor: TicketActor(.admin), reason: "booked by hand", vendorId: .some(vendor.id)))
         // The leader lease this process would hold (a copied lease simply runs out on PostgreSQL).

@@ -22,6 +22,7 @@ extension Repositories {
             leases: GRDBLeaseRepository(database: database),
             outboundPacing: GRDBOutboundPacingRepository(database: database),
             tickets: GRDBTicketRepository(database: database, now: now),
-            vendors: GRDBVendorRepository(database: database, now: now))
+            vendors: GRDBVendorRepository(database: database, now: now),
+            dispatch: GRDBDispatchRepository(database: database, now: now))
     }
 }

@@ -336,7 +336,7 @@ extension PGDatabase {
         ]),
     ]
         // Every later migration, appended in order: PostgresMigrations+Dispatch.swift.
-        + [dispatchMigration, outboundPacingMigration]
+        + [dispatchMigration, outboundPacingMigration, dispatchOffersMigration]
 
     /// The advisory-lock key migrations run under (any constant of ours; "FDmigrat").
     static let migrationLockKey: Int64 = 0x4644_6D69_6772_6174

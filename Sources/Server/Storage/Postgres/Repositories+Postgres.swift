@@ -23,7 +23,8 @@ extension Repositories {
             leases: PostgresLeaseRepository(database: database),
             outboundPacing: PostgresOutboundPacingRepository(database: database),
             tickets: PostgresTicketRepository(database: database, now: now),
-            vendors: PostgresVendorRepository(database: database, now: now))
+            vendors: PostgresVendorRepository(database: database, now: now),
+            dispatch: PostgresDispatchRepository(database: database, now: now))
     }
 }
 

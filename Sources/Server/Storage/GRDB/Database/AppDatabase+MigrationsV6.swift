@@ -2,7 +2,7 @@ import Foundation
 
 extension AppDatabase {
     /// Migrations after v5, in order (registered after v5's through `v5Migrations`). Append-only.
-    static let v6Migrations: [SchemaMigration] = [dispatch, outboundPacing]
+    static let v6Migrations: [SchemaMigration] = [dispatch, outboundPacing, dispatchOffers]
 
     /// Maintenance dispatch (issue 12): vendors, and tickets with their job codes. Every change to either appends its
     /// event (`vendor:<id>`, `ticket:<id>`) in the same transaction.
@@ -78,5 +78,49 @@ extension AppDatabase {
             reserved_at TEXT NOT NULL
         );
         CREATE INDEX calls_outbound_in_progress ON calls(started_at) WHERE direction = 'outbound' AND ended_at IS NULL;
+        """)
+
+    /// The booking loop (issue 12): offers of tickets to vendors, the round-robin rotation per (business, trade,
+    /// vendor), and each business's dispatch settings. An offer's ticket and vendor are the offer's business's.
+    static let dispatchOffers = SchemaMigration("v8-dispatch-offers", sql: """
+        -- One row per offer of a ticket to a vendor. At most one open offer per ticket (a partial unique index), and a
+        -- vendor is offered a ticket at most once. `outbox_id` is the offer text's row in sms_outbox.
+        CREATE TABLE dispatch_offers (
+            id TEXT PRIMARY KEY NOT NULL,
+            business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            ticket_id TEXT NOT NULL,
+            vendor_id TEXT NOT NULL,
+            code TEXT NOT NULL CHECK (length(code) = 4),
+            sent_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('open', 'accepted', 'declined', 'timed_out', 'cancelled')),
+            resolved_at TEXT,
+            outbox_id INTEGER,
+            window_start TEXT,
+            window_end TEXT,
+            FOREIGN KEY (ticket_id, business_id) REFERENCES tickets(id, business_id) ON DELETE CASCADE,
+            FOREIGN KEY (vendor_id, business_id) REFERENCES vendors(id, business_id)
+        );
+        CREATE UNIQUE INDEX dispatch_offers_one_open ON dispatch_offers(ticket_id) WHERE state = 'open';
+        CREATE UNIQUE INDEX dispatch_offers_once ON dispatch_offers(ticket_id, vendor_id);
+        CREATE INDEX dispatch_offers_by_vendor ON dispatch_offers(vendor_id, state);
+
+        -- Round robin per (business, trade): who was offered a job of the trade last, and how many offers each got.
+        CREATE TABLE vendor_rotation (
+            business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            trade TEXT NOT NULL,
+            vendor_id TEXT NOT NULL,
+            last_offered_at TEXT NOT NULL,
+            offers_count INTEGER NOT NULL CHECK (offers_count >= 0),
+            PRIMARY KEY (business_id, trade, vendor_id),
+            FOREIGN KEY (vendor_id, business_id) REFERENCES vendors(id, business_id) ON DELETE CASCADE
+        );
+
+        -- DispatchSettings as JSON (the API's snake_case); a business without a row has the defaults.
+        CREATE TABLE dispatch_settings (
+            business_id TEXT PRIMARY KEY NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+            settings TEXT NOT NULL CHECK (json_valid(settings) AND json_type(settings) = 'object'),
+            updated_at TEXT NOT NULL
+        );
         """)
 }

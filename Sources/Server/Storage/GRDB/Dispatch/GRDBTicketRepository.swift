@@ -126,14 +126,14 @@ public struct GRDBTicketRepository: TicketRepository {
 
     // MARK: - Details
 
-    private static func fetch(_ db: Database, id: String, businessId: String) throws -> Ticket? {
+    static func fetch(_ db: Database, id: String, businessId: String) throws -> Ticket? {
         try Ticket.filter(Columns.id == id.lowercased() && Columns.businessId == businessId).fetchOne(db)
     }
 
     /// Writes `ticket` over `existing` only while the row is still at `existing`'s state and version; otherwise
     /// throws `TicketConflict` (on SQLite's one writer this cannot happen inside one transaction; the rule is the
     /// storage contract both backends keep).
-    private static func store(_ db: Database, _ ticket: Ticket, replacing existing: Ticket) throws {
+    static func store(_ db: Database, _ ticket: Ticket, replacing existing: Ticket) throws {
         try db.execute(sql: """
             UPDATE tickets SET state = ?, trade = ?, priority = ?, problem = ?, property_address = ?, unit = ?, postcode = ?,
                 access_window = ?, tenant_name = ?, tenant_phone = ?, vendor_id = ?, appointment_id = ?, updated_at = ?,

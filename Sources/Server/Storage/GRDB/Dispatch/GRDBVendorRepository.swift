@@ -88,8 +88,11 @@ public struct GRDBVendorRepository: VendorRepository {
         return try await translatingConstraintErrors {
             try await database.dbPool.write { db in
                 guard var vendor = try Self.fetch(db, id: id, businessId: businessId) else { throw RepositoryError.notFound }
-                let referenced = try Int.fetchOne(db, sql: "SELECT count(*) FROM tickets WHERE vendor_id = ? AND business_id = ?",
-                                                  arguments: [vendor.id, businessId]) ?? 0
+                // Tickets and offers refer to the vendor: the history of who was asked and who did which job stays whole.
+                let referenced = try Int.fetchOne(db, sql: """
+                    SELECT (SELECT count(*) FROM tickets WHERE vendor_id = ? AND business_id = ?)
+                         + (SELECT count(*) FROM dispatch_offers WHERE vendor_id = ? AND business_id = ?)
+                    """, arguments: [vendor.id, businessId, vendor.id, businessId]) ?? 0
                 guard referenced > 0 else {
                     try vendor.delete(db)
                     try Self.recorded(db, vendor, .vendorRemoved, at: timestamp)

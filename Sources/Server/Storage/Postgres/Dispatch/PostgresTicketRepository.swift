@@ -154,7 +154,7 @@ struct PostgresTicketRepository: TicketRepository {
 
     /// Writes `ticket` over `existing` only while the row is still at `existing`'s state and version; otherwise (a
     /// concurrent change committed first) throws `TicketConflict` with the row as it is now.
-    private static func store(_ connection: PostgresConnection, _ ticket: Ticket, replacing existing: Ticket,
+    static func store(_ connection: PostgresConnection, _ ticket: Ticket, replacing existing: Ticket,
                               logger: Logger) async throws {
         let updated = try await connection.query("""
             UPDATE tickets SET state = \(ticket.state.rawValue), trade = \(ticket.trade.rawValue),
@@ -175,7 +175,7 @@ struct PostgresTicketRepository: TicketRepository {
     }
 
     /// The business's ticket with `id` (already lower-cased).
-    private static func fetch(_ connection: PostgresConnection, id: String, businessId: String,
+    static func fetch(_ connection: PostgresConnection, id: String, businessId: String,
                               logger: Logger) async throws -> Ticket? {
         try await decodeAll(connection.query("""
             SELECT \(unescaped: columns) FROM tickets WHERE id = \(id) AND business_id = \(businessId)

@@ -114,7 +114,8 @@ struct PostgresVendorRepository: VendorRepository {
             // A ticket written concurrently that names this vendor holds a key-share lock on the row, so the delete
             // below waits for it; the foreign key then refuses the delete rather than orphaning the ticket.
             let referenced = try await connection.query("""
-                SELECT count(*) FROM tickets WHERE vendor_id = \(vendor.id) AND business_id = \(businessId)
+                SELECT (SELECT count(*) FROM tickets WHERE vendor_id = \(vendor.id) AND business_id = \(businessId))
+                     + (SELECT count(*) FROM dispatch_offers WHERE vendor_id = \(vendor.id) AND business_id = \(businessId))
                 """, logger: logger).all(Int64.self).first ?? 0
             guard referenced > 0 else {
                 try await connection.query("DELETE FROM vendors WHERE id = \(vendor.id) AND business_id = \(businessId)",

@@ -6,10 +6,12 @@ import Hummingbird
 struct AnalyticsController {
     let analytics: any AnalyticsRepository
     let embedder: EmbeddingQueue
+    let dispatch: DispatchAnalytics
     let now: @Sendable () -> Date
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("summary", use: summary)
+        group.get("dispatch", use: dispatchMeasures)
         group.get("knowledge-gaps", use: knowledgeGaps)
         group.get(":export", use: export)
     }
@@ -33,6 +35,13 @@ struct AnalyticsController {
                         body: .init(byteBuffer: ByteBuffer(string: try JSONLine.encode(object))))
     }
 
+    /// Maintenance dispatch measures of the tickets opened in the range (`dispatch`, JSON; `dispatch.csv`).
+    @Sendable func dispatchMeasures(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let (_, range) = try self.context(request, business)
+        return try JSONResponse.make(try await dispatch.report(businessId: business.id, range: range))
+    }
+
     /// Topics of the questions the receptionist declined or answered with low confidence.
     @Sendable func knowledgeGaps(_ request: Request, context: AppRequestContext) async throws -> Response {
         let business = try context.requireBusiness()
@@ -54,9 +63,15 @@ struct AnalyticsController {
         let business = try context.requireBusiness()
         let name = try context.parameters.require("export")
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        if name == "dispatch.csv" {
+            let (_, range) = try self.context(request, business)
+            let csv = DispatchAnalytics.csv(try await dispatch.report(businessId: business.id, range: range))
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
         guard parts.count == 2, ["calls", "daily", "hourly"].contains(parts[0]) else {
             throw AppError(.notFound, code: "not_found",
-                           message: "no analytics resource \(name); use calls.csv|json|ndjson, daily.csv|json, hourly.csv|json, summary or knowledge-gaps")
+                           message: "no analytics resource \(name); use calls.csv|json|ndjson, daily.csv|json, hourly.csv|json, summary, knowledge-gaps, dispatch or dispatch.csv")
         }
         guard let format = CallExport.Format(rawValue: parts[1]), parts[0] == "calls" || format != .ndjson else {
             throw AppError(.badRequest, code: "unsupported_format",

@@ -243,7 +243,9 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls, sentiment: services.sentiment).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
-    AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder, now: Date.init).addRoutes(to: tenant.group("analytics"))
+    AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder,
+                        dispatch: DispatchAnalytics(events: services.repositories.events, vendors: services.repositories.vendors),
+                        now: Date.init).addRoutes(to: tenant.group("analytics"))
     CustomersController(customers: services.customers, businesses: services.businesses)
         .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))
     AppointmentsController(appointments: services.appointments, customers: services.customers, calls: services.calls,

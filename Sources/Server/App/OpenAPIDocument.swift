@@ -106,12 +106,18 @@ enum OpenAPIDocument {
                                    query("to", "Date (inclusive) or date-time (exclusive); default now. At most 366 days after `from`.")],
                       responses: ["200": ["description": "The export", "content": ["text/csv": ["schema": ["type": "string"]], "application/json": ["schema": ["type": "array"]], "application/x-ndjson": ["schema": ["type": "string"]]]] as JSON,
                                   "400": error("Unparseable date, from after to, a range over a year, an unknown format."),
-                                  "404": error("Not an export (use calls.csv, calls.json, calls.ndjson).")]),
+                                  "404": error("Not an export (use calls.csv, calls.json, calls.ndjson, daily/hourly .csv/.json, dispatch.csv).")]),
         ],
         "/v1/analytics/summary": [
             "get": op("Totals over a range", "The daily columns over the whole range (default: the last 30 days), plus leads taken.", tag: "analytics",
                       parameters: [query("from", "Date or ISO 8601 date-time."), query("to", "Date (inclusive) or date-time.")],
                       responses: ["200": ["description": "Totals", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON,
+                                  "400": error("Bad range.")]),
+        ],
+        "/v1/analytics/dispatch": [
+            "get": op("Maintenance dispatch measures", "For the tickets opened in the range (default: the last 30 days), read from their event streams: time to first response (ticket → first offer), to accept (offer → YES), to book (ticket → scheduled), to close, and emergency escalation time, each `{count, median, p90}` in seconds (nearest rank); response, acceptance and timeout rates over decided offers, and the escalation rate (null when there is nothing to divide). For the business, `by_vendor` (with the vendor's name), `by_trade` and `by_property`. `dispatch.csv` gives the same as one row per group.", tag: "analytics",
+                      parameters: [query("from", "Date or ISO 8601 date-time."), query("to", "Date (inclusive) or date-time.")],
+                      responses: ["200": ["description": "Measures", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON,
                                   "400": error("Bad range.")]),
         ],
         "/v1/analytics/knowledge-gaps": [

@@ -43,6 +43,8 @@ struct AppServices: Sendable {
     let eventConsumers: EventConsumerRunner
     /// Places calls through Twilio (the `call.create` job).
     let outboundCalls: OutboundCalls
+    /// The maintenance booking loop (offers, replies, timers, escalation).
+    let dispatch: DispatchService
     /// Every repository, on the one backend (the fields above are its members, kept for existing callers).
     let repositories: Repositories
     /// Several nodes (PostgreSQL): keeps the knowledge indexes in step with other nodes' edits.
@@ -162,6 +164,12 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let jobs = repositories.jobs
     // Several nodes: periodic work and the event consumers run on the lease holder only (SQLite: this process).
     let leader = LeaderElection(leases: repositories.leases, logger: logger)
+    let wakeBox = JobWakeBox()
+    let dispatch = DispatchService(
+        tickets: repositories.tickets, vendors: repositories.vendors, dispatch: repositories.dispatch, businesses: businesses,
+        appointments: repositories.appointments, customers: repositories.customers, events: repositories.events,
+        outboundCalls: OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: { wakeBox.wake() }),
+        logger: logger, now: now, queued: { wakeBox.wake() })
     let jobRunner = JobRunner(
         queue: jobs,
         handlers: [CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
@@ -169,7 +177,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
                    SMSSendJob(outbox: smsOutbox),
                    ReminderSendJob(businesses: businesses, reminders: repositories.reminders, now: now),
                    OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
-                                   pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now)],
+                                   pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now),
+                   DispatchTimer(service: dispatch)],
         periodic: [
             // Once an hour, every active business's upcoming appointments get their reminder (once each): a net
             // under the per-appointment timers the `reminders` consumer sets (both use the same outbox key).
@@ -191,6 +200,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let customers = repositories.customers
     let events = repositories.events
     let wakeJobs: @Sendable () -> Void = { jobRunner.wake() }
+    wakeBox.set(wakeJobs)
     let eventConsumers = EventConsumerRunner(
         log: events,
         consumers: [
@@ -200,6 +210,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             TicketIntakeConsumer(tickets: repositories.tickets, logger: logger),
             TextIntakeConsumer(businesses: businesses, vendors: repositories.vendors, tickets: repositories.tickets,
                                events: events, outbox: smsOutbox, logger: logger, queued: wakeJobs),
+            DispatchConsumer(service: dispatch),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
     let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
@@ -222,7 +233,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         customers: customers,
         appointments: appointments,
         smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers,
-        outboundCalls: outboundCalls, repositories: repositories,
+        outboundCalls: outboundCalls, dispatch: dispatch, repositories: repositories,
         knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
             KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
         },
@@ -264,8 +275,8 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     TwilioSMSController(
         verifier: TwilioWebhookVerifier(businesses: services.businesses, calls: services.calls, verification: services.twilio,
                                         logger: logger, metrics: services.metrics.factory),
-        businesses: services.businesses, messages: services.repositories.messages, logger: logger,
-        now: services.now)
+        businesses: services.businesses, messages: services.repositories.messages, dispatch: services.dispatch,
+        logger: logger, now: services.now)
         .addRoutes(to: router.group("twilio"))
 
     let admin = router.group("v1/admin").add(middleware: AdminAuthMiddleware(store: services.adminKeys))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Maintenance
 import Receptionist
 
 /// `POST /twilio/sms`: Twilio's incoming-message webhook, verified like the voice webhooks.
@@ -18,6 +19,8 @@ struct TwilioSMSController {
     let verifier: TwilioWebhookVerifier
     let businesses: any BusinessRepository
     let messages: any MessagingRepository
+    /// The booking loop: vendors' YES/NO/STOP/START and DONE replies.
+    let dispatch: DispatchService?
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -47,12 +50,21 @@ struct TwilioSMSController {
             return TwilioController.twiml(TwiML([]).render())
         }
         let body = String((parameters["Body"] ?? "").prefix(Self.maxBodyCharacters))
-        let keyword = SMSKeyword.classify(body)
+        var keyword = SMSKeyword.classify(body)
+        let forDispatch = try await dispatch?.claims(body: body, from: from, businessId: business.id) ?? false
+        // A vendor's bare YES is a job acceptance, not a carrier opt-in to a customer conversation: it is stored as a
+        // plain message and gets no opt-in confirmation (the loop answers it, if at all, through the outbox).
+        if forDispatch, keyword == .optIn, DispatchReply(parsing: body).verb == .accept { keyword = nil }
         let reply = Self.reply(to: keyword, businessName: business.name, number: numbers.first ?? parameters["To"] ?? "")
         let timestamp = now()
 
-        try await messages.receive(InboundText(businessId: business.id, from: from, body: body, messageSid: messageSid,
-                                               keyword: keyword, reply: reply), at: timestamp)
+        // Stored first: a redelivered MessageSid stores nothing and is not handed to the booking loop again.
+        let stored = try await messages.receive(InboundText(businessId: business.id, from: from, body: body,
+                                                            messageSid: messageSid, keyword: keyword, reply: reply),
+                                                at: timestamp)
+        if stored, forDispatch, let dispatch {
+            _ = try await dispatch.handle(reply: body, from: from, business: business, messageSid: messageSid)
+        }
         logger.info("text received", metadata: ["business": "\(business.slug)", "from": "\(PhoneMask.mask(from))",
                                                 "keyword": "\(keyword?.rawValue ?? "none")"])
         return TwilioController.twiml(TwiML.response { reply.map { Message($0) } }.render())

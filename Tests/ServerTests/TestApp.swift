@@ -41,8 +41,11 @@ struct TestApp {
     let services: AppServices
     let app: Application<RouterResponder<AppRequestContext>>
 
+    /// - Parameter now: the application's clock (CRM rules, the booking loop, outbound calls); tests that move time
+    ///   pass a `TestClock`'s.
     static func make(
-        in existing: TemporaryDirectory? = nil, configure: (inout AppConfig) -> Void = { _ in }
+        in existing: TemporaryDirectory? = nil, configure: (inout AppConfig) -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> TestApp {
         let directory = try existing ?? TemporaryDirectory()
         var config = AppConfig()
@@ -68,7 +71,7 @@ struct TestApp {
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let services = try await makeServices(config, logger: logger, announce: { _ in })
+        let services = try await makeServices(config, logger: logger, announce: { _ in }, now: now)
         let app = Application(router: buildRouter(services, logger: logger), logger: logger)
         return TestApp(directory: directory, config: config, services: services, app: app)
     }

@@ -25,8 +25,9 @@ struct CRMTestApp {
         return settings
     }
 
-    static func make(settings: ReceptionistSettings = settings(), configure: (inout AppConfig) -> Void = { _ in }) async throws -> CRMTestApp {
-        let test = try await TestApp.make(configure: configure)
+    static func make(settings: ReceptionistSettings = settings(), configure: (inout AppConfig) -> Void = { _ in },
+                     now: @escaping @Sendable () -> Date = Date.init) async throws -> CRMTestApp {
+        let test = try await TestApp.make(configure: configure, now: now)
         let a = try await test.services.businesses.create(NewBusiness(
             slug: "rapid-rooter", name: "Rapid Rooter", timeZone: "America/Chicago", settings: settings, numbers: [numberA]))
         let b = try await test.services.businesses.create(NewBusiness(

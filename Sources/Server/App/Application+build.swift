@@ -268,6 +268,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     TicketsController(tickets: services.repositories.tickets, businesses: services.businesses, events: services.events)
         .addRoutes(to: tenant.group("tickets"))
     VendorsController(vendors: services.repositories.vendors, businesses: services.businesses).addRoutes(to: tenant.group("vendors"))
+    DispatchSettingsController(dispatch: services.repositories.dispatch).addRoutes(to: tenant.group("dispatch/settings"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

@@ -114,6 +114,13 @@ enum OpenAPIDocument {
                       responses: ["200": ["description": "Totals", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON,
                                   "400": error("Bad range.")]),
         ],
+        "/v1/dispatch/settings": [
+            "get": op("Booking-loop settings", "Offer timeouts per priority (`offer_timeouts.emergency_minutes|urgent_minutes|routine_minutes`, defaults 15/60/240), `reminder_lead_minutes` ([1440, 60]), `auto_close_after_minutes` (1440), `escalation_attempts_per_contact` (3), `escalation_attempt_gap_minutes` (5) and `landlord_contacts` ([{name, phone}], tried in order on escalation).", tag: "dispatch",
+                      responses: ["200": ["description": "Settings", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON]),
+            "put": op("Replace the booking-loop settings", "The whole object; a field left out takes its default. Unknown fields and bad values are refused and nothing is stored.", tag: "dispatch",
+                      responses: ["200": ["description": "Settings as stored", "content": ["application/json": ["schema": ["type": "object"]]]] as JSON,
+                                  "400": error("Not JSON, or unknown fields."), "422": error("A value out of range (named).")]),
+        ],
         "/v1/analytics/dispatch": [
             "get": op("Maintenance dispatch measures", "For the tickets opened in the range (default: the last 30 days), read from their event streams: time to first response (ticket → first offer), to accept (offer → YES), to book (ticket → scheduled), to close, and emergency escalation time, each `{count, median, p90}` in seconds (nearest rank); response, acceptance and timeout rates over decided offers, and the escalation rate (null when there is nothing to divide). For the business, `by_vendor` (with the vendor's name), `by_trade` and `by_property`. `dispatch.csv` gives the same as one row per group.", tag: "analytics",
                       parameters: [query("from", "Date or ISO 8601 date-time."), query("to", "Date (inclusive) or date-time.")],

@@ -28,7 +28,7 @@ import Testing
             let greeting = try await call.start(client)
             #expect(greeting.contains("Rapid Rooter"))
 
-            TestPostgres.dropDatabase(url: url)
+            await TestPostgres.dropDatabaseAndWait(url: url)
 
             // A new call: the caller hears an apology, not Twilio's "application error" (a 5xx).
             var second = SimulatedCall(twilio: twilio, to: TwilioWebhookTests.number)

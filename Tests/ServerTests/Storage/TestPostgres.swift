@@ -44,11 +44,36 @@ enum TestPostgres {
 
     /// Drops the database `url` names, closing its open connections first. Best effort: a database that is
     /// already gone, or a server that has stopped, is not an error.
+    ///
+    /// Does not wait: `DROP DATABASE` waits for every backend of the cluster to absorb a barrier, and a backend
+    /// idle in a transaction absorbs it only when its client speaks again. Parallel tests hold such transactions
+    /// on Swift's cooperative threads (as many as cores: two here); two tests each blocking a thread on a drop
+    /// starved the others, whose transactions then never ended — the whole run hung. The drop finishes on its own
+    /// once the others move on (or with the throwaway cluster). ``dropDatabaseAndWait(url:)`` waits.
     static func dropDatabase(url: String) {
+        guard let (name, admin) = dropTarget(url) else { return }
+        DispatchQueue.global().async {
+            _ = try? psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", url: admin)
+        }
+    }
+
+    /// ``dropDatabase(url:)``, returning once the database is gone (or after a minute): it suspends while it
+    /// polls, so it holds no thread the other tests need.
+    static func dropDatabaseAndWait(url: String) async {
+        guard let (name, admin) = dropTarget(url) else { return }
+        dropDatabase(url: url)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline,
+              (try? psql("SELECT count(*) FROM pg_database WHERE datname = '\(name)'", url: admin)) != "0" {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private static func dropTarget(_ url: String) -> (name: String, admin: String)? {
         guard let name = try? databaseName(of: url), isIdentifier(name), let server = try? serverURL(),
               let admin = try? replacingDatabase(of: url, with: databaseName(of: server))
-        else { return }
-        _ = try? psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", url: admin)
+        else { return nil }
+        return (name, admin)
     }
 
     /// Runs `sql` (one or more statements, stopping at the first error) on the database `url` names and returns

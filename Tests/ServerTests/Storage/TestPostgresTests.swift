@@ -48,17 +48,17 @@ import Testing
         #expect(throws: TestPostgres.Failure.self) { try TestPostgres.psql("SELECT body FROM notes", url: second) }
     }
 
-    @Test func droppedDatabaseIsGone() throws {
+    @Test func droppedDatabaseIsGone() async throws {
         let url = try TestPostgres.freshDatabase()
         let name = try TestPostgres.psql("SELECT current_database()", url: url)
         let server = try TestPostgres.serverURL()
         let exists = "SELECT count(*) FROM pg_database WHERE datname = '\(name)'"
         #expect(try TestPostgres.psql(exists, url: server) == "1")
 
-        TestPostgres.dropDatabase(url: url)
+        await TestPostgres.dropDatabaseAndWait(url: url)
         #expect(try TestPostgres.psql(exists, url: server) == "0")
         #expect(throws: TestPostgres.Failure.self) { try TestPostgres.psql("SELECT 1", url: url) }
-        TestPostgres.dropDatabase(url: url)  // twice is harmless
+        await TestPostgres.dropDatabaseAndWait(url: url)  // twice is harmless
     }
 
     /// Parallel tests each make their own database at once: CREATE DATABASE copies template1, and must not trip

@@ -96,7 +96,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let modelURL = URL(fileURLWithPath: config.modelDirectory, isDirectory: true)
     let embedder: MiniLMEmbedder
     do {
-        embedder = try MiniLMEmbedder(modelDirectory: modelURL)
+        embedder = try LoadedModels.embedder(directory: modelURL)
     } catch {
         throw StartupError(description: """
             frontdesk will not start without its embedding model: \(error)

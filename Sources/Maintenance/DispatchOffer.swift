@@ -8,10 +8,14 @@ public enum DispatchOfferOutcome: String, Codable, Sendable, CaseIterable {
     case accepted
     /// The vendor replied NO.
     case declined
-    /// The offer's time ran out without a reply (a late YES stays timed out: "already taken").
+    /// The offer's time ran out without a reply. A late YES still wins while nobody has the job (the offer then
+    /// becomes `accepted`); once someone has it, the answer is "already taken".
     case timedOut = "timed_out"
     /// Withdrawn before the vendor answered: the ticket was cancelled or escalated, or the vendor texted STOP.
     case cancelled
+
+    /// Whether a YES to an offer in this state can take the job: open, or timed out (a late YES).
+    public var isAcceptable: Bool { self == .open || self == .timedOut }
 
     /// Whether the vendor answered (YES or NO).
     public var isReply: Bool { self == .accepted || self == .declined }

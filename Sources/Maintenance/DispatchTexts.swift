@@ -67,9 +67,19 @@ public enum DispatchTexts {
                       problem: job.problem)
     }
 
-    /// A YES after another vendor won, or after the offer timed out.
+    /// A YES after another vendor won, or for a job no longer looking for a vendor.
     public static func alreadyTaken(code: String) -> String {
         "Job \(code) has already been taken. Thank you for replying!"
+    }
+
+    /// A second YES from the vendor who already has the job (Twilio delivers each text once; people send two).
+    public static func alreadyYours(code: String) -> String {
+        "Job \(code) is already yours. Thank you!"
+    }
+
+    /// To the vendor whose open offer was withdrawn because a vendor whose offer had timed out took the job first.
+    public static func withdrawn(code: String) -> String {
+        "Job \(code) has been taken by another vendor: no need to reply. Thank you!"
     }
 
     /// The answer to a NO.
@@ -145,6 +155,26 @@ public enum DispatchTexts {
         let contact = tenant.isEmpty ? "" : " Tenant: \(tenant)."
         return fitted({ "Job \(job.code) needs you: \(why). \(level): \($0) at \(clean(job.address)).\(contact)" },
                       problem: job.problem)
+    }
+
+    /// What the landlord hears when the escalation calls them: the business, the job and why, the ticket summary,
+    /// and that the details were texted. Said by the call's voice, so plain words and no length limit.
+    public static func escalationCall(_ job: DispatchJob, businessName: String, reason: DispatchPlanner.EscalationReason,
+                                      tenantName: String?, emergencyWindowMinutes: Int = 30) -> String {
+        let why = switch reason {
+        case .noCandidates: "no active vendor covers this trade and area"
+        case .allDeclinedOrTimedOut: "every vendor declined or did not answer"
+        case .emergencyNotAccepted: "no vendor accepted it within \(duration(minutes: emergencyWindowMinutes))"
+        }
+        let level = switch job.priority {
+        case .emergency: "an emergency"
+        case .urgent: "an urgent job"
+        case .routine: "a routine job"
+        }
+        let code = job.code.map { String($0) }.joined(separator: " ")
+        let tenant = tenantName.map(clean).flatMap { $0.isEmpty ? nil : " The tenant is \($0)." } ?? ""
+        return "This is \(clean(businessName)) maintenance calling about job \(code), \(level): \(clean(job.problem)) "
+            + "at \(clean(job.address)). It needs you because \(why).\(tenant) The details are in a text we sent you."
     }
 
     // MARK: Replies that match no job

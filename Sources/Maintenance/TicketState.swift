@@ -32,6 +32,10 @@ public enum TicketState: String, Codable, Sendable, CaseIterable {
     /// Whether the booking loop is looking for a vendor in this state (`new`, `vendor_contacting`).
     public var isDispatching: Bool { self == .new || self == .vendorContacting }
 
+    /// Whether a vendor's YES can book the ticket in this state: while vendors are asked, and once escalated
+    /// (a late YES spares the landlord finding someone).
+    public var isBookable: Bool { self == .vendorContacting || self == .escalated }
+
     /// The states a ticket can never leave.
     public var isFinal: Bool { !isOpen }
 }

@@ -141,9 +141,11 @@ public protocol DispatchRepository: Sendable {
     func resolveOffer(id: String, businessId: String, outcome: DispatchOfferOutcome, actor: TicketActor, reason: String?,
                       effects: DispatchEffects) async throws -> DispatchOfferRecord?
 
-    /// The first YES: the offer is accepted and the ticket moves `vendor_contacting → scheduled` with the vendor and
-    /// `appointmentId`, in one transaction with `effects`.
-    /// - Throws: ``DispatchConflict`` when the offer is not open or the ticket not `vendor_contacting`.
+    /// The first YES: the offer (open, or timed out for a late YES) is accepted and the ticket moves
+    /// `vendor_contacting` (or `escalated`) `→ scheduled` with the vendor and `appointmentId`; any other open offer of
+    /// the ticket is withdrawn (`cancelled`); all in one transaction with `effects`.
+    /// - Throws: ``DispatchConflict`` when the offer is not open or timed out, or the ticket is not
+    ///   `vendor_contacting` or `escalated` (someone else won).
     func accept(offerId: String, businessId: String, appointmentId: String?, reason: String,
                 effects: DispatchEffects) async throws -> Ticket
 

@@ -47,8 +47,17 @@ extension DispatchService {
             let key = "\(Int(timestamp.timeIntervalSince1970))"
             effects.texts.append(text(vendor.phone, DispatchTexts.vendorReminder(job, now: timestamp), .vendorReminder, key))
             if let phone = ticket.tenantPhone {
-                effects.texts.append(text(phone, DispatchTexts.tenantReminder(job, vendorName: vendor.name, now: timestamp),
-                                          .tenantReminder, key))
+                var reminder = text(phone, DispatchTexts.tenantReminder(job, vendorName: vendor.name, now: timestamp),
+                                    .tenantReminder, key)
+                // The booking's CRM appointment has its own reminder (the business's reminder hours, keyed
+                // `reminder:<appointment>`): the loop's first reminder takes the same key, so the tenant gets one
+                // of the two, whichever is queued first, not both.
+                let remaining = window.map { $0.start.timeIntervalSince(timestamp) } ?? 0
+                if let appointmentId = ticket.appointmentId,
+                   settings.reminderLeads.sorted(by: >).dropFirst().allSatisfy({ remaining > $0 }) {
+                    reminder.text.dedupeKey = "reminder:\(appointmentId)"
+                }
+                effects.texts.append(reminder)
             }
             try await dispatch.record(businessId: businessId, effects: effects)
         case .complete:
@@ -122,6 +131,13 @@ extension DispatchService {
                              dedupeKey: "dispatch-reply:\(messageSid)"), ticketId: "", notice: nil)]))
             queued()
         }
+        func answerRefusal(_ outcome: AcceptOutcome, code: String) async throws {
+            switch outcome {
+            case .booked: return
+            case .alreadyTaken: try await answer(DispatchTexts.alreadyTaken(code: code))
+            case .alreadyYours: try await answer(DispatchTexts.alreadyYours(code: code))
+            }
+        }
         switch verb {
         case .accept, .decline:
             guard let vendor else { return .notDispatch }
@@ -130,9 +146,7 @@ extension DispatchService {
             case let .matched(verb, code):
                 guard let offer = open.first(where: { $0.code == code }) else { return .notDispatch }
                 if verb == .accept {
-                    if case .alreadyTaken = try await accept(offerId: offer.id, businessId: business.id) {
-                        try await answer(DispatchTexts.alreadyTaken(code: code))
-                    }
+                    try await answerRefusal(try await accept(offerId: offer.id, businessId: business.id), code: code)
                 } else {
                     if try await dispatch.resolveOffer(id: offer.id, businessId: business.id, outcome: .declined,
                                                        actor: TicketActor(.vendor, id: vendor.id), reason: "replied NO",
@@ -142,14 +156,19 @@ extension DispatchService {
                     }
                 }
             case .unmatched(.codeNotOpen(let verb, let code, _)) where verb == .accept:
-                // A late or losing YES for a job this vendor was offered: "already taken".
+                // A YES for a job this vendor was offered whose offer is no longer open: a late YES books it while
+                // nobody has it; otherwise "already taken" (or "already yours" to the vendor who has it).
                 if let ticket = try await tickets.openTicket(code: code, businessId: business.id),
-                   try await dispatch.offers(ticketId: ticket.id, businessId: business.id).contains(where: { $0.vendorId == vendor.id }) {
-                    try await dispatch.record(businessId: business.id, effects: DispatchEffects(events: [EventDraft(
-                        businessId: business.id, stream: .ticket(ticket.id),
-                        DispatchReplyRecorded(ticketId: ticket.id, actor: TicketActor(.vendor, id: vendor.id),
-                                              verb: "accept", result: "already_taken"))]))
-                    try await answer(DispatchTexts.alreadyTaken(code: code))
+                   let mine = try await dispatch.offers(ticketId: ticket.id, businessId: business.id)
+                       .last(where: { $0.vendorId == vendor.id }) {
+                    let outcome = try await accept(offerId: mine.id, businessId: business.id)
+                    if outcome == .alreadyTaken {
+                        try await dispatch.record(businessId: business.id, effects: DispatchEffects(events: [EventDraft(
+                            businessId: business.id, stream: .ticket(ticket.id),
+                            DispatchReplyRecorded(ticketId: ticket.id, actor: TicketActor(.vendor, id: vendor.id),
+                                                  verb: "accept", result: "already_taken"))]))
+                    }
+                    try await answerRefusal(outcome, code: code)
                 } else if let text = DispatchTexts.unmatched(.codeNotOpen(verb, code: code, open: open.map(\.code))) {
                     try await answer(text)
                 }

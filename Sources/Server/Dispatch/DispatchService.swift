@@ -108,8 +108,10 @@ public struct DispatchService: Sendable {
     /// What a vendor's YES did.
     public enum AcceptOutcome: Sendable, Equatable {
         case booked(Ticket)
-        /// The offer was no longer open (timed out, or taken by someone else): "already taken".
+        /// Someone else has the job, or it no longer needs a vendor: "already taken".
         case alreadyTaken
+        /// This vendor has the job already (a second YES): "already yours".
+        case alreadyYours
     }
 
     /// Accepts an offer: books the visit in the CRM under the business's booking rules, moves the ticket to
@@ -119,29 +121,52 @@ public struct DispatchService: Sendable {
     /// The window is the one offered (an emergency's is now, one slot long). When the booking rules refuse it
     /// (the slot was taken meanwhile, the day is full), the job still goes to the vendor who said YES — they are
     /// the scarce party — without a CRM appointment, and the refusal is the state change's reason.
+    ///
+    /// A YES to an offer that timed out still books the job while nobody has it (the ticket is looking for a vendor
+    /// or escalated) and the window it offered has not begun: the vendor is as welcome late as on time. Then the offer open with the next vendor is withdrawn
+    /// (they are told), and of two YES at once — the late one and the next vendor's — exactly one wins: the ticket's
+    /// move is conditional.
     public func accept(offerId: String, businessId: String) async throws -> AcceptOutcome {
-        guard let offer = try await dispatch.offer(id: offerId, businessId: businessId), offer.state == .open,
-              let ticket = try await tickets.get(id: offer.ticketId, businessId: businessId),
-              let vendor = try await vendors.get(id: offer.vendorId, businessId: businessId),
-              let business = try await businesses.get(id: businessId)
+        guard let offer = try await dispatch.offer(id: offerId, businessId: businessId),
+              let ticket = try await tickets.get(id: offer.ticketId, businessId: businessId)
         else { return .alreadyTaken }
         let timestamp = now()
+        // A late YES holds only while the window it was offered is still ahead (an emergency's is "now").
+        let stillAhead = offer.window.map { $0.start > timestamp } ?? true
+        guard offer.state.isAcceptable, ticket.state.isBookable, offer.state == .open || stillAhead,
+              let vendor = try await vendors.get(id: offer.vendorId, businessId: businessId),
+              let business = try await businesses.get(id: businessId)
+        else { return Self.refusal(ticket, vendorId: offer.vendorId) }
+        let others = try await dispatch.offers(ticketId: ticket.id, businessId: businessId)
+            .filter { $0.state == .open && $0.id != offer.id }
         let window = offer.window ?? VisitWindow(
             start: timestamp, end: timestamp.addingTimeInterval(TimeInterval(max(business.settings.slotMinutes, 30) * 60)))
-        var reason = "\(vendor.name) accepted the offer"
+        var reason = offer.state == .open ? "\(vendor.name) accepted the offer"
+            : "\(vendor.name) accepted after the offer had timed out"
         var appointmentId: String?
         if let phone = ticket.tenantPhone {
+            let customer = try await customer(phone: phone, name: ticket.tenantName, address: ticket.fullAddress,
+                                              businessId: businessId)
+            let service = "\(ticket.trade.rawValue) - job \(ticket.code)"
             do {
-                let customer = try await customer(phone: phone, name: ticket.tenantName, address: ticket.fullAddress,
-                                                  businessId: businessId)
-                let appointment = try await appointments.create(
+                appointmentId = try await appointments.create(
                     Appointment(businessId: businessId, customerId: customer.id, startAt: window.start, endAt: window.end,
-                                service: "\(ticket.trade.rawValue) - job \(ticket.code)", isEmergency: ticket.priority == .emergency,
-                                notes: "\(vendor.name): \(ticket.problem)", createdAt: timestamp, updatedAt: timestamp),
-                    rules: business.bookingRules, now: timestamp)
-                appointmentId = appointment.id
+                                service: service, isEmergency: ticket.priority == .emergency,
+                                notes: "Job \(ticket.code): \(ticket.problem)", createdAt: timestamp, updatedAt: timestamp),
+                    rules: business.bookingRules, now: timestamp).id
             } catch let conflict as BookingConflict {
-                reason += "; no CRM appointment: the booking rules refused the window (\(conflict.rejection))"
+                // Two YES at once both book the window; the second is refused by the first's appointment, which is
+                // this ticket's all the same: whoever wins the ticket keeps it (the loser withdraws only an
+                // appointment the ticket does not hold).
+                let held = try await appointments.list(
+                    businessId: businessId, filter: AppointmentFilter(from: window.start.addingTimeInterval(-3600), to: window.end,
+                                                                      customerId: customer.id),
+                    limit: 20, cursor: nil).items
+                if let same = held.first(where: { $0.service == service && $0.status.holdsTime }) {
+                    appointmentId = same.id
+                } else {
+                    reason += "; no CRM appointment: the booking rules refused the window (\(conflict.rejection))"
+                }
             }
         }
         let settings = try await dispatch.settings(businessId: businessId)
@@ -157,6 +182,13 @@ public struct DispatchService: Sendable {
                                                    body: DispatchTexts.tenantConfirmation(job, vendorName: vendor.name, now: timestamp),
                                                    kind: .customer, dedupeKey: "dispatch-confirm:\(ticket.id):\(offer.id)"),
                                       ticketId: ticket.id, notice: .tenantConfirmation))
+        }
+        for other in others {
+            guard let withdrawn = try await vendors.get(id: other.vendorId, businessId: businessId) else { continue }
+            texts.append(DispatchText(OutgoingText(businessId: businessId, to: withdrawn.phone,
+                                                   body: DispatchTexts.withdrawn(code: other.code), kind: .customer,
+                                                   dedupeKey: "dispatch-withdrawn:\(other.id)"),
+                                      ticketId: ticket.id, notice: nil))
         }
         for contact in settings.landlordContacts {
             texts.append(DispatchText(OutgoingText(businessId: businessId, to: contact.phone,
@@ -177,22 +209,36 @@ public struct DispatchService: Sendable {
             queued()
             return .booked(booked)
         } catch is DispatchConflict {
-            // Lost the race: the appointment made for this YES is withdrawn.
-            if let appointmentId {
+            // Lost the race: the appointment made for this YES is withdrawn, unless the winner holds it.
+            let now = try await tickets.get(id: ticket.id, businessId: businessId)
+            if let appointmentId, now?.appointmentId != appointmentId {
                 _ = try? await appointments.update(id: appointmentId, businessId: businessId,
                                                    AppointmentPatch(status: .cancelled), rules: business.bookingRules,
                                                    now: timestamp)
             }
-            return .alreadyTaken
+            guard let now else { return .alreadyTaken }
+            return Self.refusal(now, vendorId: offer.vendorId)
         }
     }
 
+    /// Why a YES from `vendorId` cannot book `ticket`: it is theirs already, or not to be had.
+    static func refusal(_ ticket: Ticket, vendorId: String) -> AcceptOutcome {
+        ticket.vendorId == vendorId && (ticket.state == .scheduled || ticket.state == .closed) ? .alreadyYours : .alreadyTaken
+    }
+
     private func customer(phone: String, name: String?, address: String, businessId: String) async throws -> Customer {
-        if let existing = try await customers.list(businessId: businessId, phone: phone, text: nil, limit: 1, cursor: nil).items.first {
-            return existing
+        func existing() async throws -> Customer? {
+            try await customers.list(businessId: businessId, phone: phone, text: nil, limit: 1, cursor: nil).items.first
         }
-        return try await customers.create(businessId: businessId, CustomerFields(name: .some(name), phone: phone,
-                                                                                 address: .some(address)))
+        if let customer = try await existing() { return customer }
+        do {
+            return try await customers.create(businessId: businessId, CustomerFields(name: .some(name), phone: phone,
+                                                                                     address: .some(address)))
+        } catch RepositoryError.conflict {
+            // Created meanwhile (a second YES for the same tenant at the same moment).
+            guard let customer = try await existing() else { throw RepositoryError.conflict("customer \(phone) vanished") }
+            return customer
+        }
     }
 
     // MARK: - Escalation
@@ -250,9 +296,12 @@ public struct DispatchService: Sendable {
                                                    dedupeKey: "dispatch-escalate:\(ticket.id):\(tag)"),
                                       ticketId: ticket.id, notice: nil))
         } else {
+            let greeting = DispatchTexts.escalationCall(
+                Self.job(ticket, window: nil, business: business), businessName: business.name, reason: reason,
+                tenantName: ticket.tenantName, emergencyWindowMinutes: Int(settings.emergencyEscalationWindow / 60))
             do {
                 _ = try await outboundCalls.place(businessId: businessId, to: step.contact.phone,
-                                                  context: .init(purpose: "ticket:\(ticket.id)"))
+                                                  context: .init(greeting: greeting, purpose: "ticket:\(ticket.id)"))
             } catch let error as RepositoryError {
                 logger.warning("escalation call not placed", metadata: ["ticket": "\(ticket.id)", "error": "\(error)"])
             }

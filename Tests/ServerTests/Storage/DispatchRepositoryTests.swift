@@ -126,9 +126,71 @@ import Testing
         let resolved = try await TicketRepositoryTests.stream(world.store, ticket).filter { $0.type == .dispatchOfferResolved }
         #expect(resolved.count == 1)
         #expect(try resolved[0].decode(DispatchOfferResolved.self).outcome == .timedOut)
+        // A declined offer is not taken by a later YES.
+        world.clock.advance(by: 1)
+        let declined = try await Self.open(world, ticket, world.vendors[1])
+        _ = try await world.dispatch.resolveOffer(id: declined.id, businessId: world.business.id, outcome: .declined,
+                                                  actor: TicketActor(.vendor, id: world.vendors[1].id), reason: nil, effects: .none)
+        await #expect(throws: DispatchConflict.self) {
+            _ = try await world.dispatch.accept(offerId: declined.id, businessId: world.business.id, appointmentId: nil,
+                                               reason: "changed my mind", effects: .none)
+        }
+    }
+
+    @Test(arguments: RepositoryBackend.all)
+    func aLateYesAndTheNextVendorsYesAtOnceBookTheTicketExactlyOnce(_ backend: RepositoryBackend) async throws {
+        let world = try await Self.world(backend)
+        let ticket = try await Self.ticket(world)
+        let late = try await Self.open(world, ticket, world.vendors[0])
+        world.clock.advance(by: 3600)
+        _ = try await world.dispatch.resolveOffer(id: late.id, businessId: world.business.id, outcome: .timedOut,
+                                                  actor: .system, reason: "no reply", effects: .none)
+        let next = try await Self.open(world, ticket, world.vendors[1])
+        let dispatch = world.dispatch
+        let businessId = world.business.id
+        let results = await withTaskGroup(of: (String, Result<Ticket, any Error>).self) { group in
+            for offer in [late, next] {
+                group.addTask {
+                    (offer.id, await Result { try await dispatch.accept(offerId: offer.id, businessId: businessId, appointmentId: nil,
+                                                                        reason: "YES", effects: .none) })
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let won = results.compactMap { id, result in (try? result.get()).map { (id, $0) } }
+        #expect(won.count == 1, "exactly one YES books the ticket")
+        #expect(results.contains { if case .failure(let error) = $1 { error is DispatchConflict } else { false } })
+        let (winner, booked) = try #require(won.first)
+        let loser = winner == late.id ? next.id : late.id
+        #expect(booked.state == .scheduled)
+        #expect(booked.vendorId == (winner == late.id ? world.vendors[0].id : world.vendors[1].id))
+        #expect(try await dispatch.offer(id: winner, businessId: businessId)?.state == .accepted)
+        // The loser's offer: still timed out (the late one) or withdrawn (the next vendor's).
+        #expect(try await dispatch.offer(id: loser, businessId: businessId)?.state == (loser == late.id ? .timedOut : .cancelled))
+        #expect(try await dispatch.openOffers(phone: world.vendors[1].phone, businessId: businessId).isEmpty)
+        let stream = try await TicketRepositoryTests.stream(world.store, ticket)
+        #expect(stream.filter { $0.type == .ticketStateChanged }.count == 2, "vendor_contacting, then scheduled once")
+        #expect(try Ticket.rebuild(from: stream) == booked)
+    }
+
+    @Test(arguments: RepositoryBackend.all)
+    func aLateYesBooksAnEscalatedTicket(_ backend: RepositoryBackend) async throws {
+        let world = try await Self.world(backend)
+        let ticket = try await Self.ticket(world)
+        let offer = try await Self.open(world, ticket, world.vendors[0])
+        world.clock.advance(by: 3600)
+        _ = try await world.dispatch.resolveOffer(id: offer.id, businessId: world.business.id, outcome: .timedOut,
+                                                  actor: .system, reason: "no reply", effects: .none)
+        let current = try #require(try await world.store.repositories.tickets.get(id: ticket.id, businessId: world.business.id))
+        _ = try await world.dispatch.move(ticketId: ticket.id, businessId: world.business.id, TicketStateChange(
+            to: .escalated, actor: .system, reason: "all_declined_or_timed_out", expectedState: current.state), effects: .none)
+        let booked = try await world.dispatch.accept(offerId: offer.id, businessId: world.business.id, appointmentId: nil,
+                                                     reason: "late YES", effects: .none)
+        #expect(booked.state == .scheduled && booked.vendorId == world.vendors[0].id)
+        // Once booked, no other YES takes it: not even the same offer again.
         await #expect(throws: DispatchConflict.self) {
             _ = try await world.dispatch.accept(offerId: offer.id, businessId: world.business.id, appointmentId: nil,
-                                               reason: "late", effects: .none)
+                                               reason: "again", effects: .none)
         }
     }
 

@@ -163,17 +163,23 @@ public struct GRDBDispatchRepository: DispatchRepository {
         let timestamp = now()
         return try await translatingConstraintErrors {
             try await database.dbPool.write { db in
-                guard let offer = try Self.offer(db, id: offerId, businessId: businessId), offer.state == .open else {
+                guard let offer = try Self.offer(db, id: offerId, businessId: businessId), offer.state.isAcceptable else {
                     throw DispatchConflict("offer \(offerId) is not open")
                 }
                 guard let ticket = try GRDBTicketRepository.fetch(db, id: offer.ticketId, businessId: businessId),
-                      ticket.state == .vendorContacting
+                      ticket.state.isBookable
                 else { throw DispatchConflict("ticket \(offer.ticketId) is not looking for a vendor") }
                 let actor = TicketActor(.vendor, id: offer.vendorId)
                 let (moved, event) = try TicketStateChange(
-                    to: .scheduled, actor: actor, reason: reason, expectedState: .vendorContacting,
+                    to: .scheduled, actor: actor, reason: reason, expectedState: ticket.state,
                     vendorId: .some(offer.vendorId), appointmentId: .some(appointmentId)).applied(to: ticket, at: timestamp)
-                try Self.close(db, offer, outcome: .accepted, actor: actor, reason: nil, at: timestamp)
+                try Self.close(db, offer, outcome: .accepted, actor: actor, reason: nil, at: timestamp, from: offer.state)
+                // A late YES won: the offer open with the next vendor is withdrawn.
+                for other in try DispatchOfferRecord.filter(sql: "ticket_id = ? AND state = 'open'", arguments: [ticket.id])
+                    .fetchAll(db) {
+                    try Self.close(db, other, outcome: .cancelled, actor: actor, reason: "another vendor took the job",
+                                   at: timestamp)
+                }
                 try GRDBTicketRepository.store(db, moved, replacing: ticket)
                 try EventAppender.append(db, EventDraft(businessId: businessId, stream: .ticket(ticket.id), event), at: timestamp)
                 try Self.write(db, effects, businessId: businessId, at: timestamp)
@@ -246,10 +252,12 @@ public struct GRDBDispatchRepository: DispatchRepository {
     }
 
     /// Ends `offer` (still open: the callers checked) and appends `dispatch.offer_resolved`.
+    /// Ends `offer`, which must still be in state `from` (open, or timed out for a late YES).
     private static func close(_ db: Database, _ offer: DispatchOfferRecord, outcome: DispatchOfferOutcome,
-                              actor: TicketActor, reason: String?, at timestamp: Date) throws {
-        try db.execute(sql: "UPDATE dispatch_offers SET state = ?, resolved_at = ? WHERE id = ? AND state = 'open'",
-                       arguments: [outcome.rawValue, timestamp, offer.id])
+                              actor: TicketActor, reason: String?, at timestamp: Date,
+                              from: DispatchOfferOutcome = .open) throws {
+        try db.execute(sql: "UPDATE dispatch_offers SET state = ?, resolved_at = ? WHERE id = ? AND state = ?",
+                       arguments: [outcome.rawValue, timestamp, offer.id, from.rawValue])
         guard db.changesCount == 1 else { throw DispatchConflict("offer \(offer.id) is not open") }
         try EventAppender.append(db, EventDraft(
             businessId: offer.businessId, stream: .ticket(offer.ticketId),

@@ -191,16 +191,25 @@ struct PostgresDispatchRepository: DispatchRepository {
             }
             guard let ticket = try await Self.lockTicket(connection, id: found.ticketId, businessId: businessId, logger: logger),
                   let offer = try await Self.fetch(connection, id: offerId, businessId: businessId, logger: logger),
-                  offer.state == .open
+                  offer.state.isAcceptable
             else { throw DispatchConflict("offer \(offerId) is not open") }
-            guard ticket.state == .vendorContacting else {
+            guard ticket.state.isBookable else {
                 throw DispatchConflict("ticket \(ticket.id) is not looking for a vendor")
             }
             let actor = TicketActor(.vendor, id: offer.vendorId)
             let (moved, event) = try TicketStateChange(
-                to: .scheduled, actor: actor, reason: reason, expectedState: .vendorContacting,
+                to: .scheduled, actor: actor, reason: reason, expectedState: ticket.state,
                 vendorId: .some(offer.vendorId), appointmentId: .some(appointmentId)).applied(to: ticket, at: timestamp)
-            try await Self.close(connection, offer, outcome: .accepted, actor: actor, reason: nil, at: timestamp, logger: logger)
+            try await Self.close(connection, offer, outcome: .accepted, actor: actor, reason: nil, at: timestamp,
+                                 from: offer.state, logger: logger)
+            // A late YES won: the offer open with the next vendor is withdrawn.
+            let open = try await Self.decodeAll(connection.query("""
+                SELECT \(unescaped: Self.columns) FROM dispatch_offers WHERE ticket_id = \(ticket.id) AND state = 'open'
+                """, logger: logger))
+            for other in open {
+                try await Self.close(connection, other, outcome: .cancelled, actor: actor,
+                                     reason: "another vendor took the job", at: timestamp, logger: logger)
+            }
             try await PostgresTicketRepository.store(connection, moved, replacing: ticket, logger: logger)
             try await PostgresEventAppender.append(connection, EventDraft(
                 businessId: businessId, stream: .ticket(ticket.id), event), at: timestamp, logger: logger)
@@ -299,12 +308,13 @@ struct PostgresDispatchRepository: DispatchRepository {
             """, logger: logger)).first
     }
 
+    /// Ends `offer`, which must still be in state `from` (open, or timed out for a late YES).
     private static func close(_ connection: PostgresConnection, _ offer: DispatchOfferRecord,
                               outcome: DispatchOfferOutcome, actor: TicketActor, reason: String?, at timestamp: Date,
-                              logger: Logger) async throws {
+                              from: DispatchOfferOutcome = .open, logger: Logger) async throws {
         let updated = try await connection.query("""
             UPDATE dispatch_offers SET state = \(outcome.rawValue), resolved_at = \(timestamp)
-            WHERE id = \(offer.id) AND state = 'open' RETURNING id
+            WHERE id = \(offer.id) AND state = \(from.rawValue) RETURNING id
             """, logger: logger).all(String.self)
         guard updated.count == 1 else { throw DispatchConflict("offer \(offer.id) is not open") }
         try await PostgresEventAppender.append(connection, EventDraft(

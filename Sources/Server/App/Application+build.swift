@@ -247,7 +247,10 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     router.middlewares.add(JSONErrorMiddleware())
     HealthController(embedder: services.embedder, storage: services.storage, knowledgeSync: services.knowledgeSync).addRoutes(to: router.group())
     OpenAPIController().addRoutes(to: router.group())
-    MetricsController(metrics: services.metrics).addRoutes(to: router.group())
+    let dispatchAnalytics = DispatchAnalytics(events: services.repositories.events, vendors: services.repositories.vendors)
+    MetricsController(metrics: services.metrics, dispatch: DispatchMetrics(
+        analytics: dispatchAnalytics, businesses: services.businesses, factory: services.metrics.factory, now: services.now))
+        .addRoutes(to: router.group())
 
     let tenant = router.group("v1").add(middleware: BusinessAuthMiddleware(keys: services.apiKeys))
     KnowledgeController(service: services.knowledge, repository: services.knowledgeRepository)
@@ -255,7 +258,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls, sentiment: services.sentiment).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
     AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder,
-                        dispatch: DispatchAnalytics(events: services.repositories.events, vendors: services.repositories.vendors),
+                        dispatch: dispatchAnalytics,
                         now: Date.init).addRoutes(to: tenant.group("analytics"))
     CustomersController(customers: services.customers, businesses: services.businesses)
         .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))

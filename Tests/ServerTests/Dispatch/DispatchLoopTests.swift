@@ -114,6 +114,25 @@ import Testing
                 let vendor = try #require((report["by_vendor"] as? [String: Any])?[bolt.vendorId] as? [String: Any])
                 #expect(vendor["name"] as? String == "Bolt Plumbing")
 
+                // The same figures in /metrics, for Prometheus: per business, vendor and trade.
+                let scrape = try await client.scrapeMetrics()
+                let a = world.crm.a.id
+                func labels(_ group: String, _ key: String, _ extra: [String: String] = [:]) -> [String: String] {
+                    ["business": a, "group": group, "key": key].merging(extra) { _, new in new }
+                }
+                #expect(scrape.value(DispatchMetrics.Name.tickets, labels("business", a)) == 1)
+                #expect(scrape.value(DispatchMetrics.Name.offers, labels("business", a)) == 2)
+                #expect(scrape.value(DispatchMetrics.Name.ratio, labels("business", a, ["measure": "timeout"])) == 0.5)
+                #expect(scrape.value(DispatchMetrics.Name.ratio, labels("vendor", bolt.vendorId, ["measure": "acceptance"])) == 1)
+                #expect(scrape.value(DispatchMetrics.Name.duration,
+                                     labels("vendor", bolt.vendorId, ["measure": "accept", "quantile": "0.5"])) == 300)
+                let book = scrape.value(DispatchMetrics.Name.duration, labels("trade", "plumbing", ["measure": "book", "quantile": "0.9"]))
+                #expect(abs((book ?? 0) - 66 * 60) < 0.01, "\(String(describing: book))")
+                #expect(scrape.value(DispatchMetrics.Name.tickets, ["business": world.crm.b.id, "group": "business",
+                                                                    "key": world.crm.b.id]) == 0)
+                #expect(scrape.value(DispatchMetrics.Name.duration, labels("business", a, ["measure": "emergency_escalation", "quantile": "0.5"])) == nil,
+                        "no emergency escalated: no figure rather than a zero")
+
                 // The other business saw none of it.
                 #expect(try await client.call(.get, "/v1/tickets", key: world.crm.keyB).body.items.isEmpty)
                 #expect(try await client.call(.get, "/v1/tickets/\(id)", key: world.crm.keyB).status == .notFound)

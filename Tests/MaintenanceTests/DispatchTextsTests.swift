@@ -138,6 +138,24 @@ import Testing
                 == "Job K7Q2 needs you: no vendor accepted within 30 minutes. EMERGENCY: no hot water at 14 Elm St.")
     }
 
+    @Test func theEscalationCallSaysTheTicketSummaryWithTheCodeSpelledOut() {
+        #expect(DispatchTexts.escalationCall(job(), businessName: "Harbour Lane Property Management",
+                                             reason: .allDeclinedOrTimedOut, tenantName: "Ana Diaz")
+                == "This is Harbour Lane Property Management maintenance calling about job K 7 Q 2, an urgent job: no hot "
+                + "water at 14 Elm St. It needs you because every vendor declined or did not answer. The tenant is Ana Diaz. "
+                + "The details are in a text we sent you.")
+        let emergency = DispatchTexts.escalationCall(job(priority: .emergency), businessName: "Elm Lettings",
+                                                     reason: .emergencyNotAccepted, tenantName: nil, emergencyWindowMinutes: 30)
+        #expect(emergency.contains("an emergency: no hot water") && emergency.contains("no vendor accepted it within 30 minutes."))
+        #expect(!emergency.contains("tenant"))
+    }
+
+    @Test func answersToASecondOrOvertakenYesAreOneSMS() {
+        #expect(DispatchTexts.alreadyYours(code: "K7Q2") == "Job K7Q2 is already yours. Thank you!")
+        #expect(DispatchTexts.withdrawn(code: "K7Q2") == "Job K7Q2 has been taken by another vendor: no need to reply. Thank you!")
+        #expect(DispatchTexts.fits(DispatchTexts.withdrawn(code: "K7Q2")) && DispatchTexts.fits(DispatchTexts.alreadyYours(code: "K7Q2")))
+    }
+
     @Test func whichJobAndUnmatchedReplies() {
         #expect(DispatchTexts.whichJob(.accept, open: ["K7Q2", "M3P9"]) == "You have 2 open jobs: reply YES K7Q2 or YES M3P9.")
         #expect(DispatchTexts.whichJob(.decline, open: ["K7Q2", "M3P9", "T4W8"])

@@ -178,7 +178,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
                    ReminderSendJob(businesses: businesses, reminders: repositories.reminders, now: now),
                    OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
                                    pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now),
-                   DispatchTimer(service: dispatch)],
+                   DispatchTimer(service: dispatch),
+                   CallUpdateJob(client: callsClient, logger: logger)],
         periodic: [
             // Once an hour, every active business's upcoming appointments get their reminder (once each): a net
             // under the per-appointment timers the `reminders` consumer sets (both use the same outbox key).
@@ -213,9 +214,10 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             DispatchConsumer(service: dispatch),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
-    let callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
+    var callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
                                   booking: CallBooking(appointments: appointments), logger: logger,
                                   metrics: metrics.factory)
+    callService.machineAnswers = MachineAnswers(jobs: jobs, now: now, queued: wakeJobs)
     let outboundCalls = OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: wakeJobs)
     if !config.twilioVerify {
         logger.warning("FRONTDESK_TWILIO_VERIFY=off: Twilio webhooks are NOT authenticated; anyone who can reach this server can fake calls")

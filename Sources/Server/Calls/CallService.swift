@@ -47,6 +47,8 @@ public struct CallService: Sendable {
     let phraser: Phraser?
     /// Free slots and booking on the phone; nil: callers who want to book leave their preferred time instead.
     let booking: CallBooking?
+    /// Voicemail drops and hang-ups for outbound calls a machine answered; nil: the verdict is only recorded.
+    var machineAnswers: MachineAnswers? = nil
     let logger: Logger
     let now: @Sendable () -> Date
     /// Webhooks of one call are handled one at a time, so a turn never races its redelivery or the status callback.
@@ -154,9 +156,12 @@ public struct CallService: Sendable {
         }
     }
 
-    /// `/twilio/amd-status`: what answered an outbound call, as a `call.status` event on its stream.
+    /// `/twilio/amd-status`: what answered an outbound call, as a `call.status` event on its stream; a machine or a
+    /// fax on a call placed with voicemail behaviour gets its message or a hang-up (``MachineAnswers``).
     func answeredBy(business: Business, call: CallRecord, result: AnsweringMachineResult) async throws {
         guard call.businessId == business.id else { return }
+        // The change first (keyed by the call): a crash after it leaves a redelivery to record the verdict.
+        try await machineAnswers?.handle(call: call, answeredBy: result.answeredBy)
         try await events.append([EventDraft(businessId: business.id, stream: .call(call.sid), CallStatusChanged(
             status: call.status, sequenceNumber: call.statusSequence, answeredBy: result.answeredBy.rawValue))])
         logger.info("answering machine detection", metadata: ["call": "\(call.sid)", "answered_by": "\(result.answeredBy.rawValue)"])

@@ -19,10 +19,22 @@ public struct OutboundCalls: Sendable {
         public var greeting: String?
         /// Who asked for the call (`campaign:<id>`, `api`, …), for the modules that react to its events.
         public var purpose: String?
-        public init(greeting: String? = nil, purpose: String? = nil) {
+        /// What to do when an answering machine picks up: nil to carry on as with a person (detection is still
+        /// recorded); otherwise Twilio waits for the machine's greeting to end (`DetectMessageEnd`) and
+        /// ``MachineAnswers`` leaves the message, or hangs up.
+        public var voicemail: Voicemail?
+        public init(greeting: String? = nil, purpose: String? = nil, voicemail: Voicemail? = nil) {
             self.greeting = greeting
             self.purpose = purpose
+            self.voicemail = voicemail
         }
+    }
+
+    /// An outbound call's answer to a machine.
+    public struct Voicemail: Codable, Sendable, Equatable {
+        /// Spoken after the beep, then the call ends; nil: hang up without a message.
+        public var message: String?
+        public init(message: String?) { self.message = message }
     }
 
     /// Queues a call from the business's first number to `to`. Returns the request id (the `call.create` job's key).
@@ -83,7 +95,7 @@ struct OutboundCallJob: JobHandler {
         else { throw PermanentJobError("FRONTDESK_PUBLIC_BASE_URL must be set (https) for Twilio to reach outbound calls") }
         let request = OutboundCallRequest(
             to: plan.to, from: plan.from, url: voice, statusCallback: status, timeout: 30,
-            answeringMachineDetection: .asynchronous(.enable, callback: amd))
+            answeringMachineDetection: .asynchronous(plan.context.voicemail == nil ? .enable : .detectMessageEnd, callback: amd))
         switch try await pacing.reserve(requestId: plan.requestId, limits: limits, now: now()) {
         case .wait(let until, let reason):
             throw JobPostponed(seconds: max(1, until.timeIntervalSince(now())), reason: reason)

@@ -32,4 +32,29 @@ public struct TwilioCallsClient: Sendable {
         guard !call.sid.isEmpty else { throw .malformedResponse("no call sid in the response") }
         return call
     }
+
+    /// What to do to a call in progress.
+    public enum CallUpdate: Sendable, Equatable {
+        /// Replace what the call is doing with this TwiML document (`Twiml`).
+        case twiml(String)
+        /// End the call (`Status=completed`).
+        case hangUp
+
+        var form: FormParameters {
+            switch self {
+            case .twiml(let document): ["Twiml": document]
+            case .hangUp: ["Status": "completed"]
+            }
+        }
+    }
+
+    /// Changes a call in progress: `POST {base}/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`.
+    /// - Throws: ``TwilioRESTError``: `rejected` with Twilio's code (21220 when the call is no longer in progress).
+    @discardableResult
+    public func updateCall(sid: String, _ update: CallUpdate) async throws(TwilioRESTError) -> CreatedCall {
+        guard sid.hasPrefix("CA"), sid.count == 34, sid.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+            throw .invalidRequest("'\(sid)' is not a call sid")
+        }
+        return try await rest.create("Calls/\(sid).json", form: update.form, as: CreatedCall.self)
+    }
 }

@@ -113,6 +113,64 @@ import Testing
         }
     }
 
+    @Test func aMachineHearsTheVoicemailAfterItsGreetingAPersonTheCallAndAFaxAHangUp() async throws {
+        let ended = "CA" + String(repeating: "e", count: 32)
+        let standIn = TwilioMessagingStandIn(endedCalls: [ended])
+        try await standIn.run { base in
+            let (app, business) = try await Self.makeApp(base)
+            let voicemail = OutboundCalls.Voicemail(message: "Hi, this is Rapid Rooter about your boiler service. Please call us back.")
+            for callee in ["+15557654321", "+15557654322", "+15557654323"] {
+                _ = try await app.services.outboundCalls.place(businessId: business.id, to: callee,
+                                                               context: .init(purpose: "test", voicemail: voicemail))
+            }
+            _ = try await app.services.outboundCalls.place(businessId: business.id, to: "+15557654324")
+            // Four calls at one call per second: the pacing spaces them (a few seconds of real time).
+            try await app.services.jobRunner.runDue(now: Date())
+            let placed = standIn.received.filter { $0.path.hasSuffix("/Calls.json") }
+            #expect(placed.count == 4)
+            #expect(placed.filter { $0.form["MachineDetection"] == "DetectMessageEnd" }.count == 3, "wait for the beep to leave a message")
+            #expect(placed.first { $0.form["To"] == "+15557654324" }?.form["MachineDetection"] == "Enable")
+
+            let calls = try await app.services.calls.calls(businessId: business.id, limit: 10, cursor: nil).items
+            let sids = Dictionary(calls.map { ($0.called, $0.sid) }, uniquingKeysWith: { first, _ in first })
+            #expect(sids.count == 4)
+            let twilio = TwilioTestClient(authToken: Self.token)
+            try await app.app.test(.router) { client in
+                func amd(_ sid: String, _ callee: String, _ verdict: String) async throws {
+                    let reply = try await twilio.post(client, "/twilio/amd-status", [
+                        ("AccountSid", TwilioMessagingStandIn.accountSid), ("CallSid", sid), ("From", Self.businessNumber),
+                        ("To", callee), ("AnsweredBy", verdict), ("MachineDetectionDuration", "4200")])
+                    #expect(reply.status == .ok)
+                }
+                try await amd(sids["+15557654321"] ?? "", "+15557654321", "machine_end_beep")
+                try await amd(sids["+15557654321"] ?? "", "+15557654321", "machine_end_beep")   // redelivered
+                try await amd(sids["+15557654322"] ?? "", "+15557654322", "human")
+                try await amd(sids["+15557654323"] ?? "", "+15557654323", "fax")
+                try await amd(sids["+15557654324"] ?? "", "+15557654324", "machine_end_beep")  // no voicemail behaviour
+            }
+            try await app.services.jobRunner.runDue(now: Date())
+            let updates = standIn.received.filter { $0.path.contains("/Calls/CA") }
+            #expect(updates.count == 2, "\(updates.map(\.path))")
+            let message = try #require(updates.first { $0.path.hasSuffix("/Calls/\(sids["+15557654321"] ?? "").json") })
+            #expect(message.form["Twiml"] == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>Hi, this is Rapid Rooter about your boiler service. Please call us back.</Say><Hangup /></Response>"
+                    || message.form["Twiml"]?.contains("<Say>Hi, this is Rapid Rooter about your boiler service. Please call us back.</Say><Hangup") == true,
+                    "\(message.form["Twiml"] ?? "")")
+            let fax = try #require(updates.first { $0.path.hasSuffix("/Calls/\(sids["+15557654323"] ?? "").json") })
+            #expect(fax.form["Status"] == "completed" && fax.form["Twiml"] == nil)
+            // Every verdict is on its call's stream, for whatever placed the call.
+            let verdicts = try await app.services.events.events(EventQuery(businessId: business.id, types: [.callStatus], limit: 100))
+                .compactMap { try $0.decode(CallStatusChanged.self).answeredBy }
+            #expect(verdicts.sorted() == ["fax", "human", "machine_end_beep", "machine_end_beep", "machine_end_beep"])
+
+            // A call that is over by the time Twilio is asked is left alone, not failed.
+            let job = try NewJob(kind: CallUpdateJob.kind, businessId: business.id,
+                                 payload: CallUpdateJob.Payload(callSid: ended, update: .hangUp), dedupeKey: "test-ended")
+            try await app.services.jobs.enqueue(job, now: Date())
+            try await app.services.jobRunner.runDue(now: Date())
+            #expect(try await app.services.jobs.jobs(kind: CallUpdateJob.kind).allSatisfy { $0.status == .done })
+        }
+    }
+
     @Test func aWebhookThatOvertakesTheStoredRecordIsAskedToComeBack() async throws {
         let standIn = TwilioMessagingStandIn()
         try await standIn.run { base in

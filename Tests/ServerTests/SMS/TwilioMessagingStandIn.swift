@@ -37,13 +37,16 @@ final class TwilioMessagingStandIn: Sendable {
     let callReplies: Mutex<[ScriptedReply]>
     /// Calls.json: how long each answer is held back (to make a client time out).
     let callDelay: Duration
+    /// Calls/{sid}.json: calls that are over (an update gets 21220).
+    let endedCalls: Set<String>
     /// Messages requests under `/held/`, never sent (see `TwilioMessagingStandIn+Held.swift`).
     let heldLog = Mutex<[Received]>([])
     /// Whether `/held/` requests are still held (until `releaseHeld()`).
     let holding = Mutex(true)
 
     init(unsubscribed: Set<String> = [], failures: [Int] = [], unreachable: Set<String> = [],
-         callReplies: [ScriptedReply] = [], callDelay: Duration = .zero) {
+         callReplies: [ScriptedReply] = [], callDelay: Duration = .zero, endedCalls: Set<String> = []) {
+        self.endedCalls = endedCalls
         self.unsubscribed = unsubscribed
         self.failures = Mutex(failures)
         self.unreachable = unreachable

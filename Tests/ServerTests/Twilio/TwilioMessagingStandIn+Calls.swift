@@ -26,6 +26,28 @@ extension TwilioMessagingStandIn {
             return self.respondToCall(account: context.parameters.get("account") ?? "",
                                       authorization: request.headers[.authorization], form: form)
         }
+        // Update a call: `Twiml` (or `Url`) replaces what it does, `Status=completed` ends it. A sid in `ended`
+        // gets 21220, as a call that is no longer in progress does.
+        router.post("2010-04-01/Accounts/:account/Calls/:call") { request, context -> Response in
+            let form = try await self.record(request)
+            let file = context.parameters.get("call") ?? ""
+            guard Self.isAuthorized(account: context.parameters.get("account") ?? "", authorization: request.headers[.authorization])
+            else { return Self.error(401, code: 20003, message: "Authenticate") }
+            guard file.hasSuffix(".json") else { return Self.error(404, code: 20404, message: "The requested resource was not found") }
+            let sid = String(file.dropLast(5))
+            if self.endedCalls.contains(sid) {
+                return Self.error(400, code: 21220, message: "Call is not in-progress. Cannot redirect.")
+            }
+            guard form["Twiml"] != nil || form["Url"] != nil || form["Status"] == "completed" || form["Status"] == "canceled" else {
+                return Self.error(400, code: 21218, message: "Invalid ApplicationSid")
+            }
+            return Self.json(200, [
+                "account_sid": Self.accountSid, "sid": sid, "status": form["Status"] ?? "in-progress", "to": "+15557654321",
+                "from": "+15550100000", "direction": "outbound-api", "date_created": Self.callDateCreated,
+                "date_updated": Self.callDateCreated, "api_version": "2010-04-01",
+                "uri": "/2010-04-01/Accounts/\(Self.accountSid)/Calls/\(sid).json",
+            ])
+        }
     }
 
     private func respondToCall(account: String, authorization: String?, form: FormParameters) -> Response {

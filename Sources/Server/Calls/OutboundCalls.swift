@@ -94,7 +94,7 @@ struct OutboundCallJob: JobHandler {
               let amd = verification.absoluteURL("/twilio/amd-status")
         else { throw PermanentJobError("FRONTDESK_PUBLIC_BASE_URL must be set (https) for Twilio to reach outbound calls") }
         let request = OutboundCallRequest(
-            to: plan.to, from: plan.from, url: voice, statusCallback: status, timeout: 30,
+            to: plan.to, from: plan.from, url: voice, statusCallback: status, timeout: OutboundLimits.ringTimeout,
             answeringMachineDetection: .asynchronous(plan.context.voicemail == nil ? .enable : .detectMessageEnd, callback: amd))
         switch try await pacing.reserve(requestId: plan.requestId, limits: limits, now: now()) {
         case .wait(let until, let reason):

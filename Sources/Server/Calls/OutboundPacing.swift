@@ -24,6 +24,11 @@ public struct OutboundLimits: Sendable, Equatable {
     public static let reservationLifetime: TimeInterval = 120
     /// An outbound call with no end stops counting after this (its final status callback never came).
     public static let callLifetime: TimeInterval = 4 * 3600
+    /// How long FrontDesk lets an outbound call ring (Twilio's `Timeout`), in seconds.
+    public static let ringTimeout = 30
+    /// A call that never reported ringing or an answer (still `queued` or `initiated`) stops counting after this:
+    /// twice the ring timeout plus 10 minutes, so a dial whose status callbacks never come frees its slot.
+    public static let unansweredDialLifetime: TimeInterval = TimeInterval(2 * ringTimeout + 600)
 
     public init(callsPerSecond: Double, maxConcurrentCalls: Int) {
         self.callsPerSecond = callsPerSecond
@@ -32,7 +37,8 @@ public struct OutboundLimits: Sendable, Equatable {
 
     /// The rule both backends apply under their lock, from what they read there: `nextSlot` (the earliest time the
     /// next call may be dialled, nil before the first) and `inProgress` (outbound calls not ended plus reservations
-    /// not yet turned into calls, both within their lifetimes). Returns the decision and, when a slot is taken,
+    /// not yet turned into calls, each within its lifetime: ``reservationLifetime``, ``unansweredDialLifetime`` for a
+    /// call never heard ringing, ``callLifetime`` for one that was). Returns the decision and, when a slot is taken,
     /// the next slot to store.
     public func decide(nextSlot: Date?, inProgress: Int, now: Date) -> (decision: DialDecision, nextSlot: Date?) {
         guard inProgress < maxConcurrentCalls else {

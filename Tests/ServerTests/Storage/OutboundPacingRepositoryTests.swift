@@ -92,6 +92,34 @@ import Testing
     }
 
     @Test(arguments: RepositoryBackend.all)
+    func aDialNeverHeardRingingFreesItsSlotAfterTheDialLeaseAnAnsweredOneOnlyAfterTheCallLifetime(
+        _ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let pacing = store.repositories.outboundPacing
+        let business = try await store.makeBusiness("pacing", numbers: ["+15550100000"])
+        for (sid, status) in [("CA1", "queued"), ("CA2", "initiated"), ("CA3", "in-progress")] {
+            let call = CallRecord(
+                sid: sid, businessId: business.id, caller: "+15550100000", called: "+15557654321", status: status,
+                state: .greeting, machine: CallMachine(callerNumber: nil), version: 0, outcome: nil, isEmergency: false,
+                emergencyCategory: nil, startedAt: Self.at(0), endedAt: nil, durationSeconds: nil, direction: .outbound,
+                context: nil)
+            _ = try await store.repositories.calls.write(TurnWrite(
+                call: call, isNewCall: true, turns: [], leads: [], alerts: [], idempotencyToken: nil, response: ""))
+        }
+        let cap = OutboundLimits(callsPerSecond: 1, maxConcurrentCalls: 3)
+        let lease = OutboundLimits.unansweredDialLifetime
+        #expect(lease == 660, "2 × the 30 s ring timeout + 10 min")
+        #expect(try await Self.reserve(pacing, "r1", cap, at: lease - 1)
+                == .wait(ms: Int((lease - 1 + OutboundLimits.busyRetry) * 1000), reason: "3 outbound calls in progress, the limit is 3"))
+        // The two dials never heard ringing stop counting; the answered call still does.
+        #expect(try await Self.reserve(pacing, "r1", cap, at: lease + 1) == .dial(ms: Int((lease + 1) * 1000)))
+        #expect(try await Self.reserve(pacing, "r2", cap, at: lease + 2) == .dial(ms: Int((lease + 2) * 1000)))
+        #expect(try await Self.reserve(pacing, "r3", cap, at: lease + 2) == .wait(
+            ms: Int((lease + 2 + OutboundLimits.busyRetry) * 1000), reason: "3 outbound calls in progress, the limit is 3"),
+                "the answered call and two reservations")
+    }
+
+    @Test(arguments: RepositoryBackend.all)
     func concurrentReservationsNeverShareASlotNorPassTheCap(_ backend: RepositoryBackend) async throws {
         let pacing = try await backend.make().repositories.outboundPacing
         let limits = OutboundLimits(callsPerSecond: 10, maxConcurrentCalls: 12)

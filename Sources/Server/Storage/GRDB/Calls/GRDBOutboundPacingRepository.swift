@@ -18,9 +18,11 @@ struct GRDBOutboundPacingRepository: OutboundPacingRepository {
             let nextSlot = try Date.fetchOne(db, sql: "SELECT next_slot_at FROM outbound_pacing WHERE name = ?",
                                              arguments: [OutboundPacingRules.account])
             let inProgress = try Int.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM calls WHERE direction = 'outbound' AND ended_at IS NULL AND started_at > ?)
+                SELECT (SELECT COUNT(*) FROM calls WHERE direction = 'outbound' AND ended_at IS NULL AND started_at > ?
+                          AND (status NOT IN ('queued', 'initiated') OR started_at > ?))
                      + (SELECT COUNT(*) FROM outbound_reservations)
-                """, arguments: [now.addingTimeInterval(-OutboundLimits.callLifetime)]) ?? 0
+                """, arguments: [now.addingTimeInterval(-OutboundLimits.callLifetime),
+                                 now.addingTimeInterval(-OutboundLimits.unansweredDialLifetime)]) ?? 0
             let (decision, next) = limits.decide(nextSlot: nextSlot, inProgress: inProgress, now: now)
             guard case .dial(let slot) = decision, let next else { return decision }
             try db.execute(sql: """

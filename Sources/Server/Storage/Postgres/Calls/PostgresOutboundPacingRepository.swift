@@ -13,6 +13,7 @@ struct PostgresOutboundPacingRepository: OutboundPacingRepository {
         let account = OutboundPacingRules.account
         let staleBefore = now.addingTimeInterval(-OutboundLimits.reservationLifetime)
         let callsSince = now.addingTimeInterval(-OutboundLimits.callLifetime)
+        let dialsSince = now.addingTimeInterval(-OutboundLimits.unansweredDialLifetime)
         return try await database.write { connection in
             let nextSlot = try await connection.query("""
                 INSERT INTO outbound_pacing (name, next_slot_at) VALUES (\(account), \(now))
@@ -23,7 +24,8 @@ struct PostgresOutboundPacingRepository: OutboundPacingRepository {
                 WITH stale AS (DELETE FROM outbound_reservations WHERE reserved_at <= \(staleBefore) RETURNING request_id)
                 SELECT (SELECT slot_at FROM outbound_reservations
                         WHERE request_id = \(requestId) AND request_id NOT IN (SELECT request_id FROM stale)),
-                       (SELECT COUNT(*) FROM calls WHERE direction = 'outbound' AND ended_at IS NULL AND started_at > \(callsSince))
+                       (SELECT COUNT(*) FROM calls WHERE direction = 'outbound' AND ended_at IS NULL AND started_at > \(callsSince)
+                          AND (status NOT IN ('queued', 'initiated') OR started_at > \(dialsSince)))
                      + (SELECT COUNT(*) FROM outbound_reservations WHERE request_id NOT IN (SELECT request_id FROM stale))
                 """, logger: logger).all((Date?, Int64).self).first
             if let held = state?.0 { return .dial(at: held) }

@@ -25,6 +25,15 @@ public enum IntentClassifier {
         classify(SpokenText(text))
     }
 
+    /// Whether the words open with an information question ("what time…", "how much…", "do you…"), after
+    /// fillers and acknowledgements: a question for certain, unlike rule 10's "anything else substantive", which
+    /// is a statement when the caller was asked to say something in their own words.
+    public static func opensWithQuestion(_ text: String) -> Bool {
+        let spoken = SpokenText(text)
+        let opening = strippingLeading(spoken, fillers.union(softeners).union(acknowledgements).union(greetings))
+        return startsWith(informationQuestion, opening) != nil
+    }
+
     /// Classifies already-normalised words.
     public static func classify(_ text: SpokenText) -> CallerIntent {
         let content = text.words.filter { !fillers.contains($0) && !greetings.contains($0) }

@@ -21,6 +21,8 @@ public struct CallMachine: Codable, Sendable, Equatable {
     public internal(set) var booked = false
     /// The maintenance request being taken, or the last one (``CallPolicy/maintenanceIntake``); nil on other calls.
     public internal(set) var intake: MaintenanceCallIntake?
+    /// An outbound campaign call's script, answers and opt-out (`CallMachine+Campaign.swift`); nil on other calls.
+    public internal(set) var campaign: CampaignCallProgress?
 
     /// A yes/no question waiting for the caller's reply.
     enum Offer: String, Codable { case transfer, takeMessage, anythingElse, callerID, correction }
@@ -59,6 +61,7 @@ public struct CallMachine: Codable, Sendable, Equatable {
 
     /// Whether the server should fill `CallPolicy.openSlots` for this turn: the caller is booking, or asks to.
     public func wantsOpenSlots(for text: String) -> Bool {
+        if campaign?.active == true { return false }
         switch state {
         case .bookingRequest: return true
         case .confirmation: return lead?.appointment != nil
@@ -72,6 +75,11 @@ public struct CallMachine: Codable, Sendable, Equatable {
     public func knowledgeQuery(for text: String, policy: CallPolicy) -> String? {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return nil }
+        if campaign?.active == true {
+            // A campaign's answer is not a question; the callee's own question is.
+            guard !Self.asksNotToBeCalled(text) else { return nil }
+            return campaignHearsQuestion(text, policy: policy) ? text : nil
+        }
         switch state {
         case .greeting, .intent, .faq, .wrapUp: break
         default: return nil
@@ -90,6 +98,7 @@ public struct CallMachine: Codable, Sendable, Equatable {
         switch event {
         case .started:
             guard state == .greeting else { return repeatPrompt(policy) }
+            if campaign?.active == true { return startCampaign() }
             state = .intent
             return [.say(policy.greeting), .listen]
         case .hungUp:
@@ -109,6 +118,11 @@ public struct CallMachine: Codable, Sendable, Equatable {
             if let confidence = utterance.confidence, confidence < policy.lowConfidenceThreshold, retries < 2 {
                 retries += 1
                 return [.say(CallScript.didNotCatch), .listen]
+            }
+            if campaign?.active == true {
+                var heard = utterance
+                heard.text = text
+                return campaignTurn(heard, policy: policy)
             }
             if intake?.active == true, state == .leadCapture || state == .confirmation {
                 // A maintenance request under way is finished even if the setting was switched off meanwhile.
@@ -213,6 +227,9 @@ public struct CallMachine: Codable, Sendable, Equatable {
                 .say(CallScript.declined(policy, offerTransfer: policy.canTransfer)), .listen]
     }
 
+    /// A person was asked for: transferred when possible, else a message.
+    mutating func handOverToPerson(_ policy: CallPolicy) -> [CallAction] { transferOrMessage(policy) }
+
     private mutating func transferOrMessage(_ policy: CallPolicy) -> [CallAction] {
         if policy.canTransfer, let number = policy.transferNumber {
             state = .transferAttempt
@@ -248,6 +265,7 @@ public struct CallMachine: Codable, Sendable, Equatable {
 
     /// The question the caller is expected to answer now, asked again.
     private func repeatPrompt(_ policy: CallPolicy) -> [CallAction] {
+        if campaign?.active == true { return repeatCampaignQuestion() }
         if intake?.active == true, state == .leadCapture || state == .confirmation { return repeatIntakePrompt(policy) }
         switch state {
         case .leadCapture:

@@ -12,6 +12,19 @@ enum CallScript {
     static let connecting = "Let me connect you now. Please hold."
     static let noOneAnswered = "I'm sorry, nobody could pick up right now. I'll take a message and make sure someone calls you back."
     static let yesOrNo = "Sorry, was that a yes or a no?"
+    static let campaignOptedOut = "Understood. I've taken your number off our list, and we won't call you like this again. Goodbye."
+    static let campaignCannotAnswer = "I'm sorry, I don't have the answer to that, but someone from the team can follow up."
+    static let campaignEndedEarly = "No problem. Thank you for your time. Goodbye."
+
+    /// Asked when an answer to a campaign question could not be read, before the question again.
+    static func campaignReask(_ kind: OutboundScript.AnswerKind) -> String {
+        switch kind {
+        case .yesNo: "Sorry, was that a yes or a no?"
+        case .dateTime: "Sorry, I didn't catch a day or time."
+        case .number: "Sorry, I didn't catch a number."
+        case .freeText: "Sorry, I didn't catch that."
+        }
+    }
     static let whichField = "Sorry about that. Which part should I change: the name, the number, or the address?"
     static let updated = "Thanks, I've updated that."
     static let tooLong = "I want to make sure someone helps you properly, so I'll pass your details on. Goodbye."

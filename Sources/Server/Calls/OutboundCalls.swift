@@ -23,10 +23,15 @@ public struct OutboundCalls: Sendable {
         /// recorded); otherwise Twilio waits for the machine's greeting to end (`DetectMessageEnd`) and
         /// ``MachineAnswers`` leaves the message, or hangs up.
         public var voicemail: Voicemail?
-        public init(greeting: String? = nil, purpose: String? = nil, voicemail: Voicemail? = nil) {
+        /// The conversation to hold (a campaign's script for this recipient); nil: the receptionist as inbound,
+        /// after `greeting`.
+        public var script: OutboundScript?
+        public init(greeting: String? = nil, purpose: String? = nil, voicemail: Voicemail? = nil,
+                    script: OutboundScript? = nil) {
             self.greeting = greeting
             self.purpose = purpose
             self.voicemail = voicemail
+            self.script = script
         }
     }
 
@@ -115,7 +120,7 @@ struct OutboundCallJob: JobHandler {
         let context = String(decoding: try JSONEncoder().encode(plan.context), as: UTF8.self)
         let call = CallRecord(
             sid: created.sid, businessId: plan.businessId, caller: plan.from, called: plan.to,
-            status: created.statusText, state: .greeting, machine: CallMachine(callerNumber: plan.to), version: 0,
+            status: created.statusText, state: .greeting, machine: plan.context.script.map { CallMachine(callerNumber: plan.to, script: $0) } ?? CallMachine(callerNumber: plan.to), version: 0,
             outcome: nil, isEmergency: false, emergencyCategory: nil, startedAt: timestamp, endedAt: nil,
             durationSeconds: nil, direction: .outbound, context: context)
         var write = TurnWrite(call: call, isNewCall: true, turns: [], leads: [], alerts: [], idempotencyToken: nil, response: "")

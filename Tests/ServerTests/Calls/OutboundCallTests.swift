@@ -4,6 +4,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Receptionist
 import Testing
 @testable import Server
 
@@ -168,6 +169,39 @@ import Testing
             try await app.services.jobs.enqueue(job, now: Date())
             try await app.services.jobRunner.runDue(now: Date())
             #expect(try await app.services.jobs.jobs(kind: CallUpdateJob.kind).allSatisfy { $0.status == .done })
+        }
+    }
+
+    @Test func aScriptedCallAsksItsQuestionsAndTheAnswersAreStoredWithTheCall() async throws {
+        let standIn = TwilioMessagingStandIn()
+        try await standIn.run { base in
+            let (app, business) = try await Self.makeApp(base)
+            let script = OutboundScript(
+                opening: "Hi, this is Rapid Rooter's automated assistant, calling to confirm your visit tomorrow.",
+                questions: [.init(field: "confirmed", text: "Does the visit still suit you?", kind: .yesNo),
+                            .init(field: "notes", text: "Anything we should know?", kind: .freeText)],
+                closing: "Thank you. Goodbye.")
+            _ = try await app.services.outboundCalls.place(businessId: business.id, to: Self.callee,
+                                                           context: .init(purpose: "test", script: script))
+            try await app.services.jobRunner.runDue(now: Date())
+            let url = try #require(standIn.received.first { $0.path.hasSuffix("/Calls.json") }?.form["Url"])
+            let sid = try #require(try await app.services.calls.calls(businessId: business.id, limit: 1, cursor: nil).items.first).sid
+            let twilio = TwilioTestClient(authToken: Self.token)
+            try await app.app.test(.router) { client in
+                let opening = try await twilio.post(client, String(url.dropFirst(TwilioTestClient.publicBaseURL.count)),
+                                                    Self.parameters(sid, [("CallStatus", "in-progress")]))
+                #expect(opening.body.contains("automated assistant, calling to confirm") && opening.body.contains("Does the visit still suit you?"),
+                        "\(opening.body)")
+                let second = try await twilio.post(client, "/twilio/gather", Self.parameters(sid, [
+                    ("CallStatus", "in-progress"), ("SpeechResult", "yes that works"), ("Confidence", "0.9")]))
+                #expect(second.body.contains("Anything we should know?"))
+                let last = try await twilio.post(client, "/twilio/gather", Self.parameters(sid, [
+                    ("CallStatus", "in-progress"), ("SpeechResult", "the dog is friendly"), ("Confidence", "0.9")]))
+                #expect(last.body.contains("Thank you. Goodbye.") && last.body.contains("<Hangup"))
+            }
+            let stored = try #require(try await app.services.calls.call(sid: sid))
+            let campaign = try #require(stored.machine.campaign)
+            #expect(campaign.completed && campaign.results == ["confirmed": "yes", "notes": "the dog is friendly"])
         }
     }
 

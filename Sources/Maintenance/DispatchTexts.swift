@@ -141,11 +141,7 @@ public enum DispatchTexts {
     /// "Job K7Q2 needs you: every vendor declined or did not answer. Urgent: no hot water at 14 Elm St. Tenant: …"
     public static func escalation(_ job: DispatchJob, reason: DispatchPlanner.EscalationReason, tenantName: String?,
                                   tenantPhone: String?, emergencyWindowMinutes: Int = 30) -> String {
-        let why = switch reason {
-        case .noCandidates: "no active vendor covers this trade and area"
-        case .allDeclinedOrTimedOut: "every vendor declined or did not answer"
-        case .emergencyNotAccepted: "no vendor accepted within \(duration(minutes: emergencyWindowMinutes))"
-        }
+        let why = why(reason, emergencyWindowMinutes: emergencyWindowMinutes)
         let level = switch job.priority {
         case .emergency: "EMERGENCY"
         case .urgent: "Urgent"
@@ -161,11 +157,7 @@ public enum DispatchTexts {
     /// and that the details were texted. Said by the call's voice, so plain words and no length limit.
     public static func escalationCall(_ job: DispatchJob, businessName: String, reason: DispatchPlanner.EscalationReason,
                                       tenantName: String?, emergencyWindowMinutes: Int = 30) -> String {
-        let why = switch reason {
-        case .noCandidates: "no active vendor covers this trade and area"
-        case .allDeclinedOrTimedOut: "every vendor declined or did not answer"
-        case .emergencyNotAccepted: "no vendor accepted it within \(duration(minutes: emergencyWindowMinutes))"
-        }
+        let why = why(reason, emergencyWindowMinutes: emergencyWindowMinutes)
         let level = switch job.priority {
         case .emergency: "an emergency"
         case .urgent: "an urgent job"
@@ -175,6 +167,15 @@ public enum DispatchTexts {
         let tenant = tenantName.map(clean).flatMap { $0.isEmpty ? nil : " The tenant is \($0)." } ?? ""
         return "This is \(clean(businessName)) maintenance calling about job \(code), \(level): \(clean(job.problem)) "
             + "at \(clean(job.address)). It needs you because \(why).\(tenant) The details are in a text we sent you."
+    }
+
+    /// Why a ticket escalated, in words: "every vendor declined or did not answer".
+    static func why(_ reason: DispatchPlanner.EscalationReason, emergencyWindowMinutes: Int) -> String {
+        switch reason {
+        case .noCandidates: "no active vendor covers this trade and area"
+        case .allDeclinedOrTimedOut: "every vendor declined or did not answer"
+        case .emergencyNotAccepted: "no vendor accepted within \(duration(minutes: emergencyWindowMinutes))"
+        }
     }
 
     // MARK: Replies that match no job

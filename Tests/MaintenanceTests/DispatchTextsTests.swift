@@ -146,7 +146,7 @@ import Testing
                 + "The details are in a text we sent you.")
         let emergency = DispatchTexts.escalationCall(job(priority: .emergency), businessName: "Elm Lettings",
                                                      reason: .emergencyNotAccepted, tenantName: nil, emergencyWindowMinutes: 30)
-        #expect(emergency.contains("an emergency: no hot water") && emergency.contains("no vendor accepted it within 30 minutes."))
+        #expect(emergency.contains("an emergency: no hot water") && emergency.contains("no vendor accepted within 30 minutes."))
         #expect(!emergency.contains("tenant"))
     }
 

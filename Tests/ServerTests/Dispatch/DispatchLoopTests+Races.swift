@@ -4,18 +4,25 @@ import Maintenance
 import Testing
 @testable import Server
 
+extension DispatchWorld {
+    /// Acme then Bolt (a second apart: Acme is offered first), an urgent ticket, and Acme's hour run out: Bolt has
+    /// the open offer. Returns the ticket's id and code.
+    func acmeTimedOutBoltAsked(_ client: some TestClientProtocol) async throws -> (id: String, code: String) {
+        try await vendor(client, "Acme Plumbing", Self.acme)
+        clock.advance(by: 1)
+        try await vendor(client, "Bolt Plumbing", Self.bolt)
+        let ticket = try await ticket(client)
+        try await advance(by: 61 * 60)
+        return (try #require(ticket.id), try #require(ticket["code"] as? String))
+    }
+}
+
 extension DispatchLoopTests {
     @Test func aLateYesAndTheNextVendorsYesAtOnceBookTheJobExactlyOnceAndTheOtherIsTold() async throws {
         // Friday evening: both offers are for Monday morning, still ahead when the YES come.
         try await DispatchWorld.run(at: DispatchWorld.fridayEvening) { world in
             try await world.crm.test.app.test(.live) { client in
-                try await world.vendor(client, "Acme Plumbing", DispatchWorld.acme)
-                world.clock.advance(by: 1)
-                try await world.vendor(client, "Bolt Plumbing", DispatchWorld.bolt)
-                let ticket = try await world.ticket(client)
-                let id = try #require(ticket.id)
-                let code = try #require(ticket["code"] as? String)
-                try await world.advance(by: 61 * 60)
+                let (id, code) = try await world.acmeTimedOutBoltAsked(client)
                 #expect(world.texts(to: DispatchWorld.bolt).count == 1, "Acme timed out: Bolt has the open offer")
 
                 // Acme's late YES and Bolt's YES arrive at the same moment, on two connections.
@@ -52,20 +59,15 @@ extension DispatchLoopTests {
     @Test func aLateYesBooksTheJobWhileTheNextVendorIsStillAskedAndTheirOfferIsWithdrawn() async throws {
         try await DispatchWorld.run(at: DispatchWorld.fridayEvening) { world in
             try await world.crm.test.app.test(.live) { client in
-                try await world.vendor(client, "Acme Plumbing", DispatchWorld.acme)
-                world.clock.advance(by: 1)
-                try await world.vendor(client, "Bolt Plumbing", DispatchWorld.bolt)
-                let ticket = try await world.ticket(client)
-                let code = try #require(ticket["code"] as? String)
-                try await world.advance(by: 61 * 60)
+                let (id, code) = try await world.acmeTimedOutBoltAsked(client)
                 _ = try await world.text(client, "yes \(code)", from: DispatchWorld.acme)
-                let booked = try await world.get(client, ticket: try #require(ticket.id))
+                let booked = try await world.get(client, ticket: id)
                 #expect(booked["state"] as? String == "scheduled")
-                #expect(try await world.offers(try #require(ticket.id)).map(\.state) == [.accepted, .cancelled])
+                #expect(try await world.offers(id).map(\.state) == [.accepted, .cancelled])
                 #expect(world.texts(to: DispatchWorld.bolt).last == DispatchTexts.withdrawn(code: code))
                 // Bolt's YES now is too late.
                 _ = try await world.text(client, "YES", from: DispatchWorld.bolt)
-                #expect(try await world.get(client, ticket: try #require(ticket.id))["vendor_id"] as? String == booked["vendor_id"] as? String)
+                #expect(try await world.get(client, ticket: id)["vendor_id"] as? String == booked["vendor_id"] as? String)
             }
         }
     }
@@ -74,13 +76,7 @@ extension DispatchLoopTests {
         // Monday noon: Acme was offered 13:00-14:00 and answers at 13:01.
         try await DispatchWorld.run(at: DispatchWorld.mondayNoon) { world in
             try await world.crm.test.app.test(.live) { client in
-                try await world.vendor(client, "Acme Plumbing", DispatchWorld.acme)
-                world.clock.advance(by: 1)
-                try await world.vendor(client, "Bolt Plumbing", DispatchWorld.bolt)
-                let ticket = try await world.ticket(client)
-                let id = try #require(ticket.id)
-                let code = try #require(ticket["code"] as? String)
-                try await world.advance(by: 61 * 60)
+                let (id, code) = try await world.acmeTimedOutBoltAsked(client)
                 let acmeWindow = try #require(try await world.offers(id).first?.window)
                 #expect(acmeWindow.start <= world.clock.read())
                 _ = try await world.text(client, "YES \(code)", from: DispatchWorld.acme)

@@ -312,4 +312,52 @@ import Testing
         #expect(try await session.hasEnded(at: ended.id + 5))
         #expect(try await session.hasEnded(at: ended.id - 1) == false)
     }
+
+    /// An outbound call is watched the same way: from the moment FrontDesk has placed it (a snapshot with no turns
+    /// yet), through its status callbacks, the callee's answer and words, to its end.
+    @Test(.timeLimit(.minutes(1)))
+    func anOutboundCallIsWatchedFromItsPlacingToItsEnd() async throws {
+        let standIn = TwilioMessagingStandIn()
+        try await standIn.run { base in
+            let (test, business) = try await OutboundCallTests.makeApp(base)
+            let key = try await test.services.apiKeys.rotate(businessId: business.id)
+            _ = try await test.services.outboundCalls.place(businessId: business.id, to: OutboundCallTests.callee,
+                context: .init(greeting: "Hi, this is Rapid Rooter calling to confirm your visit tomorrow.", purpose: "test"))
+            #expect(try await test.services.jobRunner.runDue(now: Date()) == 1)
+            let sent = try #require(standIn.received.first { $0.path.hasSuffix("/Calls.json") })
+            let answer = String(try #require(sent.form["Url"]).dropFirst(TwilioTestClient.publicBaseURL.count))
+            let sid = try #require(try await test.services.calls.calls(businessId: business.id, limit: 1, cursor: nil).items.first).sid
+            let twilio = TwilioTestClient(authToken: OutboundCallTests.token)
+            @Sendable func post(_ client: some TestClientProtocol, _ path: String, _ extra: [(String, String)]) async throws {
+                #expect(try await twilio.post(client, path, OutboundCallTests.parameters(sid, extra)).status == .ok)
+            }
+
+            try await test.app.test(.live) { client in
+                let watcher = SSEClient(url: try Self.url(client.port, sid), key: key)
+                let snapshot = try await watcher.nextEvent()
+                #expect(snapshot.event == "snapshot")
+                #expect(snapshot.json["direction"] as? String == "outbound" && snapshot.json["customer_number"] as? String == OutboundCallTests.callee)
+                #expect((snapshot.json["turns"] as? [Any])?.isEmpty == true, "\(snapshot)")
+                var last = try #require(snapshot.id)
+
+                try await post(client, "/twilio/call-status", [("CallStatus", "ringing"), ("SequenceNumber", "1")])
+                last = try #require(try await Self.expectEvents(watcher, client, sid, after: last, key: key, "ringing").last?.id)
+                try await post(client, answer, [("CallStatus", "in-progress")])
+                let opening = try await Self.expectEvents(watcher, client, sid, after: last, key: key, "the answer")
+                let greeting = opening.first { $0.event == "call.turn" }?.json["payload"] as? [String: Any]
+                #expect((greeting?["reply"] as? String)?.contains("confirm your visit tomorrow") == true, "\(opening)")
+                last = try #require(opening.last?.id)
+                try await post(client, "/twilio/gather", [("CallStatus", "in-progress"), ("SpeechResult", "yes tomorrow is fine"), ("Confidence", "0.9")])
+                let words = try await Self.expectEvents(watcher, client, sid, after: last, key: key, "the callee's words")
+                #expect(Self.caller(words) == ["yes tomorrow is fine"])
+                last = try #require(words.last?.id)
+                try await post(client, "/twilio/call-status", [("CallStatus", "completed"), ("CallDuration", "20"), ("SequenceNumber", "3")])
+                let end = try await Self.expectEvents(watcher, client, sid, after: last, key: key, "the end")
+                #expect(end.last?.event == "call.ended")
+                #expect((end.last?.json["payload"] as? [String: Any])?["direction"] as? String == "outbound")
+                #expect(try await watcher.ended(timeout: 10) == nil)
+                watcher.close()
+            }
+        }
+    }
 }

@@ -90,6 +90,6 @@ extension HTTPField.Name {
 }
 
 extension AppMetrics.Name {
-    /// Gauge of open `GET /v1/events/stream` connections (live monitors).
+    /// Gauge of open live event streams: `GET /v1/events/stream` and `GET /v1/calls/{sid}/live` connections.
     public static let eventStreamsOpen = "frontdesk_event_streams_open"
 }

@@ -36,15 +36,18 @@ PG_SKIP_SQLITE_2 = OutboundCallTests|EventLogTests|EventStreamTests|EventsComman
 PG_PASS_SKIP = $(PG_SKIP_BOTH)|$(PG_SKIP_SQLITE)|$(PG_SKIP_SQLITE_2)
 # Run after the parallel pass, on their own: the live event stream's tests wait seconds for a heartbeat or a wake-up,
 # which a 2-core machine running 870 other tests at once does not always give them (they failed there, and pass
-# alone every time). They check the stream's behaviour, not its speed.
-ALONE = EventStreamTests
+# alone every time). They check the stream's behaviour, not its speed. ALONE_PG: those of them that also run on
+# PostgreSQL, alone again after its parallel pass.
+ALONE = EventStreamTests|CallLiveTests
+ALONE_PG = CallLiveTests
 test: bootstrap
 	bash scripts/check_layers.sh
 	$(SWIFT) build --build-tests
 	bash scripts/with_postgres.sh bash -c '$(SWIFT) test --skip-build --parallel --skip "$(ALONE)" && \
 	    $(SWIFT) test --skip-build --filter "$(ALONE)" && \
 	    FRONTDESK_TEST_BACKEND=postgresql $(SWIFT) test --skip-build --parallel --filter ServerTests \
-	    --skip "$(PG_PASS_SKIP)"'
+	    --skip "$(PG_PASS_SKIP)|$(ALONE)" && \
+	    FRONTDESK_TEST_BACKEND=postgresql $(SWIFT) test --skip-build --filter "$(ALONE_PG)"'
 	bash scripts/twilio_interop.sh .build/debug/frontdesk
 
 bench: release

@@ -270,6 +270,8 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     RemindersController(reminders: services.reminders, now: services.now).addRoutes(to: tenant.group("reminders"))
     OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
     EventsController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory).addRoutes(to: tenant.group("events"))
+    LiveController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory, calls: services.calls)
+        .addRoutes(calls: tenant.group("calls"))
     TicketsController(tickets: services.repositories.tickets, businesses: services.businesses, events: services.events)
         .addRoutes(to: tenant.group("tickets"))
     VendorsController(vendors: services.repositories.vendors, businesses: services.businesses).addRoutes(to: tenant.group("vendors"))

@@ -1,6 +1,7 @@
 import Events
 
-/// `GET /v1/events` and `GET /v1/events/stream` (EventsController), kept beside the main document.
+/// `GET /v1/events`, `GET /v1/events/stream` (EventsController) and `GET /v1/calls/{sid}/live` (LiveController), kept
+/// beside the main document.
 extension OpenAPIDocument {
     static var eventPaths: JSON { [
         "/v1/events": [
@@ -21,6 +22,18 @@ extension OpenAPIDocument {
                       ],
                       responses: ["200": ["description": "An endless text/event-stream", "content": ["text/event-stream": ["schema": ["type": "string"]]]] as JSON,
                                   "400": error("Unknown event type, bad stream name, after or Last-Event-ID.")]),
+        ],
+        "/v1/calls/{sid}/live": [
+            "get": op("Watch a call live (Server-Sent Events)", "One call of the business, inbound or outbound. First `event: snapshot` whose `data` is the CallDetail of `GET /v1/calls/{sid}` (the call, every turn so far in order, its leads) and whose `id` is the log position it is as of; then each event of the stream `call:<sid>` as it is committed (turns, status changes, transfer, emergency, lead, alerts, `call.ended`), framed as in `GET /v1/events/stream`; a `: heartbeat` comment after 15 s of silence. The response ends cleanly right after `call.ended` has been sent (at once, after the snapshot, for a call that has ended). With `Last-Event-ID` (or `after`) there is no snapshot: only the call's events after that id, so a reconnect misses nothing and repeats nothing (`after=0`: the whole call as events).",
+                      tag: "calls", parameters: [
+                        path("sid"),
+                        query("after", "Resume after this event id instead of starting with a snapshot.", type: "integer"),
+                        ["name": "Last-Event-ID", "in": "header", "required": false, "description": "The id of the last frame received (snapshot or event); takes precedence over `after`.",
+                         "schema": ["type": "integer"]] as JSON,
+                      ],
+                      responses: ["200": ["description": "A text/event-stream that ends after call.ended", "content": ["text/event-stream": ["schema": ["type": "string"]]]] as JSON,
+                                  "400": error("A bad after or Last-Event-ID."),
+                                  "404": error("No such call in this business.")]),
         ],
     ] }
 

@@ -27,15 +27,28 @@ struct CallsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let business = try context.requireBusiness()
-        let sid = try context.parameters.require("sid")
-        // Another business's call is "not found", never "forbidden": its existence is not ours to reveal.
-        guard let call = try await calls.call(sid: sid), call.businessId == business.id else {
+        return try JSONResponse.make(try await Self.detail(calls, sid: try context.parameters.require("sid"), businessId: business.id))
+    }
+
+    /// The call as `GET /v1/calls/{sid}` shows it (also the snapshot of `GET /v1/calls/{sid}/live`).
+    /// - Throws: 404 `not_found` when the business has no such call.
+    static func detail(_ calls: any CallRepository, sid: String, businessId: String) async throws -> CallDetail {
+        try await detail(calls, call: try await call(calls, sid: sid, businessId: businessId))
+    }
+
+    static func detail(_ calls: any CallRepository, call: CallRecord) async throws -> CallDetail {
+        async let turns = calls.turns(callSid: call.sid)
+        async let leads = calls.leads(callSid: call.sid)
+        return CallDetail(call: CallSummary(call), turns: try await turns.map(TurnView.init), leads: try await leads.map(LeadView.init))
+    }
+
+    /// The business's call `sid`. Another business's call is "not found", never "forbidden": its existence is not
+    /// ours to reveal.
+    static func call(_ calls: any CallRepository, sid: String, businessId: String) async throws -> CallRecord {
+        guard let call = try await calls.call(sid: sid), call.businessId == businessId else {
             throw AppError(.notFound, code: "not_found", message: "no call \(sid)")
         }
-        async let turns = calls.turns(callSid: sid)
-        async let leads = calls.leads(callSid: sid)
-        return try JSONResponse.make(CallDetail(call: CallSummary(call), turns: try await turns.map(TurnView.init),
-                                                leads: try await leads.map(LeadView.init)))
+        return call
     }
 
     /// The caller's sentiment turn by turn, with what drove each score (lexicon words, or the training sentences
@@ -43,9 +56,7 @@ struct CallsController {
     @Sendable func sentimentDetail(_ request: Request, context: AppRequestContext) async throws -> Response {
         let business = try context.requireBusiness()
         let sid = try context.parameters.require("sid")
-        guard let call = try await calls.call(sid: sid), call.businessId == business.id else {
-            throw AppError(.notFound, code: "not_found", message: "no call \(sid)")
-        }
+        _ = try await Self.call(calls, sid: sid, businessId: business.id)
         let spoken = try await calls.turns(callSid: sid).filter { $0.speaker == .caller && $0.event == "speech" && !$0.text.isEmpty }
         let scores = try await sentiment.score(spoken.map(\.text), explanations: 3)
         let overall = scores.isEmpty ? nil : CallSentiment.aggregate(scores)

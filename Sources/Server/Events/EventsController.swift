@@ -3,7 +3,6 @@ import Events
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 
 /// `GET /v1/events` (the audit log, keyset-paged) and `GET /v1/events/stream` (the same events live, as
 /// Server-Sent Events) for the business of the `X-API-Key`. Every read is scoped to that business by the log
@@ -40,35 +39,12 @@ struct EventsController {
         let business = try context.requireBusiness()
         let query = request.uri.queryParameters
         let filter = try Self.filter(query)
-        // A reconnecting EventSource sends the last id it saw; it wins over the `after` of the original URL.
-        let start = try Self.eventId(request.headers[.lastEventID], name: "Last-Event-ID")
-            ?? Self.eventId(query["after"].map(String.init), name: "after") ?? 0
+        let start = try Self.resumePosition(request) ?? 0
         let session = EventStreamSession(log: log, signal: signal, businessId: business.id, filter: filter,
                                          heartbeat: heartbeat, pollInterval: pollInterval)
-        let open = Meter(label: AppMetrics.Name.eventStreamsOpen, factory: metrics)
-        let logger = context.logger
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
-                      // nginx buffers responses unless told otherwise; a buffered event stream is not live.
-                      HTTPField.Name("X-Accel-Buffering")!: "no"],
-            body: ResponseBody { writer in
-                open.increment()
-                defer { open.decrement() }
-                do {
-                    // Cancelled as soon as the client closes the connection, even while nothing is being written.
-                    _ = try await request.body.consumeWithCancellationOnInboundClose { _ in
-                        try await session.run(after: start) { text in
-                            try await writer.write(ByteBuffer(string: text))
-                        }
-                    }
-                } catch is CancellationError {
-                    logger.debug("event stream closed by the client")
-                    return
-                }
-                // Graceful shutdown: end the response properly; an EventSource reconnects with Last-Event-ID.
-                try await writer.finish(nil)
-            })
+        return EventStreamResponse.make(request, context: context, metrics: metrics) { write in
+            try await session.run(after: start, write: write)
+        }
     }
 
     // MARK: Parameters
@@ -80,6 +56,13 @@ struct EventsController {
             throw AppError(.badRequest, code: error.field == "type" ? "unknown_event_type" : "invalid_parameter",
                            message: error.description)
         }
+    }
+
+    /// Where a live stream resumes: the `Last-Event-ID` header, else `?after=`; nil when neither is given. A
+    /// reconnecting EventSource sends the last id it saw, which wins over the `after` of the original URL.
+    static func resumePosition(_ request: Request) throws -> Int64? {
+        try eventId(request.headers[.lastEventID], name: "Last-Event-ID")
+            ?? eventId(request.uri.queryParameters["after"].map(String.init), name: "after")
     }
 
     /// An event id (`after`, `Last-Event-ID`): a non-negative integer; nil when absent or empty (an empty
@@ -107,6 +90,6 @@ extension HTTPField.Name {
 }
 
 extension AppMetrics.Name {
-    /// Gauge of open `GET /v1/events/stream` connections (live monitors).
+    /// Gauge of open live event streams: `GET /v1/events/stream` and `GET /v1/calls/{sid}/live` connections.
     public static let eventStreamsOpen = "frontdesk_event_streams_open"
 }

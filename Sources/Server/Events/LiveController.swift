@@ -1,0 +1,72 @@
+import CoreMetrics
+import Events
+import Foundation
+import Hummingbird
+
+/// Watching one thing as it happens: `GET /v1/calls/{sid}/live` (Server-Sent Events) for the business of the
+/// `X-API-Key`. A snapshot of the thing first, then its events from the log as they are committed (the frames of
+/// `GET /v1/events/stream`), heartbeats, and a clean end after its last event.
+///
+/// A watch is a snapshot read, a filter over the log and the event types that end it (``watch(_:context:session:snapshot:)``),
+/// so a campaign's (`GET /v1/campaigns/{id}/live`: its counters, then the events of `campaign:<id>` and of its calls)
+/// is the same code with another snapshot and filter.
+struct LiveController {
+    let log: any EventLog
+    let signal: EventSignal
+    let metrics: any MetricsFactory
+    let calls: any CallRepository
+    /// As ``EventsController``'s: a `: heartbeat` comment after this much silence.
+    var heartbeat: Duration = .seconds(15)
+    /// The log is read this often without a wake-up (events written by another process).
+    var pollInterval: Duration = .seconds(1)
+
+    /// The name of the snapshot frame's `event:` field.
+    static let snapshotEvent = "snapshot"
+
+    func addRoutes(calls group: RouterGroup<AppRequestContext>) {
+        group.get(":sid/live", use: call)
+    }
+
+    /// One call, inbound or outbound: the snapshot is `GET /v1/calls/{sid}`'s body (the call, every turn so far in
+    /// order, its leads); then the events of `call:<sid>` up to and including `call.ended`.
+    @Sendable func call(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let sid = try context.parameters.require("sid")
+        // 404 for an unknown or another business's call, as JSON, before a byte of the stream.
+        let call = try await CallsController.call(calls, sid: sid, businessId: business.id)
+        let session = session(businessId: business.id, filter: EventFilter(stream: .call(sid)), endTypes: [.callEnded])
+        return try await watch(request, context: context, session: session) {
+            // Read again: the call may have moved on since the check above.
+            try await CallsController.detail(calls, sid: call.sid, businessId: business.id)
+        }
+    }
+
+    func session(businessId: String, filter: EventFilter, endTypes: Set<EventType>) -> EventStreamSession {
+        EventStreamSession(log: log, signal: signal, businessId: businessId, filter: filter, heartbeat: heartbeat,
+                           pollInterval: pollInterval, endTypes: endTypes)
+    }
+
+    /// The stream of a watch. Without `Last-Event-ID` or `?after=`: a `snapshot` frame whose `id:` is the log
+    /// position it is as of, then the session's events after it. With one (a reconnect): no snapshot, only the
+    /// events after that id, so a client that kept what it received misses nothing and gets nothing twice. A
+    /// watch whose end event is already behind its start position ends at once (after the snapshot, if any).
+    /// The snapshot is read before the response starts, so its errors are JSON.
+    func watch<Snapshot: Encodable>(_ request: Request, context: AppRequestContext, session: EventStreamSession,
+                                    snapshot read: () async throws -> Snapshot) async throws -> Response {
+        let opening: String?
+        let position: Int64
+        if let resume = try EventsController.resumePosition(request) {
+            (opening, position) = (nil, resume)
+        } else {
+            let (snapshot, at) = try await session.snapshot(read)
+            // JSONResponse's encoder writes one line: an SSE `data:` line holds no line break.
+            let data = String(decoding: try JSONResponse.encoder.encode(snapshot), as: UTF8.self)
+            (opening, position) = (EventStreamSession.frame(id: at, event: Self.snapshotEvent, data: data), at)
+        }
+        let ended = try await session.hasEnded(at: position)
+        return EventStreamResponse.make(request, context: context, metrics: metrics) { write in
+            if let opening { try await write(opening) }
+            if !ended { try await session.run(after: position, write: write) }
+        }
+    }
+}

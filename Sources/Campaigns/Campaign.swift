@@ -36,8 +36,8 @@ public struct CampaignDefinition: Codable, Sendable, Equatable, Hashable {
     public func validated() throws(CampaignValidationError) -> CampaignDefinition {
         var checked = self
         checked.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...Self.maxNameLength).contains(checked.name.count) else {
-            throw CampaignValidationError(field: "name", "name must be 1–\(Self.maxNameLength) characters")
+        guard (1...Self.maxNameLength).contains(checked.name.count), !checked.name.unicodeScalars.contains("\u{0}") else {
+            throw CampaignValidationError(field: "name", "name must be 1–\(Self.maxNameLength) characters of text")
         }
         guard E164.isValid(callerNumber) else {
             throw CampaignValidationError(field: "caller_number",

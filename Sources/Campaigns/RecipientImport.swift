@@ -165,9 +165,14 @@ public enum RecipientImport {
                     "phone_number \"\(raw.prefix(40))\" is not E.164: + and the country code, then the number (e.g. +15551234567)"))
                 continue
             }
-            for (column, value) in row.values where value.count > maxValueLength {
-                errors.append(RecipientRowError(row: row.number, column: column,
-                                                "\(column) is longer than \(maxValueLength) characters"))
+            for column in row.values.keys.sorted() {
+                let value = row.values[column]!
+                if value.count > maxValueLength {
+                    errors.append(RecipientRowError(row: row.number, column: column,
+                                                    "\(column) is longer than \(maxValueLength) characters"))
+                } else if value.unicodeScalars.contains("\u{0}") {
+                    errors.append(RecipientRowError(row: row.number, column: column, "\(column) contains a NUL character"))
+                }
             }
             var values = row.values
             values.removeValue(forKey: phoneColumn)

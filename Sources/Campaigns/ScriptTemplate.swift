@@ -24,6 +24,10 @@ public struct ScriptTemplate: Sendable, Equatable, Hashable, CustomStringConvert
     /// Parses `text`; `field` names the line in errors ("script.opening_line").
     public init(parsing text: String, field: String) throws(CampaignValidationError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // NUL is no text a voice can say, and PostgreSQL's text cannot hold it.
+        guard !trimmed.unicodeScalars.contains("\u{0}") else {
+            throw CampaignValidationError(field: field, "\(field) contains a NUL character")
+        }
         var parts: [Part] = []
         var rest = Substring(trimmed)
         while let open = rest.range(of: "{{") {

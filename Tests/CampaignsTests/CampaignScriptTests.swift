@@ -27,6 +27,7 @@ import Testing
         ("Hi {{first name}}", "script.opening_line has {{first name}}, which is not a variable name (a letter, then letters, digits or _; at most 40)"),
         ("Hi {{}}", "script.opening_line has {{}}, which is not a variable name (a letter, then letters, digits or _; at most 40)"),
         ("Hi {{1st}}", "script.opening_line has {{1st}}, which is not a variable name (a letter, then letters, digits or _; at most 40)"),
+        ("Hi\u{0}", "script.opening_line contains a NUL character"),
     ])
     func malformedPlaceholdersAreRefusedNamingTheField(text: String, message: String) {
         #expect(throws: CampaignValidationError(field: "script.opening_line", message)) {

@@ -84,6 +84,15 @@ import Testing
         #expect(errors[4].message == "field 2: quoted field is not closed")
     }
 
+    @Test func tooLongAndNULValuesAreRowErrors() {
+        let long = String(repeating: "a", count: 201)
+        let errors = Self.failure {
+            try Self.csv("phone_number,first_name,date,notes\n+15550100001,Ana,Tuesday,\(long)\n+15550100002,Bo\u{0},Monday,\n")
+        }
+        #expect(errors == [RecipientRowError(row: 2, column: "notes", "notes is longer than 200 characters"),
+                           RecipientRowError(row: 3, column: "first_name", "first_name contains a NUL character")])
+    }
+
     @Test func aVariableBlankOnEveryRowOfAMergedNumberNamesTheRows() {
         let errors = Self.failure {
             try Self.csv("phone_number,first_name,date\n+15550100001,Ana,\n+15550100001,,\n")

@@ -88,6 +88,8 @@ import Testing
                 (Self.with([:], removing: ["script"]), .unprocessableContent, "script"),
                 (Self.with([:], removing: ["caller_number"]), .unprocessableContent, "caller_number"),
                 (Self.with(["name": "  "]), .unprocessableContent, "name"),
+                (Self.with(["name": "Spring\u{0}"]), .unprocessableContent, "name"),
+                (Self.with(["script": Self.script(["purpose": "Calling\u{0}"])]), .unprocessableContent, "script.purpose"),
                 (Self.with(["caller_number": "+15550001234"]), .unprocessableContent, "caller_number"),
                 (Self.with(["caller_number": "call me"]), .unprocessableContent, "caller_number"),
                 (Self.with(["script": Self.script(["opening_line": "Hi {{first_name"])]), .unprocessableContent, "script.opening_line"),

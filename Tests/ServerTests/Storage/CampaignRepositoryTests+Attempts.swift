@@ -214,3 +214,36 @@ extension CampaignRepositoryTests {
         #expect(events.map(\.type) == Array(repeating: .doNotCallAdded, count: 5) + [.doNotCallRemoved])
     }
 }
+
+/// Two changes at once: exactly one wins, on every backend (on PostgreSQL they really overlap).
+extension CampaignRepositoryTests {
+    @Test(arguments: RepositoryBackend.all)
+    func twoMovesOrTwoStartsAtOnceNeverBothWin(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let campaigns = store.repositories.campaigns
+        let business = try await Self.business(store)
+        for round in 0..<5 {
+            let campaign = try await Self.running(store, business, recipients: 1)
+            let recipient = try #require(try await campaigns.dueRecipients(campaignId: campaign.id, businessId: business.id,
+                                                                           now: Date(), limit: 1).first)
+            // Two starts of one recipient: one call.
+            async let first = Result { try await campaigns.startAttempt(recipientId: recipient.id, businessId: business.id) }
+            async let second = Result { try await campaigns.startAttempt(recipientId: recipient.id, businessId: business.id) }
+            let starts = await [first, second]
+            #expect(starts.filter { if case .success = $0 { true } else { false } }.count == 1, "round \(round)")
+            #expect(starts.allSatisfy { if case .failure(let error) = $0 { error is CampaignConflict } else { true } })
+            #expect(try await campaigns.attempts(recipientId: recipient.id, businessId: business.id).count == 1)
+
+            // A pause and a cancel from the same version: one move.
+            async let pause = Result { try await campaigns.transition(id: campaign.id, businessId: business.id, CampaignStateChange(
+                to: .paused, actor: Self.admin, expectedVersion: campaign.version)) }
+            async let cancel = Result { try await campaigns.transition(id: campaign.id, businessId: business.id, CampaignStateChange(
+                to: .cancelled, actor: Self.admin, expectedVersion: campaign.version)) }
+            let moves = await [pause, cancel]
+            #expect(moves.filter { if case .success = $0 { true } else { false } }.count == 1, "round \(round)")
+            let now = try #require(try await campaigns.get(id: campaign.id, businessId: business.id))
+            #expect(now.version == campaign.version + 1)
+            #expect(try await Self.stream(store, campaign).filter { $0.type == .campaignStateChanged }.count == 2)
+        }
+    }
+}

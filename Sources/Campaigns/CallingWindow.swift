@@ -66,8 +66,8 @@ public struct CallingWindow: Sendable, Equatable, Hashable {
         day.hour = startMinute / 60
         day.minute = startMinute % 60
         day.second = 0
-        // A local time that does not exist (a DST gap at the opening hour, in a zone whose clocks move then) is
-        // given as the instant after the gap.
+        // No IANA zone moves its clocks between 08:00 and 21:00 today; were the opening time skipped by a change,
+        // Foundation would resolve it to an instant next to the gap (not tested).
         let opening = calendar.date(from: day)!
         return opening > instant ? opening : instant
     }

@@ -51,13 +51,16 @@ let package = Package(
         // `Dispatch`: that is libdispatch, which Foundation imports.
         .target(name: "Maintenance", dependencies: ["Events"], swiftSettings: nativeSwift),
         .target(name: "Receptionist", dependencies: ["Maintenance"], swiftSettings: nativeSwift),
+        // Outbound calling campaigns (states, scripts, calling windows, recipients and their import): pure,
+        // Foundation + Events only.
+        .target(name: "Campaigns", dependencies: ["Events"], swiftSettings: nativeSwift),
         // The event log's vocabulary: event types, streams and payloads as plain values (pure, Foundation only).
         .target(name: "Events", swiftSettings: nativeSwift),
         .target(name: "Analytics", dependencies: ["VectorIndex", "CBLAS", "CLAPACKE"], swiftSettings: nativeSwift),
         .target(
             name: "Server",
             dependencies: [
-                "VectorIndex", "Receptionist", "Analytics", "Events", "Maintenance",
+                "VectorIndex", "Receptionist", "Analytics", "Events", "Maintenance", "Campaigns",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -74,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "Server", "VectorIndex", "Receptionist", "Analytics", "Events", "Maintenance",
+                "Server", "VectorIndex", "Receptionist", "Analytics", "Events", "Maintenance", "Campaigns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,9 +90,10 @@ let package = Package(
         .testTarget(name: "ReceptionistTests", dependencies: ["Receptionist"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EventsTests", dependencies: ["Events"]),
         .testTarget(name: "MaintenanceTests", dependencies: ["Maintenance"]),
+        .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "Events"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "VectorIndex"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Receptionist", "Events", "Maintenance", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "Server", "Receptionist", "Events", "Maintenance", "Campaigns", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             // Tests sign Twilio webhooks with their own HMAC code, independent of the server's validator.
             .product(name: "Crypto", package: "swift-crypto"),

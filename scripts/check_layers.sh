@@ -47,8 +47,11 @@ fi
 pure_modules=()
 for dir in Sources/*/; do
     name=$(basename "$dir")
+    # The I/O shell, the CLI, and system libraries (a module map, no Swift) are not pure modules. (A name pattern
+    # like `C*` would also skip `Campaigns`.)
+    [[ -f "$dir/module.modulemap" ]] && continue
     case "$name" in
-        Server | frontdesk | C*) ;;   # the I/O shell, the CLI, system libraries (module maps, no Swift)
+        Server | frontdesk) ;;
         *) pure_modules+=("$name") ;;
     esac
 done

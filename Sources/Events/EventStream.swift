@@ -1,5 +1,5 @@
-/// The stream an event belongs to: `call:CA…`, `customer:…`, `knowledge:…`, `job:…`, `ticket:…`, `vendor:…`
-/// (later `campaign:…`). Events of one stream are numbered 1, 2, 3 … in commit order (`sequence`), so a reader can
+/// The stream an event belongs to: `call:CA…`, `customer:…`, `knowledge:…`, `job:…`, `ticket:…`, `vendor:…`,
+/// `campaign:…`, `do_not_call:…`. Events of one stream are numbered 1, 2, 3 … in commit order (`sequence`), so a reader can
 /// rebuild the history of one thing from its stream alone.
 public struct EventStream: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
     public let rawValue: String
@@ -14,6 +14,10 @@ public struct EventStream: RawRepresentable, Hashable, Codable, Sendable, Custom
     public static func ticket(_ id: String) -> EventStream { .init(rawValue: "ticket:\(id)") }
     /// A maintenance vendor: added, changed, removed.
     public static func vendor(_ id: String) -> EventStream { .init(rawValue: "vendor:\(id)") }
+    /// An outbound calling campaign: created, edited, its state changes, its recipients and their attempts.
+    public static func campaign(_ id: String) -> EventStream { .init(rawValue: "campaign:\(id)") }
+    /// The business's do-not-call list: numbers added and removed.
+    public static func doNotCall(businessId: String) -> EventStream { .init(rawValue: "do_not_call:\(businessId)") }
     /// Texts to the business's owner (alerts), which belong to no customer.
     public static func owner(businessId: String) -> EventStream { .init(rawValue: "owner:\(businessId)") }
 

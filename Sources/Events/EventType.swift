@@ -44,6 +44,25 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case vendorAdded = "vendor.added"
     case vendorChanged = "vendor.changed"
     case vendorRemoved = "vendor.removed"
+    // Outbound calling campaigns (stream `campaign:<id>`)
+    case campaignCreated = "campaign.created"
+    case campaignUpdated = "campaign.updated"
+    case campaignStateChanged = "campaign.state_changed"
+    case campaignDeleted = "campaign.deleted"
+    case campaignRecipientsAdded = "campaign.recipients_added"
+    /// An attempt (one call to one recipient) began: the recipient is `dialing`.
+    case campaignAttemptStarted = "campaign.attempt_started"
+    /// Twilio accepted an attempt's call and gave its CallSid.
+    case campaignAttemptDialed = "campaign.attempt_dialed"
+    /// An attempt's call was answered by a person (the recipient is `in_progress`).
+    case campaignAttemptAnswered = "campaign.attempt_answered"
+    /// An attempt ended: its outcome, the recipient's state after it, the next attempt if any.
+    case campaignAttemptEnded = "campaign.attempt_ended"
+    /// A recipient was moved without a call (skipped, opted out before dialling).
+    case campaignRecipientChanged = "campaign.recipient_changed"
+    // The business's do-not-call list (stream `do_not_call:<business id>`)
+    case doNotCallAdded = "do_not_call.added"
+    case doNotCallRemoved = "do_not_call.removed"
 
     public static func < (lhs: EventType, rhs: EventType) -> Bool { lhs.rawValue < rhs.rawValue }
 }

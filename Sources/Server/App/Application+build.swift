@@ -276,6 +276,10 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("tickets"))
     VendorsController(vendors: services.repositories.vendors, businesses: services.businesses).addRoutes(to: tenant.group("vendors"))
     DispatchSettingsController(dispatch: services.repositories.dispatch).addRoutes(to: tenant.group("dispatch/settings"))
+    CampaignsController(campaigns: services.repositories.campaigns, businesses: services.businesses, now: services.now)
+        .addRoutes(to: tenant.group("campaigns"))
+    DoNotCallController(list: services.repositories.doNotCall, businesses: services.businesses)
+        .addRoutes(to: tenant.group("do-not-call"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

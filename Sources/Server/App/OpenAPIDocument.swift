@@ -22,7 +22,8 @@ enum OpenAPIDocument {
                 + "`Authorization: Bearer <key>` (or `X-Admin-Key`). Errors are `{\"error\": {\"code\", \"message\", \"details\"?}}`.",
         ] as JSON,
         "components": components,
-        "paths": paths.merging(eventPaths) { documented, _ in documented }.merging(dispatchPaths) { documented, _ in documented },
+        "paths": paths.merging(eventPaths) { documented, _ in documented }.merging(dispatchPaths) { documented, _ in documented }
+            .merging(campaignPaths) { documented, _ in documented },
     ] }
 
     // MARK: Paths
@@ -347,7 +348,8 @@ enum OpenAPIDocument {
             "NewKey": object(["api_key": string(), "prefix": string(), "created_at": string(format: "date-time")]),
             "KeyList": object(["items": ["type": "array", "items": object(["id": string(), "prefix": string(),
                                                                             "created_at": string(format: "date-time"), "revoked_at": nullable("string")])]]),
-        ] as JSON).merging(eventSchemas) { documented, _ in documented }.merging(dispatchSchemas) { documented, _ in documented },
+        ] as JSON).merging(eventSchemas) { documented, _ in documented }.merging(dispatchSchemas) { documented, _ in documented }
+            .merging(campaignSchemas) { documented, _ in documented },
     ] }
 
     // MARK: Builders

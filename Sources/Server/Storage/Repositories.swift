@@ -36,6 +36,10 @@ public struct Repositories: Sendable {
     public var vendors: any VendorRepository
     /// The booking loop: offers, the vendor rotation, dispatch settings.
     public var dispatch: any DispatchRepository
+    /// Outbound calling campaigns, their recipients and attempts (each campaign an event stream, `campaign:<id>`).
+    public var campaigns: any CampaignRepository
+    /// Each business's do-not-call list.
+    public var doNotCall: any DoNotCallRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
@@ -44,9 +48,11 @@ public struct Repositories: Sendable {
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
         reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
         outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository,
-        dispatch: any DispatchRepository
+        dispatch: any DispatchRepository, campaigns: any CampaignRepository, doNotCall: any DoNotCallRepository
     ) {
         self.dispatch = dispatch
+        self.campaigns = campaigns
+        self.doNotCall = doNotCall
         self.outboundPacing = outboundPacing
         self.tickets = tickets
         self.vendors = vendors

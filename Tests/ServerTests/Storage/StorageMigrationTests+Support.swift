@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Campaigns
 import Logging
 import Maintenance
 import PostgresNIO
@@ -126,6 +127,27 @@ extension StorageMigrationTests {
             DispatchSettings(landlordContacts: [LandlordContact(name: "Dana O'Neil", phone: "+15550109000")]), businessId: a.id)
         _ = try await repositories.tickets.transition(id: ticket.id, businessId: a.id, TicketStateChange(
             to: .scheduled, actor: TicketActor(.admin), reason: "booked by hand", vendorId: .some(vendor.id)))
+        // A running campaign with recipients (variables with text COPY must escape), one attempt ended with an answer
+        // and a retry scheduled, and the do-not-call list.
+        var definition = CampaignRepositoryTests.definition(startAt: start.addingTimeInterval(3600))
+        definition.callerNumber = "+15550100001"
+        let campaign = try await repositories.campaigns.create(NewCampaign(businessId: a.id, definition: definition, actor: .system))
+        let recipients = try RecipientImport.csv(Array("""
+            phone_number,first_name,service,date,notes
+            +15550107001,Ann,boiler service,Tuesday,"\(awkwardText.replacingOccurrences(of: "\"", with: "\"\""))"
+            +15550107002,Bo,boiler service,Wednesday,
+            """.utf8), options: .init(requiredVariables: definition.script.recipientVariables, businessTimeZone: a.timeZone))
+        _ = try await repositories.campaigns.addRecipients(campaignId: campaign.id, businessId: a.id,
+                                                           RecipientUpload(recipients, actor: .system))
+        _ = try await repositories.campaigns.transition(id: campaign.id, businessId: a.id, CampaignStateChange(to: .running, actor: .system))
+        let due = try await repositories.campaigns.dueRecipients(campaignId: campaign.id, businessId: a.id, now: clock.read(), limit: 1)
+        guard case .started(_, let attempt) = try await repositories.campaigns.startAttempt(recipientId: due[0].id, businessId: a.id)
+        else { throw RepositoryError.invalid("the attempt should start") }
+        _ = try await repositories.campaigns.recordCallSid(attemptId: attempt.id, businessId: a.id, callSid: "CAcampaign1")
+        _ = try await repositories.campaigns.finishAttempt(attemptId: attempt.id, businessId: a.id,
+                                                           AttemptEnd(outcome: .noAnswer, answeredBy: "unknown",
+                                                                      results: ["confirmed": awkwardText]))
+        _ = try await repositories.doNotCall.add(businessId: a.id, phone: "+15550107003", reason: awkwardText, actor: .system)
         // The leader lease this process would hold (a copied lease simply runs out on PostgreSQL).
         #expect(try await repositories.leases.acquire(name: LeaderElection.leaseName, holder: "sqlite-node",
                                                        ttl: .seconds(15), now: clock.read()))

@@ -23,6 +23,8 @@ extension Repositories {
             outboundPacing: GRDBOutboundPacingRepository(database: database),
             tickets: GRDBTicketRepository(database: database, now: now),
             vendors: GRDBVendorRepository(database: database, now: now),
-            dispatch: GRDBDispatchRepository(database: database, now: now))
+            dispatch: GRDBDispatchRepository(database: database, now: now),
+            campaigns: GRDBCampaignRepository(database: database, now: now),
+            doNotCall: GRDBDoNotCallRepository(database: database, now: now))
     }
 }

@@ -24,7 +24,9 @@ extension Repositories {
             outboundPacing: PostgresOutboundPacingRepository(database: database),
             tickets: PostgresTicketRepository(database: database, now: now),
             vendors: PostgresVendorRepository(database: database, now: now),
-            dispatch: PostgresDispatchRepository(database: database, now: now))
+            dispatch: PostgresDispatchRepository(database: database, now: now),
+            campaigns: PostgresCampaignRepository(database: database, now: now),
+            doNotCall: PostgresDoNotCallRepository(database: database, now: now))
     }
 }
 

@@ -3,6 +3,8 @@ import Foundation
 extension AppDatabase {
     /// Migrations after v5, in order (registered after v5's through `v5Migrations`). Append-only.
     static let v6Migrations: [SchemaMigration] = [dispatch, outboundPacing, dispatchOffers]
+        // Every later migration, appended here: AppDatabase+MigrationsV9.swift.
+        + v9Migrations
 
     /// Maintenance dispatch (issue 12): vendors, and tickets with their job codes. Every change to either appends its
     /// event (`vendor:<id>`, `ticket:<id>`) in the same transaction.

@@ -45,6 +45,8 @@ struct AppServices: Sendable {
     let outboundCalls: OutboundCalls
     /// The maintenance booking loop (offers, replies, timers, escalation).
     let dispatch: DispatchService
+    /// Dials running campaigns (a periodic task of the job runner; tests call `run()` with their clock).
+    let campaignDialer: CampaignDialer
     /// Every repository, on the one backend (the fields above are its members, kept for existing callers).
     let repositories: Repositories
     /// Several nodes (PostgreSQL): keeps the knowledge indexes in step with other nodes' edits.
@@ -170,6 +172,10 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         appointments: repositories.appointments, customers: repositories.customers, events: repositories.events,
         outboundCalls: OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: { wakeBox.wake() }),
         logger: logger, now: now, queued: { wakeBox.wake() })
+    let campaignDialer = CampaignDialer(
+        campaigns: repositories.campaigns, businesses: businesses,
+        outboundCalls: OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: { wakeBox.wake() }),
+        logger: logger, now: now)
     let jobRunner = JobRunner(
         queue: jobs,
         handlers: [CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
@@ -181,6 +187,9 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
                    DispatchTimer(service: dispatch),
                    CallUpdateJob(client: callsClient, logger: logger)],
         periodic: [
+            PeriodicTask(name: "campaign-dialer", interval: CampaignDialer.interval) { _ in
+                _ = try await campaignDialer.run()
+            },
             // Once an hour, every active business's upcoming appointments get their reminder (once each): a net
             // under the per-appointment timers the `reminders` consumer sets (both use the same outbox key).
             PeriodicTask(name: "reminders", interval: 3600) { now in
@@ -212,6 +221,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
             TextIntakeConsumer(businesses: businesses, vendors: repositories.vendors, tickets: repositories.tickets,
                                events: events, outbox: smsOutbox, logger: logger, queued: wakeJobs),
             DispatchConsumer(service: dispatch),
+            CampaignCallConsumer(campaigns: repositories.campaigns, calls: calls, logger: logger),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
     var callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
@@ -235,7 +245,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         customers: customers,
         appointments: appointments,
         smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers,
-        outboundCalls: outboundCalls, dispatch: dispatch, repositories: repositories,
+        outboundCalls: outboundCalls, dispatch: dispatch, campaignDialer: campaignDialer, repositories: repositories,
         knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
             KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
         },

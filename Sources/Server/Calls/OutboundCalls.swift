@@ -42,14 +42,20 @@ public struct OutboundCalls: Sendable {
         public init(message: String?) { self.message = message }
     }
 
-    /// Queues a call from the business's first number to `to`. Returns the request id (the `call.create` job's key).
-    /// - Throws: `RepositoryError.invalid` for a number that is not E.164 or a business without a number.
-    public func place(businessId: String, to: String, context: Context = Context()) async throws -> String {
+    /// Queues a call to `to` from `from` (one of the business's numbers; its first one when nil). Returns the request
+    /// id (the `call.create` job's key): pass `requestId` to make placing idempotent (a campaign passes its attempt's
+    /// id, so placing the same attempt again queues nothing new).
+    /// - Throws: `RepositoryError.invalid` for a number that is not E.164, a `from` that is not the business's, or a
+    ///   business without a number.
+    public func place(businessId: String, to: String, from requested: String? = nil, requestId: String? = nil,
+                      context: Context = Context()) async throws -> String {
         guard PhoneNumber.isE164(to) else { throw RepositoryError.invalid("to must be an E.164 number such as +15551234567") }
-        guard let from = try await businesses.numbers(ofBusiness: businessId).sorted().first else {
+        let numbers = try await businesses.numbers(ofBusiness: businessId).sorted()
+        guard let from = requested ?? numbers.first else {
             throw RepositoryError.invalid("the business has no phone number to call from")
         }
-        let requestId = UUID().uuidString.lowercased()
+        guard numbers.contains(from) else { throw RepositoryError.invalid("\(from) is not one of the business's numbers") }
+        let requestId = requestId ?? UUID().uuidString.lowercased()
         let plan = OutboundCallJob.Payload(requestId: requestId, businessId: businessId, to: to, from: from, context: context)
         try await jobs.enqueue(NewJob(kind: OutboundCallJob.kind, businessId: businessId, payload: plan,
                                       dedupeKey: "call-create:\(requestId)", maxAttempts: 3), now: now())

@@ -38,8 +38,8 @@ PG_PASS_SKIP = $(PG_SKIP_BOTH)|$(PG_SKIP_SQLITE)|$(PG_SKIP_SQLITE_2)
 # which a 2-core machine running 870 other tests at once does not always give them (they failed there, and pass
 # alone every time). They check the stream's behaviour, not its speed. ALONE_PG: those of them that also run on
 # PostgreSQL, alone again after its parallel pass.
-ALONE = EventStreamTests|CallLiveTests
-ALONE_PG = CallLiveTests
+ALONE = EventStreamTests|CallLiveTests|CampaignLiveTests
+ALONE_PG = CallLiveTests|CampaignLiveTests
 test: bootstrap
 	bash scripts/check_layers.sh
 	$(SWIFT) build --build-tests

@@ -280,14 +280,16 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     RemindersController(reminders: services.reminders, now: services.now).addRoutes(to: tenant.group("reminders"))
     OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
     EventsController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory).addRoutes(to: tenant.group("events"))
-    LiveController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory, calls: services.calls)
-        .addRoutes(calls: tenant.group("calls"))
+    let live = LiveController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory,
+                              calls: services.calls, campaigns: services.repositories.campaigns)
+    live.addRoutes(calls: tenant.group("calls"))
     TicketsController(tickets: services.repositories.tickets, businesses: services.businesses, events: services.events)
         .addRoutes(to: tenant.group("tickets"))
     VendorsController(vendors: services.repositories.vendors, businesses: services.businesses).addRoutes(to: tenant.group("vendors"))
     DispatchSettingsController(dispatch: services.repositories.dispatch).addRoutes(to: tenant.group("dispatch/settings"))
     CampaignsController(campaigns: services.repositories.campaigns, businesses: services.businesses, now: services.now)
         .addRoutes(to: tenant.group("campaigns"))
+    live.addRoutes(campaigns: tenant.group("campaigns"))
     DoNotCallController(list: services.repositories.doNotCall, businesses: services.businesses)
         .addRoutes(to: tenant.group("do-not-call"))
 

@@ -1,6 +1,6 @@
 import Events
 
-/// `GET /v1/events`, `GET /v1/events/stream` (EventsController) and `GET /v1/calls/{sid}/live` (LiveController), kept
+/// `GET /v1/events`, `GET /v1/events/stream` (EventsController), `GET /v1/calls/{sid}/live` and `GET /v1/campaigns/{id}/live` (LiveController), kept
 /// beside the main document.
 extension OpenAPIDocument {
     static var eventPaths: JSON { [
@@ -34,6 +34,18 @@ extension OpenAPIDocument {
                       responses: ["200": ["description": "A text/event-stream that ends after call.ended", "content": ["text/event-stream": ["schema": ["type": "string"]]]] as JSON,
                                   "400": error("A bad after or Last-Event-ID."),
                                   "404": error("No such call in this business.")]),
+        ],
+        "/v1/campaigns/{id}/live": [
+            "get": op("Watch a campaign live (Server-Sent Events)", "One campaign of the business. First `event: snapshot` whose `data` is `{\"campaign\": <the Campaign of GET /v1/campaigns/{id}>, \"counters\": {\"by_state\": {…}, \"remaining\": n, \"answer_rate\": 0–1 or null}}` and whose `id` is the log position it is as of; then each event of the stream `campaign:<id>` as it is committed (each attempt's start, CallSid, answer and end with its outcome, recipients deferred or suppressed, state changes), framed as in `GET /v1/events/stream`; heartbeats after 15 s of silence. Each attempt's call is watched turn by turn with `GET /v1/calls/{sid}/live`. The stream stays open until the client leaves. With `Last-Event-ID` (or `after`) there is no snapshot: only the events after that id.",
+                      tag: "campaigns", parameters: [
+                        path("id"),
+                        query("after", "Resume after this event id instead of starting with a snapshot.", type: "integer"),
+                        ["name": "Last-Event-ID", "in": "header", "required": false, "description": "The id of the last frame received (snapshot or event); takes precedence over `after`.",
+                         "schema": ["type": "integer"]] as JSON,
+                      ],
+                      responses: ["200": ["description": "A text/event-stream", "content": ["text/event-stream": ["schema": ["type": "string"]]]] as JSON,
+                                  "400": error("A bad after or Last-Event-ID."),
+                                  "404": error("No such campaign in this business.")]),
         ],
     ] }
 

@@ -1,3 +1,4 @@
+import Campaigns
 import CoreMetrics
 import Events
 import Foundation
@@ -15,6 +16,8 @@ struct LiveController {
     let signal: EventSignal
     let metrics: any MetricsFactory
     let calls: any CallRepository
+    /// For `GET /v1/campaigns/{id}/live`.
+    var campaigns: (any CampaignRepository)? = nil
     /// As ``EventsController``'s: a `: heartbeat` comment after this much silence.
     var heartbeat: Duration = .seconds(15)
     /// The log is read this often without a wake-up (events written by another process).
@@ -38,6 +41,32 @@ struct LiveController {
         return try await watch(request, context: context, session: session) {
             // Read again: the call may have moved on since the check above.
             try await CallsController.detail(calls, sid: call.sid, businessId: business.id)
+        }
+    }
+
+    func addRoutes(campaigns group: RouterGroup<AppRequestContext>) {
+        group.get(":id/live", use: campaign)
+    }
+
+    /// One campaign: the snapshot is the campaign (as `GET /v1/campaigns/{id}`) with its counters — recipients by
+    /// state, how many are left to call and the answer rate so far —; then every event of `campaign:<id>` (each
+    /// attempt's start, CallSid, answer and end with its outcome, recipients deferred or suppressed, state changes)
+    /// as it is committed. Each attempt's call is watched turn by turn with `GET /v1/calls/{sid}/live`. The stream
+    /// stays open until the client leaves (a finished campaign simply has nothing more to send).
+    @Sendable func campaign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let business = try context.requireBusiness()
+        let id = try context.parameters.require("id")
+        guard let campaigns, try await campaigns.get(id: id, businessId: business.id) != nil else {
+            throw AppError(.notFound, code: "not_found", message: "no campaign \(id.prefix(64))")
+        }
+        let session = session(businessId: business.id, filter: EventFilter(stream: .campaign(id)), endTypes: [])
+        return try await watch(request, context: context, session: session) {
+            guard let campaign = try await campaigns.get(id: id, businessId: business.id) else {
+                throw AppError(.notFound, code: "not_found", message: "no campaign \(id.prefix(64))")
+            }
+            let counts = try await campaigns.counts(campaignId: id, businessId: business.id)
+            return CampaignLiveSnapshot(campaign: CampaignView(campaign: campaign, counts: counts),
+                                        counters: CampaignCounters(counts))
         }
     }
 
@@ -68,5 +97,36 @@ struct LiveController {
             if let opening { try await write(opening) }
             if !ended { try await session.run(after: position, write: write) }
         }
+    }
+}
+
+/// The first frame of a campaign watch.
+struct CampaignLiveSnapshot: Encodable {
+    let campaign: CampaignView
+    let counters: CampaignCounters
+}
+
+/// A campaign's counters: recipients by state, those still to be called (not in a final state), and the answer rate
+/// (recipients who completed a conversation ÷ those whose calls ended answered or not; null before any ended).
+struct CampaignCounters: Encodable, Equatable {
+    let byState: [String: Int]
+    let remaining: Int
+    let answerRate: Double?
+
+    init(_ counts: RecipientCounts) {
+        byState = Dictionary(uniqueKeysWithValues: RecipientState.allCases.map { ($0.rawValue, counts[$0]) })
+        remaining = RecipientState.allCases.filter { !$0.isFinal }.reduce(0) { $0 + counts[$1] }
+        let reached = [RecipientState.completed, .busy, .noAnswer, .failed, .voicemail].reduce(0) { $0 + counts[$1] }
+        answerRate = reached == 0 ? nil : Double(counts[.completed]) / Double(reached)
+    }
+
+    enum CodingKeys: String, CodingKey { case byState, remaining, answerRate }
+
+    /// Every field present: an unknown answer rate is `null`, not left out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(byState, forKey: .byState)
+        try container.encode(remaining, forKey: .remaining)
+        try container.encode(answerRate, forKey: .answerRate)
     }
 }

@@ -161,31 +161,94 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
+    let core = makeCoreServices(config, storage: storage, logger: logger, metrics: metrics, now: now, sms: sender, handlers: [
+        CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
+                       sentiment: sentiment, now: Date.init),
+        OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
+                        pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now),
+        CallUpdateJob(client: callsClient, logger: logger),
+    ])
+    let appointments = repositories.appointments
+    let events = repositories.events
+    var callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
+                                  booking: CallBooking(appointments: appointments), logger: logger,
+                                  metrics: metrics.factory)
+    let jobRunner = core.jobRunner
+    callService.machineAnswers = MachineAnswers(jobs: repositories.jobs, now: now, queued: { jobRunner.wake() })
+    if !config.twilioVerify {
+        logger.warning("FRONTDESK_TWILIO_VERIFY=off: Twilio webhooks are NOT authenticated; anyone who can reach this server can fake calls")
+    } else if config.twilioAuthToken == nil {
+        logger.notice("no FRONTDESK_TWILIO_AUTH_TOKEN: Twilio webhooks are served only for businesses with their own auth token")
+    }
+    if config.twilioVerify, config.publicBaseURL == nil {
+        logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
+    }
+    return AppServices(
+        storage: storage, businesses: businesses,
+        apiKeys: repositories.apiKeys, adminKeys: adminKeys,
+        knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
+        calls: calls, callService: callService, twilio: twilio, jobs: repositories.jobs, jobRunner: core.jobRunner,
+        sentiment: sentiment, customers: repositories.customers,
+        appointments: appointments,
+        smsOutbox: core.smsOutbox, reminders: core.reminders, now: now, events: events, eventConsumers: core.eventConsumers,
+        outboundCalls: core.outboundCalls, dispatch: core.dispatch, campaignDialer: core.campaignDialer,
+        repositories: repositories,
+        knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
+            KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
+        },
+        leader: core.leader)
+}
+
+/// What runs on the database alone, without the embedding model: the SMS outbox, the work queue's runner (texts,
+/// reminders, the booking loop's timers), the event consumers, outbound calls and the booking loop itself.
+/// `makeServices` adds the model's services (knowledge, sentiment, the call flow) to it; `frontdesk simulate
+/// dispatch` runs the booking loop on it alone, with the simulation's phones in place of Twilio.
+struct CoreServices: Sendable {
+    let storage: any StorageBackend
+    let repositories: Repositories
+    let smsOutbox: SMSOutbox
+    let reminders: ReminderService
+    let jobRunner: JobRunner
+    let eventConsumers: EventConsumerRunner
+    let outboundCalls: OutboundCalls
+    let dispatch: DispatchService
+    let campaignDialer: CampaignDialer
+    /// Whether this node runs the periodic tasks and the event consumers (the leader lease).
+    let leader: LeaderElection
+}
+
+/// Assembles ``CoreServices`` on `storage`.
+///
+/// - Parameters:
+///   - sms: delivers the outbox's texts (Twilio's Messaging API); nil: no account, texts stay queued.
+///   - handlers: the work queue's handlers that need more than the database: the call summary (the model),
+///     placing a call (Twilio's Calls API).
+func makeCoreServices(_ config: AppConfig, storage: any StorageBackend, logger: Logger, metrics: AppMetrics,
+                      now: @escaping @Sendable () -> Date, sms sender: (any SMSSender)?,
+                      handlers: [any JobHandler]) -> CoreServices {
+    let repositories = storage.repositories
+    let businesses = repositories.businesses
     let smsOutbox = SMSOutbox(repository: repositories.outbox, sender: sender, logger: logger, now: now)
     let reminders = ReminderService(reminders: repositories.reminders)
     let jobs = repositories.jobs
     // Several nodes: periodic work and the event consumers run on the lease holder only (SQLite: this process).
     let leader = LeaderElection(leases: repositories.leases, logger: logger)
     let wakeBox = JobWakeBox()
+    let wakeJobs: @Sendable () -> Void = { wakeBox.wake() }
+    let outboundCalls = OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: wakeJobs)
     let dispatch = DispatchService(
         tickets: repositories.tickets, vendors: repositories.vendors, dispatch: repositories.dispatch, businesses: businesses,
         appointments: repositories.appointments, customers: repositories.customers, events: repositories.events,
-        outboundCalls: OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: { wakeBox.wake() }),
-        logger: logger, now: now, queued: { wakeBox.wake() })
-    let campaignDialer = CampaignDialer(
-        campaigns: repositories.campaigns, businesses: businesses,
-        outboundCalls: OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: { wakeBox.wake() }),
-        logger: logger, now: now)
+        outboundCalls: outboundCalls, logger: logger, now: now, queued: wakeJobs)
+    let campaignDialer = CampaignDialer(campaigns: repositories.campaigns, businesses: businesses,
+                                        outboundCalls: outboundCalls, logger: logger, now: now)
     let jobRunner = JobRunner(
         queue: jobs,
-        handlers: [CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
-                                  sentiment: sentiment, now: Date.init),
-                   SMSSendJob(outbox: smsOutbox),
-                   ReminderSendJob(businesses: businesses, reminders: repositories.reminders, now: now),
-                   OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
-                                   pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now),
-                   DispatchTimer(service: dispatch),
-                   CallUpdateJob(client: callsClient, logger: logger)],
+        handlers: handlers + [
+            SMSSendJob(outbox: smsOutbox),
+            ReminderSendJob(businesses: businesses, reminders: repositories.reminders, now: now),
+            DispatchTimer(service: dispatch),
+        ],
         periodic: [
             PeriodicTask(name: "campaign-dialer", interval: CampaignDialer.interval) { _ in
                 _ = try await campaignDialer.run()
@@ -206,50 +269,25 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         logger: logger, metrics: metrics.factory, lease: .seconds(config.jobLeaseSeconds),
         runsPeriodic: { leader.isLeader },
         externalWakeups: storage.kind == "sqlite" ? nil : storage.jobSignal)
-    let appointments = repositories.appointments
-    let customers = repositories.customers
+    wakeBox.set { jobRunner.wake() }
     let events = repositories.events
-    let wakeJobs: @Sendable () -> Void = { jobRunner.wake() }
-    wakeBox.set(wakeJobs)
     let eventConsumers = EventConsumerRunner(
         log: events,
         consumers: [
-            OwnerAlertConsumer(businesses: businesses, customers: customers, calls: calls, outbox: smsOutbox, queued: wakeJobs),
+            OwnerAlertConsumer(businesses: businesses, customers: repositories.customers, calls: repositories.calls,
+                               outbox: smsOutbox, queued: wakeJobs),
             PostCallConsumer(jobs: jobs, now: now, queued: wakeJobs),
             ReminderConsumer(businesses: businesses, jobs: jobs, now: now, queued: wakeJobs),
             TicketIntakeConsumer(tickets: repositories.tickets, logger: logger),
             TextIntakeConsumer(businesses: businesses, vendors: repositories.vendors, tickets: repositories.tickets,
                                events: events, outbox: smsOutbox, logger: logger, queued: wakeJobs),
             DispatchConsumer(service: dispatch),
-            CampaignCallConsumer(campaigns: repositories.campaigns, calls: calls, logger: logger),
+            CampaignCallConsumer(campaigns: repositories.campaigns, calls: repositories.calls, logger: logger),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
-    var callService = CallService(calls: calls, events: events, knowledge: knowledge, phraser: phraser,
-                                  booking: CallBooking(appointments: appointments), logger: logger,
-                                  metrics: metrics.factory)
-    callService.machineAnswers = MachineAnswers(jobs: jobs, now: now, queued: wakeJobs)
-    let outboundCalls = OutboundCalls(jobs: jobs, businesses: businesses, now: now, queued: wakeJobs)
-    if !config.twilioVerify {
-        logger.warning("FRONTDESK_TWILIO_VERIFY=off: Twilio webhooks are NOT authenticated; anyone who can reach this server can fake calls")
-    } else if config.twilioAuthToken == nil {
-        logger.notice("no FRONTDESK_TWILIO_AUTH_TOKEN: Twilio webhooks are served only for businesses with their own auth token")
-    }
-    if config.twilioVerify, config.publicBaseURL == nil {
-        logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
-    }
-    return AppServices(
-        storage: storage, businesses: businesses,
-        apiKeys: repositories.apiKeys, adminKeys: adminKeys,
-        knowledgeRepository: knowledgeRepository, knowledge: knowledge, embedder: embedder, metrics: metrics,
-        calls: calls, callService: callService, twilio: twilio, jobs: jobs, jobRunner: jobRunner, sentiment: sentiment,
-        customers: customers,
-        appointments: appointments,
-        smsOutbox: smsOutbox, reminders: reminders, now: now, events: events, eventConsumers: eventConsumers,
-        outboundCalls: outboundCalls, dispatch: dispatch, campaignDialer: campaignDialer, repositories: repositories,
-        knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
-            KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
-        },
-        leader: leader)
+    return CoreServices(storage: storage, repositories: repositories, smsOutbox: smsOutbox, reminders: reminders,
+                        jobRunner: jobRunner, eventConsumers: eventConsumers, outboundCalls: outboundCalls,
+                        dispatch: dispatch, campaignDialer: campaignDialer, leader: leader)
 }
 
 func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestContext> {

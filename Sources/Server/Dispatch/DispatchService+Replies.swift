@@ -45,7 +45,10 @@ extension DispatchService {
         case .remind:
             guard window.map({ $0.start > timestamp }) ?? false else { return }
             let key = "\(Int(timestamp.timeIntervalSince1970))"
-            effects.texts.append(text(vendor.phone, DispatchTexts.vendorReminder(job, now: timestamp), .vendorReminder, key))
+            // A vendor who texted STOP keeps the job but is texted nothing.
+            if !vendor.optedOut {
+                effects.texts.append(text(vendor.phone, DispatchTexts.vendorReminder(job, now: timestamp), .vendorReminder, key))
+            }
             if let phone = ticket.tenantPhone {
                 var reminder = text(phone, DispatchTexts.tenantReminder(job, vendorName: vendor.name, now: timestamp),
                                     .tenantReminder, key)
@@ -61,7 +64,9 @@ extension DispatchService {
             }
             try await dispatch.record(businessId: businessId, effects: effects)
         case .complete:
-            effects.texts.append(text(vendor.phone, DispatchTexts.vendorCompletionRequest(job), .vendorCompletionRequest, "ask"))
+            if !vendor.optedOut {
+                effects.texts.append(text(vendor.phone, DispatchTexts.vendorCompletionRequest(job), .vendorCompletionRequest, "ask"))
+            }
             if let phone = ticket.tenantPhone {
                 effects.texts.append(text(phone, DispatchTexts.tenantCompletionRequest(job), .tenantCompletionRequest, "ask"))
             }

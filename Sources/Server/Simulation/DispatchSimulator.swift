@@ -32,9 +32,9 @@ public final class DispatchSimulator {
 
     // What the run has done so far.
     private var agenda = Agenda()
-    /// World ticket index by job code (codes are unique among open tickets, and replies only reach open ones) and by id.
+    /// World ticket index by job code: the newest ticket with the code (codes are unique among open tickets, and
+    /// texts about a job are sent while it is open).
     private var ticketByCode: [String: Int] = [:]
-    private(set) var ticketById: [String: Int] = [:]
     private let vendorByPhone: [String: Int]
     private let ticketByTenantPhone: [String: Int]
     private var stopped: Set<Int> = []
@@ -172,7 +172,6 @@ public final class DispatchSimulator {
             let ticket = try await repositories.tickets.create(NewTicket(
                 businessId: business.id, details: details, source: .rest, actor: TicketActor(.admin, id: "simulation")))
             ticketByCode[ticket.code] = planned.index
-            ticketById[ticket.id] = planned.index
         case .stop(let vendor):
             stopped.insert(vendor)
             meant[vendor] = nil

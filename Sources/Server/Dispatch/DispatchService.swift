@@ -281,7 +281,11 @@ public struct DispatchService: Sendable {
             return
         }
         let tag = "\(escalation.sequence):\(made.count)"
-        guard step.at <= timestamp else {
+        // A step due within the next second is taken now: times come back from storage rounded to the millisecond,
+        // so the first step (due at the escalation's stored time) can read as a fraction of a millisecond ahead of
+        // the clock that stored it, and its `:due` timer, run at once, would find it not due and — keyed like
+        // itself — schedule nothing: the landlord would never be contacted. Steps are minutes apart.
+        guard step.at <= timestamp.addingTimeInterval(Self.stepTolerance) else {
             try await dispatch.record(businessId: businessId, effects: DispatchEffects(jobs: [
                 try DispatchTimer.job(.escalate, ticketId: ticket.id, businessId: businessId, at: step.at, tag: tag + ":due"),
             ]))
@@ -317,6 +321,9 @@ public struct DispatchService: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// How early an escalation step may be taken (see ``escalationStep(ticketId:businessId:)``).
+    static let stepTolerance: TimeInterval = 1
 
     static func job(_ ticket: Ticket, window: VisitWindow?, business: Business) -> DispatchJob {
         DispatchJob(code: ticket.code, problem: ticket.problem, address: ticket.fullAddress, priority: ticket.priority,

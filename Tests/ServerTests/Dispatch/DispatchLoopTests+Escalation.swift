@@ -70,4 +70,19 @@ extension DispatchLoopTests {
             }
         }
     }
+
+    @Test func anEscalationThatStartsBetweenTwoMillisecondsStillContactsTheLandlord() async throws {
+        // Stored times are rounded to the millisecond: at x.0006 s the escalation's stored time reads 0.4 ms after
+        // the clock that wrote it, and its first step must not wait for a timer that can never fire.
+        try await DispatchWorld.run(at: DispatchWorld.mondayNoon.addingTimeInterval(0.0006)) { world in
+            try await world.crm.test.app.test(.live) { client in
+                try await world.settings(client, ["landlord_contacts": [["name": "Dana (owner)", "phone": DispatchWorld.landlord]]])
+                let ticket = try await world.ticket(client, trade: "hvac", problem: "Heating is off in the flat")
+                let code = try #require(ticket["code"] as? String)
+                #expect(try await world.get(client, ticket: try #require(ticket.id))["state"] as? String == "escalated")
+                #expect(world.texts(to: DispatchWorld.landlord).filter { $0.contains("Job \(code) needs you") }.count == 1)
+                #expect(world.calls(to: DispatchWorld.landlord).count == 1)
+            }
+        }
+    }
 }

@@ -335,8 +335,10 @@ extension PGDatabase {
             """,
         ]),
     ]
-        // Every later migration, appended in order: PostgresMigrations+Dispatch.swift, +Campaigns.swift, ….
-        + [dispatchMigration, outboundPacingMigration, dispatchOffersMigration, campaignsMigration]
+        // Every later migration, appended in order: PostgresMigrations+Dispatch.swift.
+        + [dispatchMigration, outboundPacingMigration, dispatchOffersMigration]
+        // Then PostgresMigrations+Campaigns.swift.
+        + [campaignsMigration]
 
     /// The advisory-lock key migrations run under (any constant of ours; "FDmigrat").
     static let migrationLockKey: Int64 = 0x4644_6D69_6772_6174

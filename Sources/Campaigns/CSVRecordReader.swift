@@ -12,12 +12,13 @@ public struct CSVRecord: Sendable, Equatable {
 
 /// Reads RFC 4180 records from UTF-8 bytes in one pass: fields separated by commas, records by CRLF, LF or a lone
 /// CR; a quoted field may hold commas, line breaks and doubled quotes. The delimiters are ASCII, so scanning bytes is
-/// safe for any UTF-8 text. A leading UTF-8 byte order mark (Excel's) is skipped.
+/// safe for any UTF-8 text and each field is decoded once. A byte order mark is the caller's to drop.
 ///
-/// The same reading rules as the knowledge import's reader in the server (which this pure module cannot import).
+/// The one CSV reader: campaign recipients and the server's knowledge import both read with it.
 public struct CSVRecordReader {
-    private let bytes: [UInt8]
-    private var position: Int
+    private let bytes: ArraySlice<UInt8>
+    private var position: ArraySlice<UInt8>.Index
+    /// The line the reader is on, counting newlines inside quoted fields too.
     private var line = 1
 
     private static let quote = UInt8(ascii: "\"")
@@ -25,9 +26,9 @@ public struct CSVRecordReader {
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
 
-    public init(bytes: [UInt8]) {
+    public init(bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
-        position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        position = bytes.startIndex
     }
 
     /// The next record, or nil at the end of the input.

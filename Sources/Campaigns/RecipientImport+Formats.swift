@@ -7,7 +7,8 @@ extension RecipientImport {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw RecipientImportFailure([RecipientRowError(row: nil, column: nil, "the upload is not UTF-8 text")])
         }
-        var reader = CSVRecordReader(bytes: bytes)
+        // Excel's UTF-8 byte order mark is not part of the first column's name.
+        var reader = CSVRecordReader(bytes: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...])
         guard let header = reader.next(), header.malformed == nil,
               header.fields.contains(where: { !$0.allSatisfy(\.isWhitespace) })
         else { throw RecipientImportFailure([RecipientRowError(row: 1, column: nil, "the CSV has no header row")]) }

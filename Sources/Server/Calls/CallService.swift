@@ -264,8 +264,7 @@ public struct CallService: Sendable {
             let timestamp = now()
             let current = call
             var business = business
-            if call.direction == .outbound, let context = call.context,
-               let greeting = (try? JSONDecoder().decode(OutboundCalls.Context.self, from: Data(context.utf8)))?.greeting {
+            if call.direction == .outbound, let greeting = call.outboundContext?.greeting {
                 // An outbound call opens with what it is about, not the inbound greeting.
                 business.settings.greeting = greeting
             }

@@ -81,10 +81,3 @@ struct CallUpdateJob: JobHandler {
     /// Twilio's error for an update of a call that has ended ("Call is not in-progress. Cannot redirect.").
     static let callNotInProgress = 21220
 }
-
-extension CallRecord {
-    /// The context an outbound call was placed with (nil for inbound calls, or a context this version cannot read).
-    var outboundContext: OutboundCalls.Context? {
-        context.flatMap { try? JSONDecoder().decode(OutboundCalls.Context.self, from: Data($0.utf8)) }
-    }
-}

@@ -150,3 +150,10 @@ struct OutboundCallJob: JobHandler {
         }
     }
 }
+
+extension CallRecord {
+    /// The context an outbound call was placed with (nil for inbound calls, or a context this version cannot read).
+    var outboundContext: OutboundCalls.Context? {
+        context.flatMap { try? JSONDecoder().decode(OutboundCalls.Context.self, from: Data($0.utf8)) }
+    }
+}

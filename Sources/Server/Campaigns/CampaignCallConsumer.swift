@@ -22,7 +22,7 @@ struct CampaignCallConsumer: EventConsumer {
         guard let businessId = event.businessId, event.stream.rawValue.hasPrefix(prefix) else { return }
         let sid = String(event.stream.rawValue.dropFirst(prefix.count))
         guard let call = try await calls.call(sid: sid), call.businessId == businessId,
-              let purpose = CampaignCallPurpose(call.outboundContext?.purpose)
+              let context = call.outboundContext, let purpose = CampaignCallPurpose(context.purpose)
         else { return }
         do {
             switch event.type {
@@ -36,7 +36,7 @@ struct CampaignCallConsumer: EventConsumer {
                 let ended = try event.decode(CallEnded.self)
                 _ = try await campaigns.recordCallSid(attemptId: purpose.attemptId, businessId: businessId, callSid: sid)
                 let attempt = try await campaigns.attempt(callSid: sid, businessId: businessId)
-                let end = Self.end(of: call, status: ended.status, answeredBy: attempt?.answeredBy)
+                let end = Self.end(of: call, context: context, status: ended.status, answeredBy: attempt?.answeredBy)
                 _ = try await campaigns.finishAttempt(attemptId: purpose.attemptId, businessId: businessId, end)
                 logger.info("campaign call ended", metadata: ["campaign": "\(purpose.campaignId)", "call": "\(sid)",
                                                               "outcome": "\(end.outcome.rawValue)"])
@@ -51,7 +51,7 @@ struct CampaignCallConsumer: EventConsumer {
     }
 
     /// How a campaign call ended, from its final status, what answered, and its conversation.
-    static func end(of call: CallRecord, status: String, answeredBy: String?) -> AttemptEnd {
+    static func end(of call: CallRecord, context: OutboundCalls.Context, status: String, answeredBy: String?) -> AttemptEnd {
         let progress = call.machine.campaign
         if progress?.optedOut == true { return AttemptEnd(outcome: .optedOut, answeredBy: answeredBy) }
         switch status {
@@ -63,7 +63,7 @@ struct CampaignCallConsumer: EventConsumer {
         if let verdict = answeredBy.flatMap(AnsweredBy.init(rawValue:)) {
             if verdict == .fax { return AttemptEnd(outcome: .invalidNumber, answeredBy: answeredBy) }
             if verdict.isMachine {
-                let left = call.outboundContext?.voicemail?.message != nil && verdict.isReadyForMessage
+                let left = context.voicemail?.message != nil && verdict.isReadyForMessage
                 return AttemptEnd(outcome: left ? .voicemailLeft : .machineHungUp, answeredBy: answeredBy)
             }
         }

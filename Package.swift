@@ -50,7 +50,7 @@ let package = Package(
         // Maintenance dispatch (trades, priorities, tickets, vendors): pure, Foundation + Events only. Not named
         // `Dispatch`: that is libdispatch, which Foundation imports.
         .target(name: "Maintenance", dependencies: ["Events"], swiftSettings: nativeSwift),
-        .target(name: "Receptionist", dependencies: ["Maintenance"], swiftSettings: nativeSwift),
+        .target(name: "Receptionist", dependencies: ["Maintenance", "Campaigns"], swiftSettings: nativeSwift),
         // Outbound calling campaigns (states, scripts, calling windows, recipients and their import): pure,
         // Foundation + Events only.
         .target(name: "Campaigns", dependencies: ["Events"], swiftSettings: nativeSwift),

@@ -1,20 +1,14 @@
+import Campaigns
 import Foundation
 
 /// What an outbound campaign call says, rendered for one recipient (every `{{variable}}` already filled in): the
 /// opening, up to ``maximumQuestions`` questions whose answers become result fields, and the closing line. The call
 /// machine runs it (`CallMachine+Campaign.swift`); the server builds it from a campaign's script.
 public struct OutboundScript: Codable, Sendable, Equatable {
-    /// How an answer is read.
-    public enum AnswerKind: String, Codable, Sendable, CaseIterable {
-        /// "yes", "yeah", "that's right" / "no", "not really" → `yes` or `no`.
-        case yesNo = "yes_no"
-        /// "tomorrow morning", "Friday at 3" → the window's start, ISO 8601 in UTC, with the words kept.
-        case dateTime = "date_time"
-        /// "three", "about 25", "2 of them" → the first number said, as digits.
-        case number
-        /// Anything said, as heard.
-        case freeText = "free_text"
-    }
+    /// How an answer is read: the campaign script's own kinds (`yes_no`, `date_time`, `number`, `free_text`). The
+    /// machine reads a yes/no by the intent rules, a day and time as its window's start (ISO 8601, UTC), the first
+    /// number said as digits, free words as heard.
+    public typealias AnswerKind = Campaigns.AnswerKind
 
     public struct Question: Codable, Sendable, Equatable {
         /// The result field the answer is stored under (`confirmed`, `preferred_time` …).

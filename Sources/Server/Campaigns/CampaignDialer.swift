@@ -73,6 +73,7 @@ struct CampaignDialer: Sendable {
         }
         open = try await campaigns.openAttempts(campaignId: campaign.id, businessId: campaign.businessId)
         var free = campaign.pacing.maxConcurrentCalls - open.count
+        let placedBefore = pass.placed
         if free > 0 {
             let due = try await campaigns.dueRecipients(campaignId: campaign.id, businessId: campaign.businessId, now: now(),
                                                         limit: free + 20)
@@ -100,11 +101,12 @@ struct CampaignDialer: Sendable {
                 }
             }
         }
-        let counts = try await campaigns.counts(campaignId: campaign.id, businessId: campaign.businessId)
+        // Done when no call is open (a dialing or in-progress recipient always has its open attempt) and nobody is
+        // left to call, now or later.
+        guard open.isEmpty, pass.placed == placedBefore else { return }
         let waiting = try await campaigns.dueRecipients(campaignId: campaign.id, businessId: campaign.businessId,
                                                         now: .distantFuture, limit: 1)
-        if waiting.isEmpty, counts[.dialing] == 0, counts[.inProgress] == 0,
-           try await campaigns.openAttempts(campaignId: campaign.id, businessId: campaign.businessId).isEmpty {
+        if waiting.isEmpty {
             do {
                 _ = try await campaigns.transition(id: campaign.id, businessId: campaign.businessId, CampaignStateChange(
                     to: .completed, actor: .system, reason: "every recipient is done", expectedState: .running))
@@ -118,9 +120,7 @@ struct CampaignDialer: Sendable {
         let rendered = try campaign.script.rendered(ScriptContext(businessName: business.name, variables: recipient.variables))
         let script = OutboundScript(
             opening: rendered.opening + " " + rendered.purpose,
-            questions: rendered.questions.map {
-                OutboundScript.Question(field: $0.field, text: $0.text, kind: OutboundScript.AnswerKind(rawValue: $0.kind.rawValue) ?? .freeText)
-            },
+            questions: rendered.questions.map { OutboundScript.Question(field: $0.field, text: $0.text, kind: $0.kind) },
             closing: rendered.closing)
         let voicemail = OutboundCalls.Voicemail(message: campaign.voicemail == .leaveMessage ? rendered.voicemail : nil)
         do {

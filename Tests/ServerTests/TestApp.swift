@@ -114,6 +114,17 @@ extension Dictionary where Key == String, Value == Any {
 }
 
 extension AppServices {
+    /// Runs what is due at `now`: the event consumers, then the due jobs, until nothing moves (a test's clock stands
+    /// still meanwhile).
+    func settle(at now: Date) async throws {
+        for _ in 0..<50 {
+            let handled = await eventConsumers.drainAll()
+            let ran = try await jobRunner.runDue(now: now)
+            if handled == 0 && ran == 0 { return }
+        }
+        Issue.record("the consumers and the work queue did not settle")
+    }
+
     /// The SQLite database of an app built on SQLite, for tests that inspect it directly. Such a test is about
     /// SQLite storage: on any other backend it fails here (never crashes the run).
     var database: AppDatabase {

@@ -115,6 +115,10 @@ public struct RecipientCounts: Sendable, Equatable {
 
     public subscript(_ state: RecipientState) -> Int { byState[state] ?? 0 }
     public var total: Int { byState.values.reduce(0, +) }
+    /// Every state by its API name, zeros included (the routes' and the live watch's `recipients` / `by_state`).
+    public var byStateName: [String: Int] {
+        Dictionary(uniqueKeysWithValues: RecipientState.allCases.map { ($0.rawValue, self[$0]) })
+    }
 }
 
 /// How an attempt ended, as the dialer (or the conversation) reports it.

@@ -51,7 +51,7 @@ struct CampaignView: Encodable {
         try c.encode(campaign.updatedAt, forKey: .updatedAt)
         try c.encode(campaign.version, forKey: .version)
         if let counts {
-            var byState = Dictionary(uniqueKeysWithValues: RecipientState.allCases.map { ($0.rawValue, counts[$0]) })
+            var byState = counts.byStateName
             byState["total"] = counts.total
             try c.encode(byState, forKey: .recipients)
         }

@@ -114,7 +114,7 @@ struct CampaignCounters: Encodable, Equatable {
     let answerRate: Double?
 
     init(_ counts: RecipientCounts) {
-        byState = Dictionary(uniqueKeysWithValues: RecipientState.allCases.map { ($0.rawValue, counts[$0]) })
+        byState = counts.byStateName
         remaining = RecipientState.allCases.filter { !$0.isFinal }.reduce(0) { $0 + counts[$1] }
         let reached = [RecipientState.completed, .busy, .noAnswer, .failed, .voicemail].reduce(0) { $0 + counts[$1] }
         answerRate = reached == 0 ? nil : Double(counts[.completed]) / Double(reached)

@@ -48,11 +48,7 @@ import Testing
         let key: String
 
         func settle() async throws {
-            for _ in 0..<30 {
-                let handled = await test.services.eventConsumers.drainAll()
-                let ran = try await test.services.jobRunner.runDue(now: clock.read())
-                if handled == 0 && ran == 0 { return }
-            }
+            try await test.services.settle(at: clock.read())
         }
 
         func calls(to phone: String) -> [TwilioMessagingStandIn.Received] {

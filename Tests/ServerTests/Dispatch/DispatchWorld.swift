@@ -56,12 +56,7 @@ struct DispatchWorld {
     /// Runs what is due at the clock's time: the event consumers, then the due jobs (texts and calls go out to the
     /// stand-in), until nothing moves.
     func settle() async throws {
-        for _ in 0..<50 {
-            let handled = await services.eventConsumers.drainAll()
-            let ran = try await services.jobRunner.runDue(now: clock.read())
-            if handled == 0 && ran == 0 { return }
-        }
-        Issue.record("the booking loop did not settle")
+        try await services.settle(at: clock.read())
     }
 
     func advance(by seconds: TimeInterval) async throws {

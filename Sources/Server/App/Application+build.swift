@@ -93,8 +93,12 @@ public func buildApplication(
     return app
 }
 
+/// - Parameters:
+///   - now: the services' clock; `sleep`: how a placed call waits for its dial slot. A simulation on a virtual clock
+///     (`frontdesk bench campaign`) passes its own of both.
 func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (String) -> Void,
-                  now: @escaping @Sendable () -> Date = Date.init) async throws -> AppServices {
+                  now: @escaping @Sendable () -> Date = Date.init,
+                  sleep: (@Sendable (TimeInterval) async throws -> Void)? = nil) async throws -> AppServices {
     let modelURL = URL(fileURLWithPath: config.modelDirectory, isDirectory: true)
     let embedder: MiniLMEmbedder
     do {
@@ -161,11 +165,13 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     }
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
+    var placeCall = OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
+                                    pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now)
+    if let sleep { placeCall.sleep = sleep }
     let core = makeCoreServices(config, storage: storage, logger: logger, metrics: metrics, now: now, sms: sender, handlers: [
         CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
                        sentiment: sentiment, now: Date.init),
-        OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
-                        pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now),
+        placeCall,
         CallUpdateJob(client: callsClient, logger: logger),
     ])
     let appointments = repositories.appointments

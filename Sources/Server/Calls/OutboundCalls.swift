@@ -91,6 +91,10 @@ struct OutboundCallJob: JobHandler {
     let limits: OutboundLimits
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Waits this many seconds for a reserved slot; a simulation on a virtual clock moves its clock instead.
+    var sleep: @Sendable (TimeInterval) async throws -> Void = { seconds in
+        try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
+    }
 
     func run(_ job: Job) async throws {
         let plan = try job.decode(Payload.self)
@@ -112,7 +116,7 @@ struct OutboundCallJob: JobHandler {
             throw JobPostponed(seconds: max(1, until.timeIntervalSince(now())), reason: reason)
         case .dial(let slot):
             let delay = slot.timeIntervalSince(now())
-            if delay > 0 { try await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up)))) }
+            if delay > 0 { try await sleep(delay) }
         }
         let created: CreatedCall
         do {

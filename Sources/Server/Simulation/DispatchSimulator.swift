@@ -31,7 +31,7 @@ public final class DispatchSimulator {
     static let businessNumber = "+15550100000"
 
     // What the run has done so far.
-    private var agenda = Agenda()
+    private var agenda = SimulationAgenda<Happening>()
     /// World ticket index by job code: the newest ticket with the code (codes are unique among open tickets, and
     /// texts about a job are sent while it is open).
     private var ticketByCode: [String: Int] = [:]
@@ -43,10 +43,8 @@ public final class DispatchSimulator {
     /// MessageSids of the YES replies sent, to read the loop's answer to each from the outbox.
     private(set) var yesReplies: [String] = []
     private var messages = 0
-    /// Errors the event consumers threw (the server logs them and retries from its checkpoint).
-    private var consumerFailures: [String] = []
-    /// The newest event of the log when the consumers were last drained.
-    private var drainedUpTo: Int64 = 0
+    /// The server's background work, run between the world's happenings.
+    private let background: SimulatedBackground
 
     /// Builds the services on a new SQLite database at `databasePath` (which must not exist), the business and its
     /// vendors.
@@ -80,6 +78,8 @@ public final class DispatchSimulator {
                 name: vendor.name, phone: vendor.phone, trades: vendor.trades, serviceAreas: vendor.areas))
             clock.advance(to: clock.now.addingTimeInterval(1))
         }
+        background = SimulatedBackground(consumers: core.eventConsumers, jobRunner: core.jobRunner,
+                                         events: core.repositories.events, jobs: core.repositories.jobs)
         vendorByPhone = Dictionary(uniqueKeysWithValues: world.vendors.map { ($0.phone, $0.index) })
         ticketByTenantPhone = Dictionary(uniqueKeysWithValues: world.tickets.map { ($0.tenantPhone, $0.index) })
     }
@@ -118,43 +118,22 @@ public final class DispatchSimulator {
                 break
             }
         }
-        problems += consumerFailures.prefix(10)
+        problems += background.consumerFailures.prefix(10)
         let (pending, failed) = try await repositories.jobs.counts()
         if failed > 0 { problems.append("\(failed) job(s) of the work queue failed for good") }
         if pending > 0, problems.isEmpty { problems.append("\(pending) job(s) still pending at the end") }
         return try await report(problems: problems, elapsed: ContinuousClock.now - started)
     }
 
-    /// Drains the event consumers and runs the due jobs until neither has anything left, letting each simulated
+    /// Runs the server's background work (``SimulatedBackground``) until it has nothing left, letting each simulated
     /// person read the texts delivered meanwhile. Returns whether anything ran.
-    ///
-    /// Each step is asked first whether it has work — new events of a type a consumer takes, a job due — so a pass
-    /// with nothing to do costs two reads, not a read per consumer and a claim: most passes of a run have nothing to do.
     @discardableResult
     private func settle() async throws -> Bool {
         var any = false
         while true {
-            var handled = 0, ran = 0
-            let fresh = try await repositories.events.events(EventQuery(businessId: nil, after: drainedUpTo, limit: 1_000))
-            if let last = fresh.last {
-                // Each consumer that wants one of the new events reads up to the end of the log (the others would only
-                // move their checkpoint); what they append is seen by the next pass.
-                drainedUpTo = last.id
-                let types = Set(fresh.map(\.type))
-                for consumer in core.eventConsumers.consumers where fresh.count == 1_000 || !consumer.types.isDisjoint(with: types) {
-                    do {
-                        handled += try await core.eventConsumers.drain(consumer)
-                    } catch {
-                        consumerFailures.append("the \(consumer.name) consumer failed: \(error)")
-                    }
-                }
-            }
-            // A job runs once the clock has reached its `run_at` as stored (milliseconds), as on a server.
-            if let due = try await repositories.jobs.nextRunAt(), due <= clock.now {
-                ran = try await core.jobRunner.runDue(now: clock.now)
-            }
+            let did = try await background.round(now: clock.now)
             for text in phones.takeTexts() { read(text) }
-            guard handled > 0 || ran > 0 || fresh.count == 1_000 else { return any }
+            guard did else { return any }
             any = true
         }
     }
@@ -259,54 +238,6 @@ extension DispatchSimulator {
         case stop(vendor: Int)
         /// A simulated person's text (a vendor's when `vendor` is set).
         case reply(body: String, from: String, vendor: Int?)
-    }
-
-    /// The simulated world's own happenings in time order (a binary heap; equal times in the order added).
-    struct Agenda {
-        private struct Entry {
-            var at: Date
-            var order: Int
-            var happening: Happening
-            func precedes(_ other: Entry) -> Bool { (at, order) < (other.at, other.order) }
-        }
-
-        private var heap: [Entry] = []
-        private var counter = 0
-
-        var nextTime: Date? { heap.first?.at }
-
-        /// At `at` to the millisecond: the database keeps times to the millisecond, so the clock never holds a time
-        /// that a stored one could not equal.
-        mutating func add(_ happening: Happening, at: Date) {
-            counter += 1
-            let at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000)
-            heap.append(Entry(at: at, order: counter, happening: happening))
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard heap[child].precedes(heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-
-        /// The earliest happening if it is due by `now`.
-        mutating func next(dueBy now: Date) -> Happening? {
-            guard let first = heap.first, first.at <= now else { return nil }
-            heap.swapAt(0, heap.count - 1)
-            heap.removeLast()
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < heap.count, heap[left].precedes(heap[smallest]) { smallest = left }
-                if right < heap.count, heap[right].precedes(heap[smallest]) { smallest = right }
-                if smallest == parent { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-            return first.happening
-        }
     }
 }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+@testable import Server
 import Synchronization
 
 /// A stand-in for an OpenAI-compatible server (OpenAI, Ollama, llama.cpp, vLLM), started by a test on
@@ -50,7 +51,7 @@ final class ChatStandIn: Sendable {
             }
             return try await self.respond()
         }
-        return try await LocalStandIn.serve(router, name: "chat-stand-in") { base in try await test(base.appendingPathComponent("v1")) }
+        return try await LoopbackServer.serve(router, name: "chat-stand-in") { base in try await test(base.appendingPathComponent("v1")) }
     }
 
     private func respond() async throws -> Response {

@@ -64,7 +64,7 @@ final class TwilioMessagingStandIn: Sendable {
         }
         addCallRoutes(to: router)
         addHeldRoutes(to: router)
-        return try await LocalStandIn.serve(router, name: "twilio-stand-in", test)
+        return try await LoopbackServer.serve(router, name: "twilio-stand-in", test)
     }
 
     /// Reads and logs a request's form body.

@@ -3,14 +3,16 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Runs `router` as a stand-in for an external service (an LLM, Twilio's REST API) on 127.0.0.1 with a free port
-/// while `test` runs; `test` gets `http://127.0.0.1:PORT`. Stopped by graceful shutdown, not cancellation, so a
-/// request still sleeping in the stand-in finishes quietly.
-enum LocalStandIn {
-    struct DidNotStart: Error {}
+/// Serves `router` on 127.0.0.1 with a free port while `body` runs; `body` gets `http://127.0.0.1:PORT`. Stopped
+/// by graceful shutdown, not cancellation, so a request still in flight finishes quietly. For what stands on the
+/// loopback beside the server: the bench's simulated Twilio and the bench's own server (`frontdesk bench
+/// campaign`), and the tests' stand-ins for Twilio and an LLM.
+public enum LoopbackServer {
+    public struct DidNotStart: Error {}
 
-    static func serve<T: Sendable>(_ router: Router<BasicRequestContext>, name: String,
-                                   _ test: @Sendable (URL) async throws -> T) async throws -> T {
+    public static func serve<Context: InitializableFromSource<ApplicationRequestContextSource>, T: Sendable>(
+        _ router: Router<Context>, name: String, _ body: @Sendable (URL) async throws -> T
+    ) async throws -> T {
         var logger = Logger(label: name)
         logger.logLevel = .warning
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
@@ -31,7 +33,7 @@ enum LocalStandIn {
                 throw DidNotStart()
             }
             do {
-                let result = try await test(URL(string: "http://127.0.0.1:\(port)")!)
+                let result = try await body(URL(string: "http://127.0.0.1:\(port)")!)
                 await services.triggerGracefulShutdown()
                 return result
             } catch {

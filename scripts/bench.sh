@@ -5,6 +5,7 @@
 #   (no anchor)                                                   → frontdesk bench search-http
 #   the embedder's single-query time, measured in the same run   → frontdesk bench calls
 #   a bare SQLite pass over the same calls                         → frontdesk bench analytics
+#   one event append, measured in the same run                    → frontdesk bench campaign
 #   SQLite single node, measured in the same run                   → frontdesk bench calls --database-url (PostgreSQL
 #                                                                     1 and 2 nodes; only where a PostgreSQL server can
 #                                                                     be started: scripts/with_postgres.sh)
@@ -65,3 +66,7 @@ if [ -n "${FRONTDESK_TEST_POSTGRES_URL:-}" ] || compgen -G "/usr/lib/postgresql/
 else
     echo "bench: no PostgreSQL server binaries (apt-get install postgresql); skipping the scale-out comparison"
 fi
+
+echo
+echo "== outbound campaign: 10,000 recipients against a simulated Twilio on a virtual clock =="
+"$BIN" bench campaign --recipients 10000

@@ -94,8 +94,9 @@ public struct CampaignBenchReport: Sendable {
     public var dialerCPUSeconds: Double
     /// The anchor: process CPU time of one event append (one small transaction), measured in the same run.
     public var appendCPUSeconds: Double
-    /// Milliseconds from the start of the step that committed an event to the live client receiving it (an upper
-    /// bound: the step's own time is included), over every event of the campaign's stream.
+    /// Milliseconds from the start of the step that committed an event to the live client receiving it, over every
+    /// event of the campaign's stream. A step is one webhook, one dialer pass, one consumer's drain or one pass of
+    /// due jobs, so this is an upper bound that includes the rest of that step.
     public var liveDelaysMilliseconds: [Double]
     /// Events of the campaign's stream the live client never received.
     public var missedLiveEvents: Int
@@ -173,6 +174,7 @@ final class CampaignBenchRun {
 
     func run() async throws -> CampaignBenchReport {
         let wallStart = ContinuousClock.now
+        background.beforeStep = { [unowned self] in try await self.mark() }
         let business = try await services.businesses.create(NewBusiness(
             slug: "bench-plumbing", name: "Bench Plumbing", timeZone: "America/Chicago", numbers: [CampaignBench.callerNumber]))
         let key = try await services.apiKeys.rotate(businessId: business.id)

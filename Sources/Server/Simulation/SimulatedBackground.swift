@@ -16,6 +16,8 @@ final class SimulatedBackground {
     private(set) var consumerFailures: [String] = []
     /// The newest event of the log when the consumers were last drained.
     private var drainedUpTo: Int64 = 0
+    /// Called before each step of a round (a consumer's drain, a pass of due jobs): a bench notes when each began.
+    var beforeStep: (() async throws -> Void)?
 
     init(consumers: EventConsumerRunner, jobRunner: JobRunner, events: any EventLog, jobs: any WorkQueue) {
         self.consumers = consumers
@@ -34,6 +36,7 @@ final class SimulatedBackground {
             let types = Set(fresh.map(\.type))
             for consumer in consumers.consumers where fresh.count == 1_000 || !consumer.types.isDisjoint(with: types) {
                 do {
+                    try await beforeStep?()
                     handled += try await consumers.drain(consumer)
                 } catch {
                     consumerFailures.append("the \(consumer.name) consumer failed: \(error)")
@@ -42,6 +45,7 @@ final class SimulatedBackground {
         }
         // A job runs once the clock has reached its `run_at` as stored (milliseconds), as on a server.
         if let due = try await jobs.nextRunAt(), due <= now {
+            try await beforeStep?()
             ran = try await jobRunner.runDue(now: now)
         }
         return handled > 0 || ran > 0 || fresh.count == 1_000

@@ -319,7 +319,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
     EventsController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory).addRoutes(to: tenant.group("events"))
     let live = LiveController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory,
-                              calls: services.calls, campaigns: services.repositories.campaigns)
+                              calls: services.calls, campaigns: services.repositories.campaigns, now: services.now)
     live.addRoutes(calls: tenant.group("calls"))
     TicketsController(tickets: services.repositories.tickets, businesses: services.businesses, events: services.events)
         .addRoutes(to: tenant.group("tickets"))

@@ -28,7 +28,7 @@ extension OpenAPIDocument {
                           responses: ["200": body("CampaignPage"), "400": error("Unknown state, bad limit or cursor.")]),
             ],
             "/v1/campaigns/{id}": [
-                "get": op("Get a campaign", "With `recipients`: how many are in each state, and the total.", tag: "campaigns",
+                "get": op("Get a campaign", "With `recipients`: how many are in each state, and the total; and `counters` (CampaignCounters): who is left, the answer rate, the recent pace and the time left at it.", tag: "campaigns",
                           parameters: [path("id")], responses: ["200": body("Campaign"), "404": error("No such campaign in this business.")]),
                 "patch": op("Edit a campaign", "Absent fields stay; `script` replaces the whole script; `start_at: null` clears the start time; a partial `retry_policy` keeps the other value. Draft and scheduled: every field. Paused: name, calling_window, pacing, retry_policy and voicemail (not the script, the caller number or the start time). Running, completed, cancelled: nothing. `state` is not patchable: start, pause, resume and cancel move a campaign. A new script may not use a variable some recipient lacks. Appends `campaign.updated` when something changed.",
                             tag: "campaigns", parameters: [path("id")], request: "CampaignInput",
@@ -41,7 +41,7 @@ extension OpenAPIDocument {
                                          "409": error("Not a draft (`campaign_conflict`): cancel it instead.")]),
             ],
             "/v1/campaigns/{id}/start": [
-                "post": op("Start a campaign", "Draft or scheduled → `scheduled` while `start_at` is ahead, else `running`. A scheduled campaign whose time is still ahead is returned unchanged. Not yet dialled by this build: the dialer is not built (docs/campaigns.md).",
+                "post": op("Start a campaign", "Draft or scheduled → `scheduled` while `start_at` is ahead, else `running`. A scheduled campaign whose time is still ahead is returned unchanged. The dialer calls a running campaign's recipients (docs/campaigns.md, \"Dialing\").",
                            tag: "campaigns", parameters: [path("id")], request: "CampaignReason",
                            responses: ["200": body("Campaign"), "404": error("No such campaign."),
                                        "409": ["description": "The campaign has no recipients (`no_recipients`), the table forbids the move (`illegal_transition`), or it changed meanwhile.",
@@ -135,7 +135,15 @@ extension OpenAPIDocument {
                 "created_at": string(format: "date-time"), "updated_at": string(format: "date-time"),
                 "version": ["type": "integer", "description": "1 when created, +1 per change; moves through the API are conditional on it."],
                 "recipients": object(counts),
+                "counters": ref("CampaignCounters"),
             ]),
+            "CampaignCounters": object([
+                "by_state": ["type": "object", "additionalProperties": ["type": "integer"]],
+                "remaining": ["type": "integer", "description": "Recipients not finished: to be called, in a call, or busy / no answer / failed with a retry scheduled."],
+                "answer_rate": ["type": ["number", "null"], "description": "Completed conversations ÷ recipients whose calls ended answered or not; null before any ended."],
+                "attempts_per_hour": ["type": ["number", "null"], "description": "The pace: attempts ended (any outcome) in the last \(Int(CampaignPace.window / 60)) minutes, per hour — measured from the first call when that is more recent. Null unless the campaign is running and an attempt ended in that window."],
+                "time_left_seconds": ["type": ["integer", "null"], "description": "The later of `remaining` ÷ the pace and the wait for the latest retry or calling-window deferral already scheduled; 0 when nobody is left. Calling time at the recent pace (closed windows beyond the deferrals made are not added). Null unless the campaign is running and has a pace."],
+            ], required: ["by_state", "remaining", "answer_rate", "attempts_per_hour", "time_left_seconds"]),
             "CampaignPage": object(["items": ["type": "array", "items": ref("Campaign")], "next_cursor": nullable("string")]),
             "CampaignReason": object(["reason": ["type": "string", "maxLength": CampaignStateChange.maxReasonLength]]),
             "CampaignTransitionError": object([

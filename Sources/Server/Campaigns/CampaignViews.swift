@@ -3,10 +3,11 @@ import Foundation
 import Hummingbird
 
 /// A campaign as the API returns it: every field present, null when unset; with `recipients` (counts by state) on
-/// the routes that read one campaign.
+/// the routes that read one campaign, and `counters` (``CampaignCounters``) on `GET /v1/campaigns/{id}`.
 struct CampaignView: Encodable {
     let campaign: Campaign
     var counts: RecipientCounts?
+    var counters: CampaignCounters?
 
     struct ScriptView: Encodable {
         let script: CampaignScript
@@ -31,7 +32,7 @@ struct CampaignView: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, state, script, callerNumber, startAt, callingWindow, pacing, retryPolicy, voicemail, createdAt,
-             updatedAt, version, recipients
+             updatedAt, version, recipients, counters
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -55,6 +56,7 @@ struct CampaignView: Encodable {
             byState["total"] = counts.total
             try c.encode(byState, forKey: .recipients)
         }
+        if let counters { try c.encode(counters, forKey: .counters) }
     }
 }
 

@@ -61,7 +61,8 @@ struct CampaignsController {
         let business = try context.requireBusiness()
         let campaign = try await found(request, context, business)
         let counts = try await campaigns.counts(campaignId: campaign.id, businessId: business.id)
-        return try JSONResponse.make(CampaignView(campaign: campaign, counts: counts))
+        let counters = try await CampaignCounters.read(campaigns, campaign, counts: counts, now: now())
+        return try JSONResponse.make(CampaignView(campaign: campaign, counts: counts, counters: counters))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,0 +1,13 @@
+import Foundation
+
+extension AppDatabase {
+    /// Migrations after v9, in order (registered after v9's through `v9Migrations`). Append-only.
+    static let v10Migrations: [SchemaMigration] = [campaignAttemptTimes]
+
+    /// A campaign's live counters (issue 13) measure its pace from the attempts that ended in the last 30 minutes
+    /// and the start of its first attempt: both read through an index on the campaign, not a scan of every attempt.
+    static let campaignAttemptTimes = SchemaMigration("v10-campaign-attempt-times", sql: """
+        CREATE INDEX campaign_attempts_by_end ON campaign_attempts(campaign_id, ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX campaign_attempts_by_start ON campaign_attempts(campaign_id, started_at);
+        """)
+}

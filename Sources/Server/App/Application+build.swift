@@ -283,6 +283,8 @@ func makeCoreServices(_ config: AppConfig, storage: any StorageBackend, logger: 
                                events: events, outbox: smsOutbox, logger: logger, queued: wakeJobs),
             DispatchConsumer(service: dispatch),
             CampaignCallConsumer(campaigns: repositories.campaigns, calls: repositories.calls, logger: logger),
+            CampaignAppointmentConsumer(campaigns: repositories.campaigns, appointments: repositories.appointments,
+                                        customers: repositories.customers, businesses: businesses, logger: logger, now: now),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
     return CoreServices(storage: storage, repositories: repositories, smsOutbox: smsOutbox, reminders: reminders,

@@ -253,6 +253,11 @@ public protocol CampaignRepository: Sendable {
     /// `pending`, `busy`, `no_answer` and `failed` recipients move, to `pending` (deferred), their own state (a new
     /// `next_attempt_at`), `skipped` or `opted_out`.
     func moveRecipient(id: String, businessId: String, _ move: RecipientMove) async throws -> CampaignRecipient
+    /// Stores what the recipient's completed attempt `attemptId` did with the CRM appointment (the script's
+    /// appointment question); appends `campaign.appointment_recorded`. Storing what is already stored changes nothing.
+    /// `RepositoryError.notFound` when the attempt is not the recipient's.
+    func recordAppointment(recipientId: String, businessId: String, attemptId: String,
+                           _ appointment: RecipientAppointment) async throws -> CampaignRecipient
     /// A recipient's attempts, oldest first.
     func attempts(recipientId: String, businessId: String) async throws -> [CampaignAttempt]
     /// The attempt that placed the call `callSid`, if a campaign placed it.

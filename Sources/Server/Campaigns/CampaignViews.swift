@@ -22,11 +22,25 @@ struct CampaignView: Encodable {
             try c.encode(script.openingLine.text, forKey: .openingLine)
             // What is said before the opening line (null when the opening line says it itself).
             try c.encode(script.openingDisclosesItself ? nil : CampaignScript.disclosure.text, forKey: .openingDisclosure)
-            try c.encode(script.questions.map { ["field": $0.field, "text": $0.text.text, "kind": $0.kind.rawValue] },
-                         forKey: .questions)
+            try c.encode(script.questions.map(QuestionView.init), forKey: .questions)
             try c.encode(script.closingLine.text, forKey: .closingLine)
             try c.encode(script.voicemailMessage?.text, forKey: .voicemailMessage)
             try c.encode(script.recipientVariables, forKey: .variables)
+        }
+    }
+
+    /// A question: `appointment` is `book`, `confirm` or null.
+    struct QuestionView: Encodable {
+        let question: CampaignQuestion
+
+        enum CodingKeys: String, CodingKey { case field, text, kind, appointment }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(question.field, forKey: .field)
+            try c.encode(question.text.text, forKey: .text)
+            try c.encode(question.kind, forKey: .kind)
+            try c.encode(question.appointment, forKey: .appointment)
         }
     }
 
@@ -66,7 +80,21 @@ struct RecipientView: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, phoneNumber, state, variables, timeZone, zoneSource, attempts, nextAttemptAt, lastOutcome, lastCallSid,
-             results, position, createdAt, updatedAt
+             results, appointment, position, createdAt, updatedAt
+    }
+
+    /// `{"status", "appointment_id", "note"}`, every field present.
+    struct AppointmentView: Encodable {
+        let appointment: RecipientAppointment
+
+        enum CodingKeys: String, CodingKey { case status, appointmentId, note }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(appointment.status, forKey: .status)
+            try c.encode(appointment.appointmentId, forKey: .appointmentId)
+            try c.encode(appointment.note, forKey: .note)
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -82,6 +110,7 @@ struct RecipientView: Encodable {
         try c.encode(recipient.lastOutcome, forKey: .lastOutcome)
         try c.encode(recipient.lastCallSid, forKey: .lastCallSid)
         try c.encode(recipient.results, forKey: .results)
+        try c.encode(recipient.appointment.map(AppointmentView.init), forKey: .appointment)
         try c.encode(recipient.position, forKey: .position)
         try c.encode(recipient.createdAt, forKey: .createdAt)
         try c.encode(recipient.updatedAt, forKey: .updatedAt)

@@ -47,6 +47,7 @@ struct CampaignsController {
         let business = try context.requireBusiness()
         let body = try await request.collectBody(upTo: AppLimits.maxJSONBytes)
         try JSONRequestDecoder.rejectUnknownFields(in: body, allowed: CampaignBody.fieldNames, nested: CampaignBody.nested)
+        try CampaignBody.rejectUnknownQuestionFields(in: body)
         let input = try JSONRequestDecoder.decode(CampaignBody.self, from: body)
         let campaign = try await Self.answering {
             let definition = try input.definition(defaultCountryCode: try await countryCode(business))
@@ -75,6 +76,7 @@ struct CampaignsController {
                            details: [ErrorDetail(field: "state", message: "not patchable")])
         }
         try JSONRequestDecoder.rejectUnknownFields(in: body, allowed: CampaignBody.fieldNames, nested: CampaignBody.nested)
+        try CampaignBody.rejectUnknownQuestionFields(in: body)
         let input = try JSONRequestDecoder.decode(CampaignBody.self, from: body)
         let campaign = try await Self.answering {
             let patch = try input.patch(over: current.definition, defaultCountryCode: try await countryCode(business))

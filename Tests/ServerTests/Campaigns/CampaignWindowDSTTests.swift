@@ -29,7 +29,7 @@ import Testing
             let key = try await test.services.apiKeys.rotate(businessId: business.id)
             let world = CampaignDialerTests.World(test: test, standIn: standIn, clock: clock, business: business, key: key)
             let dialer = test.services.campaignDialer
-            try await test.app.test(.live) { client in
+            try await test.app.test(.router) { client in
                 let id = try #require(try await client.call(.post, "/v1/campaigns", key: key,
                                                             json: CampaignDialerTests.campaign).body.id)
                 let csv = """

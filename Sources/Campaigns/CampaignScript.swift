@@ -5,7 +5,8 @@ import Foundation
 public enum AnswerKind: String, Codable, Sendable, CaseIterable {
     /// Yes or no; stored as `yes` / `no`.
     case yesNo = "yes_no"
-    /// A date and time ("Tuesday at 3pm"); stored as ISO 8601 with the recipient's offset.
+    /// A date and time ("Tuesday at 3pm"), read in the business's time zone as the start of what was said; stored as
+    /// ISO 8601 in UTC (`2030-06-11T15:00:00Z`).
     case dateTime = "date_time"
     /// A number ("about forty"); stored as decimal text.
     case number

@@ -339,6 +339,10 @@ extension PGDatabase {
         + [dispatchMigration, outboundPacingMigration, dispatchOffersMigration]
         // Then PostgresMigrations+Campaigns.swift.
         + [campaignsMigration]
+        // Then PostgresMigrations+CampaignProgress.swift.
+        + [campaignAttemptTimesMigration]
+        // Then PostgresMigrations+CampaignAppointments.swift.
+        + [campaignAppointmentsMigration]
 
     /// The advisory-lock key migrations run under (any constant of ours; "FDmigrat").
     static let migrationLockKey: Int64 = 0x4644_6D69_6772_6174

@@ -178,3 +178,24 @@ public struct OwnerAlertRaised: EventPayload {
         return String((message + callback).prefix(1_000))
     }
 }
+
+/// An outbound call was not dialled (`call.not_placed`, on the `call.create` job's stream `job:<id>`): the moment it
+/// had to be dialled by passed before the account's pacing gave it a slot. Nothing reached the callee.
+public struct CallNotPlaced: EventPayload {
+    public static let type = EventType.callNotPlaced
+    /// The request id the call was placed with (a campaign's attempt id).
+    public var requestId: String
+    public var to: String
+    /// The `purpose` the call was placed with (`campaign:<id>:<attempt>`, …).
+    public var purpose: String?
+    /// The latest instant the call could be dialled.
+    public var dialBy: Date
+    public var reason: String
+    public init(requestId: String, to: String, purpose: String?, dialBy: Date, reason: String) {
+        self.requestId = requestId
+        self.to = to
+        self.purpose = purpose
+        self.dialBy = dialBy
+        self.reason = reason
+    }
+}

@@ -166,7 +166,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
     var placeCall = OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
-                                    pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now)
+                                    pacing: repositories.outboundPacing, limits: config.outboundLimits, events: repositories.events,
+                                    logger: logger, now: now)
     if let sleep { placeCall.sleep = sleep }
     let core = makeCoreServices(config, storage: storage, logger: logger, metrics: metrics, now: now, sms: sender, handlers: [
         CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,

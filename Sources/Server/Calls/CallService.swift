@@ -441,14 +441,21 @@ public struct CallService: Sendable {
 
     /// Leads and owner alerts the actions ask for.
     private func records(from actions: [CallAction], call: CallRecord, at timestamp: Date) -> ([Lead], [OwnerAlertRecord]) {
+        Self.records(from: actions, businessId: call.businessId, callSid: call.sid, conversationId: nil, at: timestamp)
+    }
+
+    /// Leads and owner alerts the actions of a call's turn (`callSid`) or a web chat message (`conversationId`) ask for.
+    static func records(from actions: [CallAction], businessId: String, callSid: String?, conversationId: String?,
+                        at timestamp: Date) -> ([Lead], [OwnerAlertRecord]) {
         var leads: [Lead] = []
         var alerts: [OwnerAlertRecord] = []
         for action in actions {
             switch action {
             case .saveLead(let draft):
-                leads.append(Lead(draft: draft, businessId: call.businessId, callSid: call.sid, createdAt: timestamp))
+                leads.append(Lead(draft: draft, businessId: businessId, callSid: callSid, conversationId: conversationId,
+                                  createdAt: timestamp))
             case .alertOwner(let alert):
-                alerts.append(OwnerAlertRecord(id: nil, businessId: call.businessId, callSid: call.sid,
+                alerts.append(OwnerAlertRecord(id: nil, businessId: businessId, callSid: callSid,
                                                kind: alert.kind.rawValue, callbackNumber: alert.callbackNumber,
                                                message: alert.message, status: "queued", createdAt: timestamp))
             default: break

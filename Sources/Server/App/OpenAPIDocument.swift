@@ -23,7 +23,7 @@ enum OpenAPIDocument {
         ] as JSON,
         "components": components,
         "paths": paths.merging(eventPaths) { documented, _ in documented }.merging(dispatchPaths) { documented, _ in documented }
-            .merging(campaignPaths) { documented, _ in documented },
+            .merging(campaignPaths) { documented, _ in documented }.merging(widgetPaths) { documented, _ in documented },
     ] }
 
     // MARK: Paths
@@ -239,6 +239,7 @@ enum OpenAPIDocument {
         "securitySchemes": [
             "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key", "description": "A business's API key."] as JSON,
             "admin": ["type": "http", "scheme": "bearer", "description": "The operator (admin) key."] as JSON,
+            "visitorToken": ["type": "http", "scheme": "bearer", "description": "A web chat visitor token (`POST /widget/v1/{key}/conversations`)."] as JSON,
         ] as JSON,
         "schemas": ([
             "Error": object(["error": object(["code": string(), "message": string(),
@@ -354,7 +355,7 @@ enum OpenAPIDocument {
             "KeyList": object(["items": ["type": "array", "items": object(["id": string(), "prefix": string(),
                                                                             "created_at": string(format: "date-time"), "revoked_at": nullable("string")])]]),
         ] as JSON).merging(eventSchemas) { documented, _ in documented }.merging(dispatchSchemas) { documented, _ in documented }
-            .merging(campaignSchemas) { documented, _ in documented },
+            .merging(campaignSchemas) { documented, _ in documented }.merging(widgetSchemas) { documented, _ in documented },
     ] }
 
     // MARK: Builders

@@ -28,6 +28,7 @@ import Testing
         ("v7-outbound-pacing", "f0f6479cd0adad0b3c568766c3fe630db307813392add1c757b40eebfb20fb46", "04dba8753d5194b5e6a2438b624d3284f83b046ff50e7ca22e1d77af4b6d4fcb"),
         ("v8-dispatch-offers", "dd0a1ea827a066aacea4ac5c11c485a8b9f476baa9c7597de217624acf0c9bb4", "373d57ab0655028182823f8620eeb41e0bfe39b51f64dad632fa86e103ed3a27"),
         ("v9-campaigns", "af30809308bdfa4e015d8dece15d747ba3340133bc1cdd2af33226303358a32e", "706ac8aaa3a93f462f8eb5d71a5dd0cf7aa115d55cf849f64c45697607a26b27"),
+        ("v11-widget", "429748feb74f5bc2599e8d993827c1ea32771ca909526782cb30548d675dcd4d", "8de5c2765bad8097261b68bd9593cdee17349082240b20c2212e076a8bf15098"),
     ]
 
     static func sha256(_ text: String) -> String {

@@ -55,15 +55,3 @@ public struct WidgetKey: Sendable, Equatable, Identifiable {
         return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
-
-/// What the business has set up for its widget: its active key and the origins allowed to use it.
-public struct WidgetSettings: Sendable, Equatable {
-    public var key: WidgetKey
-    /// Normalised origins (``WidgetOrigin``); empty allows none.
-    public var allowedOrigins: [String]
-
-    public init(key: WidgetKey, allowedOrigins: [String]) {
-        self.key = key
-        self.allowedOrigins = allowedOrigins
-    }
-}

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Hummingbird
 
 /// `GET /widget.js`: the chat widget a business puts on its pages. Plain JavaScript, written by hand, served as it
 /// is (no build step, no third-party code). Kept in this file rather than as a package resource so the binary
@@ -320,28 +319,4 @@ enum WidgetScript {
 
     /// Seconds a browser or CDN may reuse the script without asking: short, so a new release reaches pages soon.
     static let maxAge = 300
-}
-
-/// Serves ``WidgetScript``.
-struct WidgetScriptController {
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("widget.js", use: script)
-    }
-
-    @Sendable func script(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var headers: HTTPFields = [
-            .contentType: "text/javascript; charset=utf-8",
-            .cacheControl: "public, max-age=\(WidgetScript.maxAge)",
-            .eTag: WidgetScript.etag,
-            .xContentTypeOptions: "nosniff",
-            // Loaded by other sites' pages by design (and from pages that require CORP on what they embed).
-            .crossOriginResourcePolicy: "cross-origin",
-        ]
-        if let presented = request.headers[.ifNoneMatch],
-           presented.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == WidgetScript.etag }) {
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: WidgetScript.source)))
-    }
 }

@@ -60,6 +60,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case campaignAttemptEnded = "campaign.attempt_ended"
     /// A recipient was moved without a call (skipped, opted out before dialling).
     case campaignRecipientChanged = "campaign.recipient_changed"
+    /// What a recipient's call did with the CRM appointment (booked, confirmed, declined, refused).
+    case campaignAppointmentRecorded = "campaign.appointment_recorded"
     // Web chat widget conversations (stream `conversation:<id>`)
     /// A visitor opened the widget: a conversation began, with the receptionist's greeting.
     case webStarted = "web.started"

@@ -3,13 +3,13 @@ import GRDB
 import Testing
 @testable import Server
 
-/// `v11-widget` rebuilds `conversations` on SQLite (a column and a rule cannot change in place): what was there
+/// `v13-widget` rebuilds `conversations` on SQLite (a column and a rule cannot change in place): what was there
 /// before survives with its messages, the foreign keys still hold, and the new rules apply.
 @Suite struct WidgetMigrationTests {
     @Test func conversationsSurviveTheRebuildAndWebOnesMayHaveNoCustomer() throws {
         let queue = try DatabaseQueue()
         let migrator = AppDatabase.migrator
-        try migrator.migrate(queue, upTo: "v9-campaigns")
+        try migrator.migrate(queue, upTo: "v11-campaign-appointments")
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO businesses (id, slug, name, time_zone, settings, created_at, updated_at)

@@ -1,9 +1,9 @@
 import Foundation
 
 extension PGDatabase {
-    /// SQLite's v11: the web chat widget's publishable keys, allowed origins and conversations; conversations of
+    /// SQLite's v13: the web chat widget's publishable keys, allowed origins and conversations; conversations of
     /// channel `web` without a customer; the sources a message cited; the web conversation a lead was taken in.
-    static let widgetMigration = PostgresMigration(id: "p7-widget", statements: [
+    static let widgetMigration = PostgresMigration(id: "p9-widget", statements: [
         """
         CREATE TABLE widget_keys (
             id text PRIMARY KEY,

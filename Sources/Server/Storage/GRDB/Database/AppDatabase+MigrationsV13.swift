@@ -1,12 +1,12 @@
 import Foundation
 
 extension AppDatabase {
-    /// Migrations after v9 that this file holds, in order (registered after v9's through `v9Migrations`). Append-only.
-    static let v11Migrations: [SchemaMigration] = [widget]
+    /// Migrations after v11 held in this file, in order (registered through `v10Migrations`). Append-only.
+    static let v13Migrations: [SchemaMigration] = [widget]
 
     /// The web chat widget (issue 14): publishable keys, the origins allowed to use them, and the conversations held
     /// in the widget, which join the CRM's conversations as channel `web`.
-    static let widget = SchemaMigration("v11-widget", sql: """
+    static let widget = SchemaMigration("v13-widget", sql: """
         -- Publishable keys (pk_ + 32 base62 characters) sit in a business's web pages, so they are stored as they
         -- are. Each has its own secret (64 hex digits) that signs the visitor tokens it issues: revoking the key (a
         -- rotation) ends every token it issued. A business has at most one active key.
@@ -34,7 +34,7 @@ extension AppDatabase {
         -- their visitors are anonymous until they leave a number: customer_id becomes optional, for web
         -- conversations only. SQLite changes neither a NOT NULL nor a CHECK in place, so the table is rebuilt
         -- (migrations run with foreign keys off and check them all before committing).
-        CREATE TABLE conversations_v11 (
+        CREATE TABLE conversations_v13 (
             id TEXT PRIMARY KEY NOT NULL,
             business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
             customer_id TEXT,
@@ -46,12 +46,12 @@ extension AppDatabase {
             UNIQUE (id, business_id),
             FOREIGN KEY (customer_id, business_id) REFERENCES customers(id, business_id) ON DELETE CASCADE
         );
-        INSERT INTO conversations_v11 (id, business_id, customer_id, channel, call_sid, created_at, updated_at)
+        INSERT INTO conversations_v13 (id, business_id, customer_id, channel, call_sid, created_at, updated_at)
             SELECT id, business_id, customer_id, CASE channel WHEN 'widget' THEN 'web' ELSE channel END, call_sid,
                    created_at, updated_at
             FROM conversations;
         DROP TABLE conversations;
-        ALTER TABLE conversations_v11 RENAME TO conversations;
+        ALTER TABLE conversations_v13 RENAME TO conversations;
         CREATE UNIQUE INDEX conversations_one_sms_thread ON conversations(business_id, customer_id, channel)
             WHERE channel = 'sms';
         CREATE INDEX conversations_by_customer ON conversations(customer_id);

@@ -218,8 +218,17 @@ enum WidgetScript {
       if (!result.json.ended) { setStatus("idle", ""); }
       if (host.getAttribute("data-state") === "open" && !form.hidden) { input.focus(); }
     }, function () {
-      started = false;
-      setStatus("error", "Cannot reach the chat service. Please try again.");
+      // The request failed in the browser. A page whose origin is not allowed gets no CORS headers, so the browser
+      // hides the server's 403 and the request fails as if the server were down. The script's own URL loads
+      // without CORS: if it does, the server is up and has refused this page.
+      return fetch(script.src, { mode: "no-cors", cache: "no-store", credentials: "omit" }).then(function () {
+        started = false;
+        setStatus("unavailable", "Chat is not available on this page.");
+        if (window.console) { window.console.warn("FrontDesk widget: this page's origin is not allowed for key " + key); }
+      }, function () {
+        started = false;
+        setStatus("error", "Cannot reach the chat service. Please try again.");
+      });
     });
   }
 

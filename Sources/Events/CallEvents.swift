@@ -95,9 +95,11 @@ public struct CallEnded: EventPayload {
     }
 }
 
-/// The caller described an emergency.
+/// The caller (or a web chat visitor) described an emergency.
 public struct EmergencyReported: EventPayload {
     public static let type = EventType.emergencyReported
+    /// On a call's stream `call.emergency`; on a web conversation's `web.emergency`.
+    public static let types: Set<EventType> = [.emergencyReported, .webEmergency]
     public var category: String
     public var severity: String?
     public var phrase: String?

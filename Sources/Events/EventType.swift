@@ -68,6 +68,15 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case campaignRecipientChanged = "campaign.recipient_changed"
     /// What a recipient's call did with the CRM appointment (booked, confirmed, declined, refused).
     case campaignAppointmentRecorded = "campaign.appointment_recorded"
+    // Web chat widget conversations (stream `conversation:<id>`)
+    /// A visitor opened the widget: a conversation began, with the receptionist's greeting.
+    case webStarted = "web.started"
+    /// One message of the visitor and the receptionist's reply.
+    case webTurn = "web.turn"
+    /// The visitor described an emergency (payload as `call.emergency`).
+    case webEmergency = "web.emergency"
+    /// The conversation reached its end (goodbye, details taken for an emergency, too long): its outcome.
+    case webEnded = "web.ended"
     // The business's do-not-call list (stream `do_not_call:<business id>`)
     case doNotCallAdded = "do_not_call.added"
     case doNotCallRemoved = "do_not_call.removed"

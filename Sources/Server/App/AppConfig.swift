@@ -53,6 +53,11 @@ public struct AppConfig: Sendable {
     /// `FRONTDESK_LLM_TIMEOUT_MS` (see ``LLMConfig``).
     public var llm: LLMConfig?
 
+    /// IP addresses of the reverse proxies in front of this server, whose `X-Forwarded-For` is believed when the web
+    /// chat widget counts new conversations per client address. Env `FRONTDESK_TRUSTED_PROXIES` (comma-separated);
+    /// empty (the default): the peer's address, and `X-Forwarded-For` is ignored (any client can send it).
+    public var trustedProxies: [String] = []
+
     /// Our labelled call-centre sentences the sentiment model is trained from (at first use, in seconds). Without
     /// the file, sentiment uses the lexicon alone. Env `FRONTDESK_SENTIMENT_TRAINING`.
     public var sentimentTrainingFile = "corpora/sentiment/train.jsonl"
@@ -127,6 +132,13 @@ public struct AppConfig: Sendable {
                 throw ConfigError(message: "FRONTDESK_OUTBOUND_MAX_CONCURRENT_CALLS must be 1–1000, got \"\(limit)\"")
             }
             outboundLimits.maxConcurrentCalls = number
+        }
+        if let proxies = value("FRONTDESK_TRUSTED_PROXIES") {
+            let addresses = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = addresses.first(where: { ClientAddressResolver.normalizedIP($0) == nil }) {
+                throw ConfigError(message: "FRONTDESK_TRUSTED_PROXIES must list IP addresses separated by commas, got \"\(bad)\"")
+            }
+            trustedProxies = addresses
         }
         llm = try LLMConfig(environment: value)
     }

@@ -1,15 +1,19 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The request context of every FrontDesk route: Hummingbird's core storage plus the authenticated business
 /// (set by `BusinessAuthMiddleware`) and per-route body limits.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The business the `X-API-Key` belongs to; set on `/v1/...` tenant routes only.
     public var business: Business?
+    /// The connected peer (nil in in-process router tests); the widget counts new conversations by client address.
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// Bodies above this are refused with 413 before a route sees them. Imports may be 20 MB; every other

@@ -53,6 +53,12 @@ struct AppServices: Sendable {
     let knowledgeSync: KnowledgeSync?
     /// Whether this node runs the periodic tasks and the event consumers (the leader lease).
     let leader: LeaderElection
+    /// The web chat widget's conversations, answered by `callService`.
+    let widget: WidgetService
+    /// Whose `X-Forwarded-For` the widget believes (`FRONTDESK_TRUSTED_PROXIES`).
+    let clientAddresses: ClientAddressResolver
+    /// For the widget snippet's script URL.
+    let publicBaseURL: String?
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -203,7 +209,10 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
             KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
         },
-        leader: core.leader)
+        leader: core.leader,
+        widget: WidgetService(widgets: repositories.widget, businesses: businesses, calls: callService, logger: logger, now: now),
+        clientAddresses: ClientAddressResolver(trustedProxies: config.trustedProxies),
+        publicBaseURL: config.publicBaseURL)
 }
 
 /// What runs on the database alone, without the embedding model: the SMS outbox, the work queue's runner (texts,
@@ -339,6 +348,14 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     live.addRoutes(campaigns: tenant.group("campaigns"))
     DoNotCallController(list: services.repositories.doNotCall, businesses: services.businesses)
         .addRoutes(to: tenant.group("do-not-call"))
+    WidgetController(widgets: services.repositories.widget, publicBaseURL: services.publicBaseURL)
+        .addRoutes(to: tenant.group("widget"))
+
+    // The web chat widget: its script, and the API its pages call with the publishable key (docs/widget.md).
+    WidgetScriptController().addRoutes(to: router)
+    WidgetAPIController(service: services.widget, widgets: services.repositories.widget, businesses: services.businesses,
+                        clients: services.clientAddresses, now: services.now)
+        .addRoutes(to: router.group("widget/v1/:key"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

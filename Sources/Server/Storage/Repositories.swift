@@ -40,6 +40,8 @@ public struct Repositories: Sendable {
     public var campaigns: any CampaignRepository
     /// Each business's do-not-call list.
     public var doNotCall: any DoNotCallRepository
+    /// The web chat widget: publishable keys, allowed origins, widget conversations.
+    public var widget: any WidgetRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
@@ -48,8 +50,10 @@ public struct Repositories: Sendable {
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
         reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
         outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository,
-        dispatch: any DispatchRepository, campaigns: any CampaignRepository, doNotCall: any DoNotCallRepository
+        dispatch: any DispatchRepository, campaigns: any CampaignRepository, doNotCall: any DoNotCallRepository,
+        widget: any WidgetRepository
     ) {
+        self.widget = widget
         self.dispatch = dispatch
         self.campaigns = campaigns
         self.doNotCall = doNotCall

@@ -25,6 +25,7 @@ extension Repositories {
             vendors: GRDBVendorRepository(database: database, now: now),
             dispatch: GRDBDispatchRepository(database: database, now: now),
             campaigns: GRDBCampaignRepository(database: database, now: now),
-            doNotCall: GRDBDoNotCallRepository(database: database, now: now))
+            doNotCall: GRDBDoNotCallRepository(database: database, now: now),
+            widget: GRDBWidgetRepository(database: database, now: now))
     }
 }

@@ -26,7 +26,8 @@ extension Repositories {
             vendors: PostgresVendorRepository(database: database, now: now),
             dispatch: PostgresDispatchRepository(database: database, now: now),
             campaigns: PostgresCampaignRepository(database: database, now: now),
-            doNotCall: PostgresDoNotCallRepository(database: database, now: now))
+            doNotCall: PostgresDoNotCallRepository(database: database, now: now),
+            widget: PostgresWidgetRepository(database: database, now: now))
     }
 }
 

@@ -28,6 +28,7 @@ import Testing
         ("v7-outbound-pacing", "f0f6479cd0adad0b3c568766c3fe630db307813392add1c757b40eebfb20fb46", "04dba8753d5194b5e6a2438b624d3284f83b046ff50e7ca22e1d77af4b6d4fcb"),
         ("v8-dispatch-offers", "dd0a1ea827a066aacea4ac5c11c485a8b9f476baa9c7597de217624acf0c9bb4", "373d57ab0655028182823f8620eeb41e0bfe39b51f64dad632fa86e103ed3a27"),
         ("v9-campaigns", "af30809308bdfa4e015d8dece15d747ba3340133bc1cdd2af33226303358a32e", "706ac8aaa3a93f462f8eb5d71a5dd0cf7aa115d55cf849f64c45697607a26b27"),
+        ("v10-panel-accounts", "fa07295b252c5d7a0b497ea0a598373b27a3e685410cd696050858cfde19ce6b", "7f07c9f2a64d45843356f1da6ec6c42c8472423e1dedd193126a7e32f6a5def4"),
     ]
 
     static func sha256(_ text: String) -> String {

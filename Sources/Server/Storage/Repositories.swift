@@ -40,6 +40,12 @@ public struct Repositories: Sendable {
     public var campaigns: any CampaignRepository
     /// Each business's do-not-call list.
     public var doNotCall: any DoNotCallRepository
+    /// The web panel's users, their roles per business and their passwords.
+    public var panelUsers: any PanelUserRepository
+    /// The web panel's signed-in browsers.
+    public var panelSessions: any PanelSessionRepository
+    /// The web panel's failed sign-ins (throttling).
+    public var loginAttempts: any LoginAttemptRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
@@ -48,8 +54,13 @@ public struct Repositories: Sendable {
         messages: any MessagingRepository, events: any EventLog, jobs: any WorkQueue, outbox: any OutboxRepository,
         reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
         outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository,
-        dispatch: any DispatchRepository, campaigns: any CampaignRepository, doNotCall: any DoNotCallRepository
+        dispatch: any DispatchRepository, campaigns: any CampaignRepository, doNotCall: any DoNotCallRepository,
+        panelUsers: any PanelUserRepository, panelSessions: any PanelSessionRepository,
+        loginAttempts: any LoginAttemptRepository
     ) {
+        self.panelUsers = panelUsers
+        self.panelSessions = panelSessions
+        self.loginAttempts = loginAttempts
         self.dispatch = dispatch
         self.campaigns = campaigns
         self.doNotCall = doNotCall

@@ -25,6 +25,9 @@ extension Repositories {
             vendors: GRDBVendorRepository(database: database, now: now),
             dispatch: GRDBDispatchRepository(database: database, now: now),
             campaigns: GRDBCampaignRepository(database: database, now: now),
-            doNotCall: GRDBDoNotCallRepository(database: database, now: now))
+            doNotCall: GRDBDoNotCallRepository(database: database, now: now),
+            panelUsers: GRDBPanelUserRepository(database: database, now: now),
+            panelSessions: GRDBPanelSessionRepository(database: database),
+            loginAttempts: GRDBLoginAttemptRepository(database: database))
     }
 }

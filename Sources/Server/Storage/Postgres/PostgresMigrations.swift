@@ -339,6 +339,8 @@ extension PGDatabase {
         + [dispatchMigration, outboundPacingMigration, dispatchOffersMigration]
         // Then PostgresMigrations+Campaigns.swift.
         + [campaignsMigration]
+        // Then PostgresMigrations+Panel.swift.
+        + [panelAccountsMigration]
 
     /// The advisory-lock key migrations run under (any constant of ours; "FDmigrat").
     static let migrationLockKey: Int64 = 0x4644_6D69_6772_6174

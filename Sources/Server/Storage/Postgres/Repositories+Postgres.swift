@@ -26,7 +26,10 @@ extension Repositories {
             vendors: PostgresVendorRepository(database: database, now: now),
             dispatch: PostgresDispatchRepository(database: database, now: now),
             campaigns: PostgresCampaignRepository(database: database, now: now),
-            doNotCall: PostgresDoNotCallRepository(database: database, now: now))
+            doNotCall: PostgresDoNotCallRepository(database: database, now: now),
+            panelUsers: PostgresPanelUserRepository(database: database, now: now),
+            panelSessions: PostgresPanelSessionRepository(database: database),
+            loginAttempts: PostgresLoginAttemptRepository(database: database))
     }
 }
 

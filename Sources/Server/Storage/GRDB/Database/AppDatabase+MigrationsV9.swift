@@ -3,6 +3,8 @@ import Foundation
 extension AppDatabase {
     /// Migrations after v8, in order (registered after v6–v8 through `v6Migrations`). Append-only.
     static let v9Migrations: [SchemaMigration] = [campaigns]
+        // Every later migration, appended here: AppDatabase+MigrationsV10.swift.
+        + v10Migrations
 
     /// Outbound calling campaigns (issue 13): campaigns, their recipients, the attempts to call them, and each
     /// business's do-not-call list. Every change to a campaign or its recipients appends its event to

@@ -7,9 +7,18 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The business the `X-API-Key` belongs to; set on `/v1/...` tenant routes only.
     public var business: Business?
+    /// The web panel's signed-in user and session; set by `PanelSessionMiddleware` on `/app` pages that need one.
+    public var panelUser: PanelSignedIn?
+    /// The business of an `/app/b/{slug}/…` page and the user's role in it; set by `PanelBusinessMiddleware`.
+    public var panelMembership: PanelMembership?
+    /// A panel form body the CSRF check has already read, for the route (`application/x-www-form-urlencoded`).
+    var panelForm: FormParameters?
+    /// The connection's peer address (nil where there is no socket, as in router tests).
+    public var peerAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies above this are refused with 413 before a route sees them. Imports may be 20 MB; every other

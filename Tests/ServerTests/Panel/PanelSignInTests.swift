@@ -130,6 +130,42 @@ import Testing
         }
     }
 
+    /// Over real HTTP the client address is the connection's peer: without FRONTDESK_TRUST_FORWARDED_FOR an
+    /// `X-Forwarded-For` a client makes up changes nothing, so five failures from this host lock it out.
+    @Test func overRealHTTPTheAddressIsThePeerAndForwardedForIsNotTrusted() async throws {
+        let test = try await TestApp.make()
+        let (business, _) = try await test.makeTenant("live-throttle-shop")
+        try await test.makePanelUser("live@example.com", role: .owner, in: business)
+        try await test.app.test(.live) { client in
+            let signedIn = try await PanelBrowser().signIn(client, email: "live@example.com", password: TestApp.panelPassword)
+            #expect(signedIn.status == .seeOther)
+            for attempt in 1...5 {
+                let page = try await PanelBrowser(address: "198.51.100.\(attempt)")
+                    .signIn(client, email: "nobody\(attempt)@example.com", password: "guess")
+                #expect(page.status == .unauthorized)
+            }
+            let locked = try await PanelBrowser(address: "198.51.100.99")
+                .signIn(client, email: "live@example.com", password: TestApp.panelPassword)
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.header("Retry-After").flatMap(Int.init).map { (1...300).contains($0) } == true)
+        }
+    }
+
+    /// Behind https (the public URL says so) the session and sign-in cookies are Secure.
+    @Test func cookiesAreSecureBehindHTTPS() async throws {
+        let test = try await TestApp.make(configure: { $0.publicBaseURL = "https://desk.example.com" })
+        let (business, _) = try await test.makeTenant("secure-shop")
+        try await test.makePanelUser("owner@example.com", role: .owner, in: business)
+        try await test.app.test(.router) { client in
+            let browser = PanelBrowser()
+            let form = try await browser.send(client, .get, "/app/login")
+            #expect(form.headers[values: .setCookie].allSatisfy { $0.contains("Secure") && $0.contains("HttpOnly") })
+            let signedIn = try await browser.signIn(client, email: "owner@example.com", password: TestApp.panelPassword)
+            let cookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix(PanelSessions.cookieName + "=") })
+            #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+        }
+    }
+
     @Test func signOutEndsTheSession() async throws {
         let test = try await Self.make()
         let (business, _) = try await test.makeTenant("sign-out-shop")

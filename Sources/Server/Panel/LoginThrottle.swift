@@ -3,29 +3,45 @@ import Foundation
 /// Sign-in throttling: after `maxFailures` failed sign-ins within `window` from one client address, or for one
 /// account (the email typed, whether or not it exists), further sign-ins from that address or for that account are
 /// refused with 429 until the oldest of those failures leaves the window. A refused attempt checks no password and
-/// records nothing, so waiting always ends it. Failures live in the database, so every node counts the same ones.
+/// leaves no record, so waiting always ends it. Failures live in the database, so every node counts the same ones.
+///
+/// Each attempt is recorded as a failure *before* its password is checked and removed again if it succeeds (or is
+/// refused): concurrent attempts see each other, so firing many at once still gets at most `maxFailures` passwords
+/// checked per window, where checking first and recording afterwards would let every attempt in flight through.
 struct LoginThrottle: Sendable {
     static let maxFailures = 5
     static let window: TimeInterval = 5 * 60
 
     let attempts: any LoginAttemptRepository
 
-    /// Seconds until a sign-in from `address` for `account` is allowed again (at least 1), or nil when it is
-    /// allowed now.
-    func retryAfter(address: String, account: String, now: Date) async throws -> Int? {
-        let recent = try await attempts.recentFailures(address: address, account: account,
-                                                       since: now.addingTimeInterval(-Self.window), limit: Self.maxFailures)
-        let waits = [recent.byAddress, recent.byAccount].compactMap { failures -> TimeInterval? in
-            // Newest first: the last of `maxFailures` is the one whose expiry lets the next attempt in.
-            guard failures.count >= Self.maxFailures else { return nil }
-            return failures[Self.maxFailures - 1].addingTimeInterval(Self.window).timeIntervalSince(now)
-        }
-        guard let longest = waits.max() else { return nil }
-        return max(1, Int(longest.rounded(.up)))
+    /// What `begin` decided.
+    enum Decision: Sendable, Equatable {
+        /// Check the password; report a success with `succeeded(_:)` (a failure needs nothing more).
+        case allowed(attempt: Int64)
+        /// Refused: seconds until an attempt can be allowed (at least 1).
+        case refused(retryAfter: Int)
     }
 
-    func recordFailure(address: String, account: String, now: Date) async throws {
-        try await attempts.recordFailure(address: address, account: account, at: now)
+    /// Records an attempt from `address` for `account` as a failure and decides whether it may go on.
+    func begin(address: String, account: String, now: Date) async throws -> Decision {
+        let attempt = try await attempts.recordFailure(address: address, account: account, at: now)
+        let recent = try await attempts.recentFailures(address: address, account: account,
+                                                       since: now.addingTimeInterval(-Self.window), limit: Self.maxFailures + 1)
+        let waits = [recent.byAddress, recent.byAccount].compactMap { failures -> TimeInterval? in
+            // Newest first, this attempt (at `now`) among the newest: the others are the rest. With `maxFailures`
+            // others in the window, the oldest of them leaving it lets the next attempt in.
+            let others = failures.dropFirst()
+            guard others.count >= Self.maxFailures else { return nil }
+            return others[others.startIndex + Self.maxFailures - 1].addingTimeInterval(Self.window).timeIntervalSince(now)
+        }
+        guard let longest = waits.max() else { return .allowed(attempt: attempt) }
+        try await attempts.forget(id: attempt)
+        return .refused(retryAfter: max(1, Int(longest.rounded(.up))))
+    }
+
+    /// The attempt's password was right: it was no failure.
+    func succeeded(_ attempt: Int64) async throws {
+        try await attempts.forget(id: attempt)
     }
 
     /// The key a typed email is counted under.

@@ -54,7 +54,11 @@ struct PanelController {
                                               email: email, next: next, error: error), status: status)
         }
 
-        if let wait = try await panel.throttle.retryAfter(address: address, account: account, now: timestamp) {
+        let attempt: Int64
+        switch try await panel.throttle.begin(address: address, account: account, now: timestamp) {
+        case .allowed(let recorded):
+            attempt = recorded
+        case .refused(let wait):
             context.logger.notice("panel sign-in throttled", metadata: ["address": "\(address)"])
             let message = "Too many failed sign-ins. Try again in \(Self.minutes(wait))."
             var response = PanelResponseMiddleware.wantsHTML(request)
@@ -67,13 +71,14 @@ struct PanelController {
         if let valid = try? PanelAccounts.validatedEmail(email) { found = try await users.user(email: valid) }
         let verified = try await panel.hasher.verify(password, for: found)
         guard verified, let user = found else {
-            try await panel.throttle.recordFailure(address: address, account: account, now: timestamp)
+            // The attempt stays recorded as a failure.
             let message = "Wrong email or password."
             guard PanelResponseMiddleware.wantsHTML(request) else {
                 throw AppError(.unauthorized, code: "wrong_credentials", message: message)
             }
             return page(message, status: .unauthorized)
         }
+        try await panel.throttle.succeeded(attempt)
         let opened = try await panel.sessions.open(userId: user.id)
         context.logger.info("panel sign-in", metadata: ["panel_user": "\(user.id)"])
         var response = Response.panelRedirect(to: next)
@@ -141,16 +146,21 @@ struct PanelController {
         let address = panel.clientAddress(request, context: context)
         let account = LoginThrottle.account(signedIn.user.email)
         let timestamp = now()
-        if let wait = try await panel.throttle.retryAfter(address: address, account: account, now: timestamp) {
+        let attempt: Int64
+        switch try await panel.throttle.begin(address: address, account: account, now: timestamp) {
+        case .allowed(let recorded):
+            attempt = recorded
+        case .refused(let wait):
             var response = try refuse(AppError(.tooManyRequests, code: "too_many_attempts",
                                                message: "Too many wrong passwords. Try again in \(Self.minutes(wait))."))
             response.headers[.retryAfter] = String(wait)
             return response
         }
         guard try await panel.hasher.verify(current, hash: signedIn.user.passwordHash) else {
-            try await panel.throttle.recordFailure(address: address, account: account, now: timestamp)
+            // The attempt stays recorded as a failure.
             return try refuse(AppError(.forbidden, code: "wrong_password", message: "The current password is not right."))
         }
+        try await panel.throttle.succeeded(attempt)
         if let problem = PasswordHasher.problem(with: new) {
             return try refuse(AppError(.unprocessableContent, code: "invalid_field", message: "The new password is too weak: \(problem)."))
         }

@@ -166,6 +166,36 @@ import Testing
         }
     }
 
+    /// Many attempts at once still get at most five passwords checked: each is counted before its check.
+    @Test func concurrentGuessesAreThrottledToo() async throws {
+        let test = try await Self.make()
+        let (business, _) = try await test.makeTenant("burst-shop")
+        try await test.makePanelUser("burst@example.com", role: .owner, in: business)
+        try await test.app.test(.router) { client in
+            var forms: [(PanelBrowser, String)] = []
+            for index in 0..<20 {
+                let browser = PanelBrowser(address: "192.0.2.\(index)")
+                forms.append((browser, try #require(try await browser.send(client, .get, "/app/login").csrf)))
+            }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for (index, (browser, token)) in forms.enumerated() {
+                    group.addTask {
+                        try await browser.send(client, .post, "/app/login", form: [
+                            ("_csrf", token), ("email", "burst@example.com"), ("password", "guess \(index)"),
+                        ]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let checked = statuses.filter { $0 == .unauthorized }.count
+            #expect((0...LoginThrottle.maxFailures).contains(checked), "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 20 - checked)
+            let recorded = try await test.services.repositories.loginAttempts.recentFailures(
+                address: "none", account: "burst@example.com", since: .distantPast, limit: 100)
+            #expect(recorded.byAccount.count == checked, "refused attempts leave no record")
+        }
+    }
+
     @Test func signOutEndsTheSession() async throws {
         let test = try await Self.make()
         let (business, _) = try await test.makeTenant("sign-out-shop")

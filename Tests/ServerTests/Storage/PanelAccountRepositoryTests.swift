@@ -124,5 +124,12 @@ import Testing
         #expect(none.byAddress.isEmpty && none.byAccount.isEmpty)
         #expect(try await attempts.prune(before: start.addingTimeInterval(6)) == 6)
         #expect(try await store.count("login_attempts") == 3)
+        // An attempt recorded before its check, then forgotten (it succeeded).
+        let id = try await attempts.recordFailure(address: "192.0.2.1", account: "a@example.com", at: start.addingTimeInterval(12))
+        #expect(try await store.count("login_attempts") == 4)
+        try await attempts.forget(id: id)
+        #expect(try await store.count("login_attempts") == 3)
+        #expect(try await attempts.recentFailures(address: "192.0.2.1", account: "x", since: start, limit: 5).byAddress.first
+                == start.addingTimeInterval(11))
     }
 }

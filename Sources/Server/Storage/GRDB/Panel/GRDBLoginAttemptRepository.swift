@@ -9,12 +9,19 @@ public struct GRDBLoginAttemptRepository: LoginAttemptRepository {
         self.database = database
     }
 
-    public func recordFailure(address: String, account: String, at date: Date) async throws {
+    public func recordFailure(address: String, account: String, at date: Date) async throws -> Int64 {
         try await translatingConstraintErrors {
             try await database.dbPool.write { db in
                 try db.execute(sql: "INSERT INTO login_attempts (address, account, attempted_at) VALUES (?, ?, ?)",
                                arguments: [address, account, date])
+                return db.lastInsertedRowID
             }
+        }
+    }
+
+    public func forget(id: Int64) async throws {
+        try await database.dbPool.write { db in
+            try db.execute(sql: "DELETE FROM login_attempts WHERE id = ?", arguments: [id])
         }
     }
 

@@ -6,12 +6,22 @@ import PostgresNIO
 struct PostgresLoginAttemptRepository: LoginAttemptRepository {
     let database: PGDatabase
 
-    func recordFailure(address: String, account: String, at date: Date) async throws {
+    func recordFailure(address: String, account: String, at date: Date) async throws -> Int64 {
+        let logger = database.logger
+        let ids = try await database.read { connection in
+            try await connection.query("""
+                INSERT INTO login_attempts (address, account, attempted_at) VALUES (\(address), \(account), \(date))
+                RETURNING id
+                """, logger: logger).all(Int64.self)
+        }
+        guard let id = ids.first else { throw RepositoryError.invalid("the attempt was not recorded") }
+        return id
+    }
+
+    func forget(id: Int64) async throws {
         let logger = database.logger
         try await database.read { connection in
-            _ = try await connection.query("""
-                INSERT INTO login_attempts (address, account, attempted_at) VALUES (\(address), \(account), \(date))
-                """, logger: logger)
+            _ = try await connection.query("DELETE FROM login_attempts WHERE id = \(id)", logger: logger)
         }
     }
 

@@ -231,6 +231,34 @@ public struct CampaignRecipientChanged: EventPayload {
     }
 }
 
+/// What a recipient's completed call did with the CRM appointment (`campaign.appointment_recorded`): the script's
+/// appointment question booked one at the time the callee gave, confirmed theirs, was answered "no" (declined), or
+/// could not (refused, with the reason). Appended when the recipient's `appointment` changes.
+public struct CampaignAppointmentRecorded: EventPayload {
+    public static let type = EventType.campaignAppointmentRecorded
+    public var campaignId: String
+    public var recipientId: String
+    public var attemptId: String
+    public var callSid: String?
+    /// `book` or `confirm`: the script's appointment question.
+    public var action: AppointmentAction?
+    public var status: RecipientAppointment.Status
+    public var appointmentId: String?
+    public var note: String?
+
+    public init(campaignId: String, recipientId: String, attemptId: String, callSid: String?, action: AppointmentAction?,
+                _ appointment: RecipientAppointment) {
+        self.campaignId = campaignId
+        self.recipientId = recipientId
+        self.attemptId = attemptId
+        self.callSid = callSid
+        self.action = action
+        status = appointment.status
+        appointmentId = appointment.appointmentId
+        note = appointment.note
+    }
+}
+
 /// A number was added to or removed from the business's do-not-call list (`do_not_call.added`,
 /// `do_not_call.removed`, stream `do_not_call:<business id>`).
 public struct DoNotCallChanged: EventPayload {

@@ -34,6 +34,9 @@ public struct CampaignRecipient: Codable, Sendable, Equatable, Identifiable {
     public var lastCallSid: String?
     /// Answers by question field (``CampaignQuestion/field``), as text in the form of their ``AnswerKind``.
     public var results: [String: String]
+    /// What came of the script's appointment question (booked, confirmed, declined, refused); nil until the call that
+    /// answered it completed, or when the script has none.
+    public var appointment: RecipientAppointment?
     /// Order of upload within the campaign, 1, 2, 3 …: listings and results follow it.
     public var position: Int
     public var createdAt: Date
@@ -44,8 +47,8 @@ public struct CampaignRecipient: Codable, Sendable, Equatable, Identifiable {
     public init(id: String = UUID().uuidString.lowercased(), businessId: String, campaignId: String, phone: String,
                 state: RecipientState = .pending, variables: [String: String], timeZone: String, zoneSource: ZoneSource,
                 attempts: Int = 0, nextAttemptAt: Date? = nil, lastOutcome: AttemptOutcome? = nil,
-                lastCallSid: String? = nil, results: [String: String] = [:], position: Int, createdAt: Date,
-                updatedAt: Date, version: Int = 1) {
+                lastCallSid: String? = nil, results: [String: String] = [:], appointment: RecipientAppointment? = nil,
+                position: Int, createdAt: Date, updatedAt: Date, version: Int = 1) {
         self.id = id
         self.businessId = businessId
         self.campaignId = campaignId
@@ -59,6 +62,7 @@ public struct CampaignRecipient: Codable, Sendable, Equatable, Identifiable {
         self.lastOutcome = lastOutcome
         self.lastCallSid = lastCallSid
         self.results = results
+        self.appointment = appointment
         self.position = position
         self.createdAt = createdAt
         self.updatedAt = updatedAt

@@ -5,7 +5,8 @@ import Foundation
 public enum AnswerKind: String, Codable, Sendable, CaseIterable {
     /// Yes or no; stored as `yes` / `no`.
     case yesNo = "yes_no"
-    /// A date and time ("Tuesday at 3pm"); stored as ISO 8601 with the recipient's offset.
+    /// A date and time ("Tuesday at 3pm"), read in the business's time zone as the start of what was said; stored as
+    /// ISO 8601 in UTC (`2030-06-11T15:00:00Z`).
     case dateTime = "date_time"
     /// A number ("about forty"); stored as decimal text.
     case number
@@ -21,11 +22,14 @@ public struct CampaignQuestion: Codable, Sendable, Equatable, Hashable {
     /// What is asked, with `{{variables}}`: "Can you still make {{date}}?"
     public var text: ScriptTemplate
     public var kind: AnswerKind
+    /// What the answer does with the CRM appointment when the call completes (``AppointmentAction``); nil: nothing.
+    public var appointment: AppointmentAction?
 
-    public init(field: String, text: ScriptTemplate, kind: AnswerKind) {
+    public init(field: String, text: ScriptTemplate, kind: AnswerKind, appointment: AppointmentAction? = nil) {
         self.field = field
         self.text = text
         self.kind = kind
+        self.appointment = appointment
     }
 }
 
@@ -60,11 +64,19 @@ public struct CampaignScript: Codable, Sendable, Equatable, Hashable {
     public static let voicemailDisclosure = try! ScriptTemplate(
         parsing: "This is an automated message from {{business_name}}.", field: "voicemail_disclosure")
 
-    /// The result fields the conversation never fills from a question: the columns every result row has.
+    /// The result fields the conversation never fills from a question: the columns every result row has (and those
+    /// of a script with an appointment question).
     public static let reservedFields: Set<String> = [
         "phone_number", "state", "attempts", "last_outcome", "last_call_sid", "last_attempt_at", "next_attempt_at",
-        "time_zone", "recipient_id",
+        "time_zone", "recipient_id", "appointment_status", "appointment_id", "appointment_note",
     ]
+
+    /// The recipient column a ``AppointmentAction/confirm`` question reads the appointment's id from: every recipient
+    /// of such a script must have it (``recipientVariables``).
+    public static let appointmentIdVariable = "appointment_id"
+
+    /// The question that books or confirms an appointment, if any (a validated script has at most one).
+    public var appointmentQuestion: CampaignQuestion? { questions.first { $0.appointment != nil } }
 
     public init(purpose: ScriptTemplate, openingLine: ScriptTemplate, questions: [CampaignQuestion] = [],
                 closingLine: ScriptTemplate, voicemailMessage: ScriptTemplate? = nil) {
@@ -93,11 +105,19 @@ public struct CampaignScript: Codable, Sendable, Equatable, Hashable {
         return lines.flatMap(\.variables).filter { seen.insert($0).inserted }
     }
 
-    /// The variables each recipient must have: ``variables`` without the built-ins.
-    public var recipientVariables: [String] { variables.filter { !ScriptContext.builtIns.contains($0) } }
+    /// The variables each recipient must have: ``variables`` without the built-ins, and `appointment_id` when a
+    /// question confirms an appointment (``appointmentIdVariable``).
+    public var recipientVariables: [String] {
+        var names = variables.filter { !ScriptContext.builtIns.contains($0) }
+        if appointmentQuestion?.appointment == .confirm, !names.contains(Self.appointmentIdVariable) {
+            names.append(Self.appointmentIdVariable)
+        }
+        return names
+    }
 
     /// The script checked: lines 1–400 characters (the voicemail message may be absent), at most five questions
-    /// with distinct field names that are not ``reservedFields``.
+    /// with distinct field names that are not ``reservedFields``, at most one of them with an `appointment`, and that
+    /// one of the kind its action reads (``AppointmentAction/answerKind``).
     /// - Throws: ``CampaignValidationError`` naming the field (`script.questions[1].field`, …).
     public func validated() throws(CampaignValidationError) -> CampaignScript {
         func check(_ line: ScriptTemplate, _ field: String) throws(CampaignValidationError) {
@@ -114,6 +134,7 @@ public struct CampaignScript: Codable, Sendable, Equatable, Hashable {
                                           "script.questions has \(questions.count) questions; at most \(Self.maxQuestions)")
         }
         var fields: Set<String> = []
+        var appointmentIndex: Int?
         var checked = self
         for (index, question) in questions.enumerated() {
             let path = "script.questions[\(index)]"
@@ -129,6 +150,17 @@ public struct CampaignScript: Codable, Sendable, Equatable, Hashable {
                 throw CampaignValidationError(field: "\(path).field", "\(path).field \"\(name)\" is used by an earlier question")
             }
             try check(question.text, "\(path).text")
+            if let action = question.appointment {
+                guard question.kind == action.answerKind else {
+                    throw CampaignValidationError(field: "\(path).appointment",
+                        "\(path).appointment \"\(action.rawValue)\" needs a \(action.answerKind.rawValue) question; this one is \(question.kind.rawValue)")
+                }
+                if let earlier = appointmentIndex {
+                    throw CampaignValidationError(field: "\(path).appointment",
+                        "\(path).appointment: only one question may book or confirm an appointment, and script.questions[\(earlier)] already does")
+                }
+                appointmentIndex = index
+            }
             checked.questions[index].field = name
         }
         return checked

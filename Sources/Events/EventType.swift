@@ -60,6 +60,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case campaignAttemptEnded = "campaign.attempt_ended"
     /// A recipient was moved without a call (skipped, opted out before dialling).
     case campaignRecipientChanged = "campaign.recipient_changed"
+    /// What a recipient's call did with the CRM appointment (booked, confirmed, declined, refused).
+    case campaignAppointmentRecorded = "campaign.appointment_recorded"
     // The business's do-not-call list (stream `do_not_call:<business id>`)
     case doNotCallAdded = "do_not_call.added"
     case doNotCallRemoved = "do_not_call.removed"

@@ -28,7 +28,9 @@ import Testing
         ("v7-outbound-pacing", "f0f6479cd0adad0b3c568766c3fe630db307813392add1c757b40eebfb20fb46", "04dba8753d5194b5e6a2438b624d3284f83b046ff50e7ca22e1d77af4b6d4fcb"),
         ("v8-dispatch-offers", "dd0a1ea827a066aacea4ac5c11c485a8b9f476baa9c7597de217624acf0c9bb4", "373d57ab0655028182823f8620eeb41e0bfe39b51f64dad632fa86e103ed3a27"),
         ("v9-campaigns", "af30809308bdfa4e015d8dece15d747ba3340133bc1cdd2af33226303358a32e", "706ac8aaa3a93f462f8eb5d71a5dd0cf7aa115d55cf849f64c45697607a26b27"),
-        ("v10-panel-accounts", "fa07295b252c5d7a0b497ea0a598373b27a3e685410cd696050858cfde19ce6b", "7f07c9f2a64d45843356f1da6ec6c42c8472423e1dedd193126a7e32f6a5def4"),
+        ("v10-campaign-attempt-times", "8382ad812adf0dd32f0069a38aa26f711248e0614d2b0c62d52d8f3fd70349f1", "f20cc969d5bd8475edb5d09ec66c1fdeb7c70e694102fad666dc124fbce40266"),
+        ("v11-campaign-appointments", "8bb562faa24d4166f20b72ac7009c63247d288d02c29faad46a86e4f966f7880", "0a8cfdca5d9a175ca43ea17c6b94675b907f8f16f3881173b828a0e40b7bfad2"),
+        ("v12-panel-accounts", "fa07295b252c5d7a0b497ea0a598373b27a3e685410cd696050858cfde19ce6b", "7f07c9f2a64d45843356f1da6ec6c42c8472423e1dedd193126a7e32f6a5def4"),
     ]
 
     static func sha256(_ text: String) -> String {

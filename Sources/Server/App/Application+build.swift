@@ -297,6 +297,8 @@ func makeCoreServices(_ config: AppConfig, storage: any StorageBackend, logger: 
                                events: events, outbox: smsOutbox, logger: logger, queued: wakeJobs),
             DispatchConsumer(service: dispatch),
             CampaignCallConsumer(campaigns: repositories.campaigns, calls: repositories.calls, logger: logger),
+            CampaignAppointmentConsumer(campaigns: repositories.campaigns, appointments: repositories.appointments,
+                                        customers: repositories.customers, businesses: businesses, logger: logger, now: now),
         ],
         signal: storage.eventSignal, logger: logger, metrics: metrics.factory, isActive: { leader.isLeader })
     return CoreServices(storage: storage, repositories: repositories, smsOutbox: smsOutbox, reminders: reminders,
@@ -336,7 +338,7 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     OwnerController(appointments: services.appointments, analytics: services.repositories.analytics, now: services.now).addRoutes(to: tenant.group("owner"))
     EventsController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory).addRoutes(to: tenant.group("events"))
     let live = LiveController(log: services.events, signal: services.storage.eventSignal, metrics: services.metrics.factory,
-                              calls: services.calls, campaigns: services.repositories.campaigns)
+                              calls: services.calls, campaigns: services.repositories.campaigns, now: services.now)
     live.addRoutes(calls: tenant.group("calls"))
     TicketsController(tickets: services.repositories.tickets, businesses: services.businesses, events: services.events)
         .addRoutes(to: tenant.group("tickets"))

@@ -157,6 +157,17 @@ enum StoredScript {
     }
 }
 
+/// A recipient's `appointment_status`, `appointment_id` and `appointment_note` columns, the same on every backend.
+enum StoredAppointment {
+    static func decode(status: String?, id: String?, note: String?, recipientId: String) throws -> RecipientAppointment? {
+        guard let status else { return nil }
+        guard let decoded = RecipientAppointment.Status(rawValue: status) else {
+            throw RepositoryError.invalid("stored recipient \(recipientId) has an unknown appointment_status: \(status)")
+        }
+        return RecipientAppointment(status: decoded, appointmentId: id, note: note)
+    }
+}
+
 extension PageCursor {
     /// The cursor after a recipient: its position in the campaign (upload order) and id. Both backends compare the
     /// position as a number.

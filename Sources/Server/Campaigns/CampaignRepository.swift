@@ -121,6 +121,27 @@ public struct RecipientCounts: Sendable, Equatable {
     }
 }
 
+/// Where a campaign stands beyond its counts by state, for the live counters' remaining work and pace
+/// (``CampaignRepository/progress(campaignId:businessId:since:)``).
+public struct CampaignProgress: Sendable, Equatable {
+    /// Recipients not finished: pending, dialing, in progress, or busy / no answer / failed with a retry scheduled
+    /// (``CampaignRecipient/isFinished`` false). A busy recipient whose budget is spent is finished.
+    public var unfinished: Int
+    /// The latest `next_attempt_at` among the unfinished (a retry, or a deferral to a calling window); nil when none.
+    public var latestScheduled: Date?
+    /// Attempts that ended at or after the `since` asked for.
+    public var attemptsEndedSince: Int
+    /// When the campaign's first attempt started; nil before its first.
+    public var firstAttemptAt: Date?
+
+    public init(unfinished: Int, latestScheduled: Date?, attemptsEndedSince: Int, firstAttemptAt: Date?) {
+        self.unfinished = unfinished
+        self.latestScheduled = latestScheduled
+        self.attemptsEndedSince = attemptsEndedSince
+        self.firstAttemptAt = firstAttemptAt
+    }
+}
+
 /// How an attempt ended, as the dialer (or the conversation) reports it.
 public struct AttemptEnd: Sendable, Equatable {
     public var outcome: AttemptOutcome
@@ -198,6 +219,9 @@ public protocol CampaignRepository: Sendable {
                     cursor: String?) async throws -> Page<CampaignRecipient>
     func recipient(id: String, businessId: String) async throws -> CampaignRecipient?
     func counts(campaignId: String, businessId: String) async throws -> RecipientCounts
+    /// The recipients still to finish, the latest next attempt scheduled among them, the attempts ended at or after
+    /// `since`, and the first attempt's start: what the pace and time left of the live counters are made of.
+    func progress(campaignId: String, businessId: String, since: Date) async throws -> CampaignProgress
 
     // MARK: The dialer's steps
 
@@ -229,6 +253,11 @@ public protocol CampaignRepository: Sendable {
     /// `pending`, `busy`, `no_answer` and `failed` recipients move, to `pending` (deferred), their own state (a new
     /// `next_attempt_at`), `skipped` or `opted_out`.
     func moveRecipient(id: String, businessId: String, _ move: RecipientMove) async throws -> CampaignRecipient
+    /// Stores what the recipient's completed attempt `attemptId` did with the CRM appointment (the script's
+    /// appointment question); appends `campaign.appointment_recorded`. Storing what is already stored changes nothing.
+    /// `RepositoryError.notFound` when the attempt is not the recipient's.
+    func recordAppointment(recipientId: String, businessId: String, attemptId: String,
+                           _ appointment: RecipientAppointment) async throws -> CampaignRecipient
     /// A recipient's attempts, oldest first.
     func attempts(recipientId: String, businessId: String) async throws -> [CampaignAttempt]
     /// The attempt that placed the call `callSid`, if a campaign placed it.
@@ -248,3 +277,14 @@ public protocol DoNotCallRepository: Sendable {
     func list(businessId: String, limit: Int, cursor: String?) async throws -> Page<DoNotCallEntry>
     func entry(businessId: String, phone: String) async throws -> DoNotCallEntry?
 }
+
+/// The condition, in SQL both backends read alike, that a `campaign_recipients` row is not finished
+/// (``CampaignRecipient/isFinished`` false): still to be called or in a call, or a retryable outcome with a retry
+/// scheduled.
+enum CampaignProgressSQL {
+    static let unfinished = """
+        (state IN ('pending', 'dialing', 'in_progress')
+         OR (state IN ('busy', 'no_answer', 'failed') AND next_attempt_at IS NOT NULL))
+        """
+}
+

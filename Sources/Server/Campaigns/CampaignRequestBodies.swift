@@ -50,6 +50,10 @@ struct CampaignBody: Decodable {
             var field: String
             var text: String
             var kind: String
+            /// `book` or `confirm` (``AppointmentAction``); absent or null: the answer touches no appointment.
+            var appointment: String?
+
+            static let fieldNames: Set<String> = ["field", "text", "kind", "appointment"]
         }
 
         func script() throws(CampaignValidationError) -> CampaignScript {
@@ -60,9 +64,17 @@ struct CampaignBody: Decodable {
                     throw CampaignValidationError(field: "\(path).kind",
                         "\(path).kind must be one of \(AnswerKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
+                var appointment: AppointmentAction?
+                if let raw = question.appointment {
+                    guard let action = AppointmentAction(rawValue: raw.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                        throw CampaignValidationError(field: "\(path).appointment",
+                            "\(path).appointment must be one of \(AppointmentAction.allCases.map(\.rawValue).joined(separator: ", ")), or absent")
+                    }
+                    appointment = action
+                }
                 questions.append(CampaignQuestion(field: question.field,
                                                   text: try ScriptTemplate(parsing: question.text, field: "\(path).text"),
-                                                  kind: kind))
+                                                  kind: kind, appointment: appointment))
             }
             let voicemail = voicemailMessage.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
             return CampaignScript(
@@ -180,6 +192,26 @@ struct CampaignBody: Decodable {
                                           "caller_number must be E.164 (e.g. +15551234567); \"\(raw.prefix(40))\" is not a phone number")
         }
         return normalized
+    }
+}
+
+extension CampaignBody {
+    /// Throws a 422 naming the first unknown key of a script question (`script.questions[0].books_appointment`): a
+    /// misspelt `appointment` must not leave a script that books nothing.
+    static func rejectUnknownQuestionFields(in data: Data) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let script = object["script"] as? [String: Any], let questions = script["questions"] as? [Any]
+        else { return }
+        let allowed = ScriptBody.QuestionBody.fieldNames
+        for (index, question) in questions.enumerated() {
+            guard let keys = (question as? [String: Any])?.keys,
+                  let unknown = keys.sorted().first(where: { !allowed.contains($0) })
+            else { continue }
+            let field = "script.questions[\(index)].\(unknown)"
+            throw AppError(.unprocessableContent, code: "unknown_field",
+                           message: "unknown field \"\(field)\"; expected one of: \(allowed.sorted().joined(separator: ", "))",
+                           details: [ErrorDetail(field: field, message: "unknown field")])
+        }
     }
 }
 

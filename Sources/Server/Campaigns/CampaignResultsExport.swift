@@ -8,7 +8,7 @@ import NIOCore
 /// export writers the call export uses (Analytics' `CSVWriter`: RFC 4180, CRLF, formula-looking cells guarded).
 ///
 /// Columns: the fixed ones (``fixedColumns``), then one per question of the script (its `field`: the answer, empty
-/// when not given), then one per variable of the upload prefixed `var_` (`var_first_name`), so an upload column can
+/// when not given), then — when the script has an appointment question — ``appointmentColumns``, then one per variable of the upload prefixed `var_` (`var_first_name`), so an upload column can
 /// never shadow a result column. JSON objects carry the same values with `answers` and `variables` as objects.
 /// Recipients are read in pages of upload order, each page its own read, so memory stays flat; the CSV header needs the
 /// variable names first, so the CSV reads the recipients twice.
@@ -26,6 +26,9 @@ struct CampaignResultsExport: Sendable {
 
     static let fixedColumns = ["recipient_id", "phone_number", "state", "attempts", "last_outcome", "last_call_sid",
                                "next_attempt_at", "time_zone"]
+
+    /// What the appointment question did (``RecipientAppointment``): its status, the appointment, why it was refused.
+    static let appointmentColumns = ["appointment_status", "appointment_id", "appointment_note"]
 
     let campaigns: any CampaignRepository
     let campaign: Campaign
@@ -75,6 +78,10 @@ struct CampaignResultsExport: Sendable {
         var answers: [String: Any] = [:]
         for question in campaign.script.questions { answers[question.field] = recipient.results[question.field] ?? NSNull() }
         object["answers"] = answers
+        object["appointment"] = recipient.appointment.map { appointment -> [String: Any] in
+            ["status": appointment.status.rawValue, "appointment_id": appointment.appointmentId ?? NSNull(),
+             "note": appointment.note ?? NSNull()]
+        } ?? NSNull()
         object["variables"] = recipient.variables
         return object
     }
@@ -85,13 +92,17 @@ struct CampaignResultsExport: Sendable {
         case .csv:
             let variables = try await variableNames()
             let questions = campaign.script.questions.map(\.field)
-            let writer = CSVWriter(columns: Self.fixedColumns + questions + variables.map { "var_" + $0 })
+            let appointments = campaign.script.appointmentQuestion != nil
+            let writer = CSVWriter(columns: Self.fixedColumns + questions + (appointments ? Self.appointmentColumns : [])
+                                   + variables.map { "var_" + $0 })
             try await emit(writer.header())
             try await forEachPage { page in
                 let formatter = formatter()
                 var text = ""
                 for recipient in page {
+                    let appointment = recipient.appointment
                     text += writer.row(fixedFields(recipient, formatter) + questions.map { recipient.results[$0] }
+                                       + (appointments ? [appointment?.status.rawValue, appointment?.appointmentId, appointment?.note] : [])
                                        + variables.map { recipient.variables[$0] })
                 }
                 try await emit(text)

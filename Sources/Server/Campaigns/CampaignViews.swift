@@ -3,10 +3,11 @@ import Foundation
 import Hummingbird
 
 /// A campaign as the API returns it: every field present, null when unset; with `recipients` (counts by state) on
-/// the routes that read one campaign.
+/// the routes that read one campaign, and `counters` (``CampaignCounters``) on `GET /v1/campaigns/{id}`.
 struct CampaignView: Encodable {
     let campaign: Campaign
     var counts: RecipientCounts?
+    var counters: CampaignCounters?
 
     struct ScriptView: Encodable {
         let script: CampaignScript
@@ -21,17 +22,31 @@ struct CampaignView: Encodable {
             try c.encode(script.openingLine.text, forKey: .openingLine)
             // What is said before the opening line (null when the opening line says it itself).
             try c.encode(script.openingDisclosesItself ? nil : CampaignScript.disclosure.text, forKey: .openingDisclosure)
-            try c.encode(script.questions.map { ["field": $0.field, "text": $0.text.text, "kind": $0.kind.rawValue] },
-                         forKey: .questions)
+            try c.encode(script.questions.map(QuestionView.init), forKey: .questions)
             try c.encode(script.closingLine.text, forKey: .closingLine)
             try c.encode(script.voicemailMessage?.text, forKey: .voicemailMessage)
             try c.encode(script.recipientVariables, forKey: .variables)
         }
     }
 
+    /// A question: `appointment` is `book`, `confirm` or null.
+    struct QuestionView: Encodable {
+        let question: CampaignQuestion
+
+        enum CodingKeys: String, CodingKey { case field, text, kind, appointment }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(question.field, forKey: .field)
+            try c.encode(question.text.text, forKey: .text)
+            try c.encode(question.kind, forKey: .kind)
+            try c.encode(question.appointment, forKey: .appointment)
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, name, state, script, callerNumber, startAt, callingWindow, pacing, retryPolicy, voicemail, createdAt,
-             updatedAt, version, recipients
+             updatedAt, version, recipients, counters
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -55,6 +70,7 @@ struct CampaignView: Encodable {
             byState["total"] = counts.total
             try c.encode(byState, forKey: .recipients)
         }
+        if let counters { try c.encode(counters, forKey: .counters) }
     }
 }
 
@@ -64,7 +80,21 @@ struct RecipientView: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, phoneNumber, state, variables, timeZone, zoneSource, attempts, nextAttemptAt, lastOutcome, lastCallSid,
-             results, position, createdAt, updatedAt
+             results, appointment, position, createdAt, updatedAt
+    }
+
+    /// `{"status", "appointment_id", "note"}`, every field present.
+    struct AppointmentView: Encodable {
+        let appointment: RecipientAppointment
+
+        enum CodingKeys: String, CodingKey { case status, appointmentId, note }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(appointment.status, forKey: .status)
+            try c.encode(appointment.appointmentId, forKey: .appointmentId)
+            try c.encode(appointment.note, forKey: .note)
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -80,6 +110,7 @@ struct RecipientView: Encodable {
         try c.encode(recipient.lastOutcome, forKey: .lastOutcome)
         try c.encode(recipient.lastCallSid, forKey: .lastCallSid)
         try c.encode(recipient.results, forKey: .results)
+        try c.encode(recipient.appointment.map(AppointmentView.init), forKey: .appointment)
         try c.encode(recipient.position, forKey: .position)
         try c.encode(recipient.createdAt, forKey: .createdAt)
         try c.encode(recipient.updatedAt, forKey: .updatedAt)

@@ -47,6 +47,7 @@ struct CampaignsController {
         let business = try context.requireBusiness()
         let body = try await request.collectBody(upTo: AppLimits.maxJSONBytes)
         try JSONRequestDecoder.rejectUnknownFields(in: body, allowed: CampaignBody.fieldNames, nested: CampaignBody.nested)
+        try CampaignBody.rejectUnknownQuestionFields(in: body)
         let input = try JSONRequestDecoder.decode(CampaignBody.self, from: body)
         let campaign = try await Self.answering {
             let definition = try input.definition(defaultCountryCode: try await countryCode(business))
@@ -61,7 +62,8 @@ struct CampaignsController {
         let business = try context.requireBusiness()
         let campaign = try await found(request, context, business)
         let counts = try await campaigns.counts(campaignId: campaign.id, businessId: business.id)
-        return try JSONResponse.make(CampaignView(campaign: campaign, counts: counts))
+        let counters = try await CampaignCounters.read(campaigns, campaign, counts: counts, now: now())
+        return try JSONResponse.make(CampaignView(campaign: campaign, counts: counts, counters: counters))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -74,6 +76,7 @@ struct CampaignsController {
                            details: [ErrorDetail(field: "state", message: "not patchable")])
         }
         try JSONRequestDecoder.rejectUnknownFields(in: body, allowed: CampaignBody.fieldNames, nested: CampaignBody.nested)
+        try CampaignBody.rejectUnknownQuestionFields(in: body)
         let input = try JSONRequestDecoder.decode(CampaignBody.self, from: body)
         let campaign = try await Self.answering {
             let patch = try input.patch(over: current.definition, defaultCountryCode: try await countryCode(business))

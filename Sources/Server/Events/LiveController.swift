@@ -18,6 +18,8 @@ struct LiveController {
     let calls: any CallRepository
     /// For `GET /v1/campaigns/{id}/live`.
     var campaigns: (any CampaignRepository)? = nil
+    /// The clock the campaign counters' pace and time left are read at (the application's; tests inject theirs).
+    var now: @Sendable () -> Date = Date.init
     /// As ``EventsController``'s: a `: heartbeat` comment after this much silence.
     var heartbeat: Duration = .seconds(15)
     /// The log is read this often without a wake-up (events written by another process).
@@ -48,8 +50,9 @@ struct LiveController {
         group.get(":id/live", use: campaign)
     }
 
-    /// One campaign: the snapshot is the campaign (as `GET /v1/campaigns/{id}`) with its counters — recipients by
-    /// state, how many are left to call and the answer rate so far —; then every event of `campaign:<id>` (each
+    /// One campaign: the snapshot is the campaign (as `GET /v1/campaigns/{id}`, its counters beside it) with its
+    /// counters — recipients by state, how many are left, the answer rate, the recent pace and the time left at it
+    /// (``CampaignCounters``) —; then every event of `campaign:<id>` (each
     /// attempt's start, CallSid, answer and end with its outcome, recipients deferred or suppressed, state changes)
     /// as it is committed. Each attempt's call is watched turn by turn with `GET /v1/calls/{sid}/live`. The stream
     /// stays open until the client leaves (a finished campaign simply has nothing more to send).
@@ -66,7 +69,7 @@ struct LiveController {
             }
             let counts = try await campaigns.counts(campaignId: id, businessId: business.id)
             return CampaignLiveSnapshot(campaign: CampaignView(campaign: campaign, counts: counts),
-                                        counters: CampaignCounters(counts))
+                                        counters: try await CampaignCounters.read(campaigns, campaign, counts: counts, now: now()))
         }
     }
 
@@ -104,29 +107,4 @@ struct LiveController {
 struct CampaignLiveSnapshot: Encodable {
     let campaign: CampaignView
     let counters: CampaignCounters
-}
-
-/// A campaign's counters: recipients by state, those still to be called (not in a final state), and the answer rate
-/// (recipients who completed a conversation ÷ those whose calls ended answered or not; null before any ended).
-struct CampaignCounters: Encodable, Equatable {
-    let byState: [String: Int]
-    let remaining: Int
-    let answerRate: Double?
-
-    init(_ counts: RecipientCounts) {
-        byState = counts.byStateName
-        remaining = RecipientState.allCases.filter { !$0.isFinal }.reduce(0) { $0 + counts[$1] }
-        let reached = [RecipientState.completed, .busy, .noAnswer, .failed, .voicemail].reduce(0) { $0 + counts[$1] }
-        answerRate = reached == 0 ? nil : Double(counts[.completed]) / Double(reached)
-    }
-
-    enum CodingKeys: String, CodingKey { case byState, remaining, answerRate }
-
-    /// Every field present: an unknown answer rate is `null`, not left out.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(byState, forKey: .byState)
-        try container.encode(remaining, forKey: .remaining)
-        try container.encode(answerRate, forKey: .answerRate)
-    }
 }

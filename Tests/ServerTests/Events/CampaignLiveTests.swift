@@ -30,6 +30,7 @@ import Testing
                 #expect(snapshot.event == "snapshot")
                 let counters = try #require(snapshot.json["counters"] as? [String: Any])
                 #expect(counters["remaining"] as? Int == 2 && counters["answer_rate"] is NSNull)
+                #expect(counters["attempts_per_hour"] is NSNull && counters["time_left_seconds"] is NSNull, "no pace yet")
                 #expect((counters["by_state"] as? [String: Int])?["pending"] == 2)
                 #expect((snapshot.json["campaign"] as? [String: Any])?["state"] as? String == "running")
 
@@ -43,6 +44,7 @@ import Testing
                 _ = try await test.services.jobRunner.runDue(now: clock.read())
                 _ = await test.services.eventConsumers.drainAll()
                 let sid = try #require(try await test.services.calls.calls(businessId: business.id, limit: 1, cursor: nil).items.first).sid
+                clock.advance(by: 600)
                 let busy = try await TwilioTestClient(authToken: TwilioMessagingStandIn.authToken).post(client, "/twilio/call-status", [
                     ("AccountSid", TwilioMessagingStandIn.accountSid), ("CallSid", sid), ("From", CampaignDialerTests.number),
                     ("To", CampaignDialerTests.ana), ("CallStatus", "busy")])
@@ -54,6 +56,14 @@ import Testing
                     if frame.event == "campaign.attempt_ended" { ended = frame }
                 }
                 #expect(((ended?.json["payload"] as? [String: Any])?["outcome"] as? String) == "busy", "\(String(describing: ended))")
+
+                // A new watcher's counters have a pace: 1 attempt ended in the 10 minutes since the first call (6 an
+                // hour). Ana's retry and Di's deferral are both still to come; Ana's, 2 h away, is the later.
+                let again = SSEClient(url: url, key: key)
+                defer { again.close() }
+                let later = try #require(try await again.nextEvent().json["counters"] as? [String: Any])
+                #expect(later["remaining"] as? Int == 2 && later["attempts_per_hour"] as? Double == 6
+                        && later["time_left_seconds"] as? Int == 7200, "\(later)")
 
                 // Another business: 404 JSON, and nothing of the campaign.
                 let foreign = try await client.execute(uri: "/v1/campaigns/\(id)/live", method: .get,

@@ -1,9 +1,9 @@
 import Foundation
 
 extension PGDatabase {
-    /// SQLite's v10: the web panel's users, their roles per business, signed-in sessions and failed sign-ins — the
+    /// SQLite's v12: the web panel's users, their roles per business, signed-in sessions and failed sign-ins — the
     /// same tables, columns and rules in PostgreSQL's types.
-    static let panelAccountsMigration = PostgresMigration(id: "p6-panel-accounts", statements: [
+    static let panelAccountsMigration = PostgresMigration(id: "p8-panel-accounts", statements: [
         """
         CREATE TABLE users (
             id text PRIMARY KEY,

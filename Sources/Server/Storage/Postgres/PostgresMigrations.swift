@@ -339,6 +339,10 @@ extension PGDatabase {
         + [dispatchMigration, outboundPacingMigration, dispatchOffersMigration]
         // Then PostgresMigrations+Campaigns.swift.
         + [campaignsMigration]
+        // Then PostgresMigrations+CampaignProgress.swift.
+        + [campaignAttemptTimesMigration]
+        // Then PostgresMigrations+CampaignAppointments.swift.
+        + [campaignAppointmentsMigration]
         // Then PostgresMigrations+Panel.swift.
         + [panelAccountsMigration]
 

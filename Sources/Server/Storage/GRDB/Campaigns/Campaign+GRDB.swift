@@ -51,6 +51,8 @@ enum CampaignRows {
                 return decoded
             },
             lastCallSid: row["last_call_sid"], results: try StoredStringMap.decode(row["results"], column: "results"),
+            appointment: try StoredAppointment.decode(status: row["appointment_status"], id: row["appointment_id"],
+                                                      note: row["appointment_note"], recipientId: id),
             position: row["position"], createdAt: row["created_at"], updatedAt: row["updated_at"], version: row["version"])
     }
 

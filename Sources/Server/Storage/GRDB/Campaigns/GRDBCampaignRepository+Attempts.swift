@@ -194,6 +194,33 @@ extension GRDBCampaignRepository {
         }
     }
 
+    public func recordAppointment(recipientId: String, businessId: String, attemptId: String,
+                                  _ appointment: RecipientAppointment) async throws -> CampaignRecipient {
+        let timestamp = now()
+        return try await translatingConstraintErrors {
+            try await database.dbPool.write { db in
+                guard let recipient = try Self.fetchRecipient(db, id: recipientId, businessId: businessId),
+                      let attempt = try Self.fetchAttempt(db, id: attemptId, businessId: businessId),
+                      attempt.recipientId == recipient.id,
+                      let campaign = try Self.fetchCampaign(db, id: recipient.campaignId, businessId: businessId)
+                else { throw RepositoryError.notFound }
+                if recipient.appointment == appointment { return recipient }
+                try db.execute(sql: """
+                    UPDATE campaign_recipients SET appointment_status = ?, appointment_id = ?, appointment_note = ?,
+                        updated_at = ?, version = version + 1
+                    WHERE id = ? AND business_id = ?
+                    """, arguments: [appointment.status.rawValue, appointment.appointmentId, appointment.note, timestamp,
+                                     recipient.id, businessId])
+                try EventAppender.append(db, EventDraft(
+                    businessId: businessId, stream: .campaign(campaign.id),
+                    CampaignAppointmentRecorded(campaignId: campaign.id, recipientId: recipient.id, attemptId: attempt.id,
+                                                callSid: attempt.callSid, action: campaign.script.appointmentQuestion?.appointment,
+                                                appointment)), at: timestamp)
+                return try Self.fetchRecipient(db, id: recipient.id, businessId: businessId)!
+            }
+        }
+    }
+
     public func attempts(recipientId: String, businessId: String) async throws -> [CampaignAttempt] {
         try await database.dbPool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM campaign_attempts WHERE recipient_id = ? AND business_id = ? ORDER BY number",

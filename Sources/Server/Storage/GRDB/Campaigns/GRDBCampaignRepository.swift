@@ -215,6 +215,24 @@ public struct GRDBCampaignRepository: CampaignRepository {
         }
     }
 
+    public func progress(campaignId: String, businessId: String, since: Date) async throws -> CampaignProgress {
+        try await database.dbPool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT
+                    (SELECT count(*) FROM campaign_recipients WHERE campaign_id = :campaign AND business_id = :business
+                        AND \(CampaignProgressSQL.unfinished)) AS unfinished,
+                    (SELECT max(next_attempt_at) FROM campaign_recipients WHERE campaign_id = :campaign AND business_id = :business
+                        AND \(CampaignProgressSQL.unfinished)) AS latest_scheduled,
+                    (SELECT count(*) FROM campaign_attempts WHERE campaign_id = :campaign AND business_id = :business
+                        AND ended_at >= :since) AS ended,
+                    (SELECT min(started_at) FROM campaign_attempts WHERE campaign_id = :campaign AND business_id = :business)
+                        AS first_attempt_at
+                """, arguments: ["campaign": campaignId.lowercased(), "business": businessId, "since": since])!
+            return CampaignProgress(unfinished: row["unfinished"], latestScheduled: row["latest_scheduled"],
+                                    attemptsEndedSince: row["ended"], firstAttemptAt: row["first_attempt_at"])
+        }
+    }
+
     // MARK: - Checks
 
     /// The caller number must be one of the business's numbers.

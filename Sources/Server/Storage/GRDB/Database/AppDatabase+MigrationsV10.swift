@@ -2,54 +2,26 @@ import Foundation
 
 extension AppDatabase {
     /// Migrations after v9, in order (registered after v9's through `v9Migrations`). Append-only.
-    static let v10Migrations: [SchemaMigration] = [panelAccounts]
+    static let v10Migrations: [SchemaMigration] = [campaignAttemptTimes]
+        // Appended in order.
+        + [campaignAppointments]
+        // Then AppDatabase+MigrationsV12.swift.
+        + [panelAccounts]
 
-    /// The web panel's accounts (issue 14): users, their roles per business, signed-in sessions and failed
-    /// sign-ins. Users belong to no business; a membership gives one a role in one business.
-    static let panelAccounts = SchemaMigration("v10-panel-accounts", sql: """
-        -- Emails are ASCII (validated in Swift), so lower() folds them the same here, in Swift and in PostgreSQL:
-        -- one account per email, whatever its case. Only a bcrypt hash of the password is kept.
-        CREATE TABLE users (
-            id TEXT PRIMARY KEY NOT NULL,
-            email TEXT NOT NULL CHECK (length(email) BETWEEN 3 AND 254 AND email NOT GLOB '*[^ -~]*'),
-            password_hash TEXT NOT NULL CHECK (length(password_hash) = 60 AND password_hash GLOB '$2[abxy]$*'),
-            created_at TEXT NOT NULL,
-            password_changed_at TEXT NOT NULL
-        );
-        CREATE UNIQUE INDEX users_email ON users(lower(email));
+    /// A campaign's live counters (issue 13) measure its pace from the attempts that ended in the last 30 minutes
+    /// and the start of its first attempt: both read through an index on the campaign, not a scan of every attempt.
+    static let campaignAttemptTimes = SchemaMigration("v10-campaign-attempt-times", sql: """
+        CREATE INDEX campaign_attempts_by_end ON campaign_attempts(campaign_id, ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX campaign_attempts_by_start ON campaign_attempts(campaign_id, started_at);
+        """)
 
-        CREATE TABLE memberships (
-            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
-            role TEXT NOT NULL CHECK (role IN ('owner', 'staff', 'viewer')),
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (user_id, business_id)
-        );
-        CREATE INDEX memberships_by_business ON memberships(business_id, user_id);
-
-        -- A browser's session: the SHA-256 of the cookie's token (never the token), the CSRF token its forms carry,
-        -- and when it stops signing anyone in.
-        CREATE TABLE panel_sessions (
-            id_hash TEXT PRIMARY KEY NOT NULL CHECK (length(id_hash) = 64),
-            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            csrf_token TEXT NOT NULL CHECK (length(csrf_token) >= 32),
-            created_at TEXT NOT NULL,
-            last_seen_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        );
-        CREATE INDEX panel_sessions_by_user ON panel_sessions(user_id);
-        CREATE INDEX panel_sessions_by_expiry ON panel_sessions(expires_at);
-
-        -- Failed sign-ins, counted per client address and per account (the lower-cased email typed, which need not
-        -- exist) over the last minutes; older rows are pruned.
-        CREATE TABLE login_attempts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            address TEXT NOT NULL CHECK (length(address) BETWEEN 1 AND 64),
-            account TEXT NOT NULL CHECK (length(account) <= 254),
-            attempted_at TEXT NOT NULL
-        );
-        CREATE INDEX login_attempts_by_address ON login_attempts(address, attempted_at);
-        CREATE INDEX login_attempts_by_account ON login_attempts(account, attempted_at);
-        CREATE INDEX login_attempts_by_time ON login_attempts(attempted_at);
+    /// A campaign call may book or confirm a CRM appointment (a script question with `appointment`): what came of it
+    /// is stored on the recipient — its status, the appointment, and why it was refused.
+    static let campaignAppointments = SchemaMigration("v11-campaign-appointments", sql: """
+        ALTER TABLE campaign_recipients ADD COLUMN appointment_status TEXT
+            CHECK (appointment_status IS NULL OR appointment_status IN ('booked', 'confirmed', 'declined', 'refused'));
+        ALTER TABLE campaign_recipients ADD COLUMN appointment_id TEXT;
+        ALTER TABLE campaign_recipients ADD COLUMN appointment_note TEXT
+            CHECK (appointment_note IS NULL OR length(appointment_note) <= 300);
         """)
 }

@@ -218,6 +218,33 @@ extension PostgresCampaignRepository {
         }
     }
 
+    func recordAppointment(recipientId: String, businessId: String, attemptId: String,
+                           _ appointment: RecipientAppointment) async throws -> CampaignRecipient {
+        let timestamp = now()
+        let logger = database.logger
+        return try await database.write { connection in
+            guard let recipient = try await Rows.fetchRecipient(connection, id: recipientId, businessId: businessId, logger: logger),
+                  let attempt = try await Rows.fetchAttempt(connection, id: attemptId, businessId: businessId, logger: logger),
+                  attempt.recipientId == recipient.id,
+                  let campaign = try await Rows.fetchCampaign(connection, id: recipient.campaignId, businessId: businessId,
+                                                              logger: logger)
+            else { throw RepositoryError.notFound }
+            if recipient.appointment == appointment { return recipient }
+            try await connection.query("""
+                UPDATE campaign_recipients SET appointment_status = \(appointment.status.rawValue),
+                    appointment_id = \(appointment.appointmentId), appointment_note = \(appointment.note),
+                    updated_at = \(timestamp), version = version + 1
+                WHERE id = \(recipient.id) AND business_id = \(businessId)
+                """, logger: logger)
+            try await PostgresEventAppender.append(connection, EventDraft(
+                businessId: businessId, stream: .campaign(campaign.id),
+                CampaignAppointmentRecorded(campaignId: campaign.id, recipientId: recipient.id, attemptId: attempt.id,
+                                            callSid: attempt.callSid, action: campaign.script.appointmentQuestion?.appointment,
+                                            appointment)), at: timestamp, logger: logger)
+            return try await Rows.fetchRecipient(connection, id: recipient.id, businessId: businessId, logger: logger)!
+        }
+    }
+
     func attempts(recipientId: String, businessId: String) async throws -> [CampaignAttempt] {
         let logger = database.logger
         return try await database.read { connection in

@@ -237,6 +237,25 @@ struct PostgresCampaignRepository: CampaignRepository {
         return RecipientCounts(byState: counts)
     }
 
+    func progress(campaignId: String, businessId: String, since: Date) async throws -> CampaignProgress {
+        let logger = database.logger
+        let campaign = campaignId.lowercased()
+        let rows = try await database.read { connection in
+            try await connection.query("""
+                SELECT
+                    (SELECT count(*)::bigint FROM campaign_recipients WHERE campaign_id = \(campaign)
+                        AND business_id = \(businessId) AND \(unescaped: CampaignProgressSQL.unfinished)),
+                    (SELECT max(next_attempt_at) FROM campaign_recipients WHERE campaign_id = \(campaign)
+                        AND business_id = \(businessId) AND \(unescaped: CampaignProgressSQL.unfinished)),
+                    (SELECT count(*)::bigint FROM campaign_attempts WHERE campaign_id = \(campaign)
+                        AND business_id = \(businessId) AND ended_at >= \(since)),
+                    (SELECT min(started_at) FROM campaign_attempts WHERE campaign_id = \(campaign) AND business_id = \(businessId))
+                """, logger: logger).all((Int, Date?, Int, Date?).self)
+        }
+        let (unfinished, latest, ended, first) = rows.first ?? (0, nil, 0, nil)
+        return CampaignProgress(unfinished: unfinished, latestScheduled: latest, attemptsEndedSince: ended, firstAttemptAt: first)
+    }
+
     // MARK: - Checks
 
     static func count(_ connection: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> Int64 {

@@ -51,6 +51,9 @@ enum PostgresCampaignRows {
             lastOutcome: try raw(AttemptOutcome.self, cells["last_outcome"].decode(String?.self), "last_outcome"),
             lastCallSid: try cells["last_call_sid"].decode(String?.self),
             results: try StoredStringMap.decode(cells["results"].decode(String.self), column: "results"),
+            appointment: try StoredAppointment.decode(status: cells["appointment_status"].decode(String?.self),
+                                                      id: cells["appointment_id"].decode(String?.self),
+                                                      note: cells["appointment_note"].decode(String?.self), recipientId: id),
             position: try cells["position"].decode(Int.self), createdAt: try cells["created_at"].decode(Date.self),
             updatedAt: try cells["updated_at"].decode(Date.self), version: try cells["version"].decode(Int.self))
     }

@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
         // The scale-out backend (several nodes, one PostgreSQL database).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // The web panel (/app): server-rendered HTML templates, and bcrypt for its users' passwords.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // System libraries: Debian's libblas.so.3 is an alternatives slot filled by OpenBLAS (fast) or the
@@ -71,6 +74,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                // Bcrypt runs on NIO's blocking thread pool, never on the cooperative pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: nativeSwift
         ),

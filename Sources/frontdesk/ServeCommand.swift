@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Load the sample businesses in this folder on start if missing (env FRONTDESK_DEMO_CORPORA; `make serve` passes corpora).")
     var demoCorpora: String?
 
+    @Option(help: "The web panel's folder, with templates/ and static/ (env FRONTDESK_PANEL_DIR; default ./panel).")
+    var panelDir: String?
+
     @Option(help: "Threads per query embedding (env FRONTDESK_EMBED_THREADS; default: half the cores, 1–4).")
     var embedThreads: Int?
 
@@ -52,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let adminKey { config.adminKey = adminKey }
         if let publicBaseURL { config.publicBaseURL = publicBaseURL }
         if let demoCorpora { config.demoCorporaDirectory = demoCorpora }
+        if let panelDir { config.panelDirectory = panelDir }
         if let embedThreads {
             guard (1...64).contains(embedThreads) else { throw ValidationError("--embed-threads must be 1–64") }
             config.embedThreads = embedThreads

@@ -44,6 +44,7 @@ final class LiveServer: @unchecked Sendable {
         environment["FRONTDESK_ADMIN_KEY"] = adminKey
         environment["FRONTDESK_MODEL_DIR"] = ServerTestPaths.modelDirectory
         environment["FRONTDESK_DEMO_CORPORA"] = nil
+        environment["FRONTDESK_PANEL_DIR"] = ServerTestPaths.panel.path
         environment.merge(overrides) { _, override in override }
         process.environment = environment
         process.standardOutput = output

@@ -22,6 +22,9 @@ enum ServerTestPaths {
 
     static var corpora: URL { repoRoot.appendingPathComponent("corpora", isDirectory: true) }
 
+    /// The web panel's templates and static files.
+    static var panel: URL { repoRoot.appendingPathComponent("panel", isDirectory: true) }
+
     /// Fails the calling test (never skips it) when a model file is absent, naming the fix.
     static func requireModel() throws {
         for name in ["config.json", "model.safetensors", "vocab.txt"] {
@@ -54,6 +57,9 @@ struct TestApp {
         config.databasePath = directory.path("frontdesk.sqlite")
         config.adminKey = adminKey
         config.sentimentTrainingFile = ServerTestPaths.corpora.appendingPathComponent("sentiment/train.jsonl").path
+        config.panelDirectory = ServerTestPaths.panel.path
+        // Panel passwords hashed fast (bcrypt's cost 4, not 12): tests sign in often.
+        config.bcryptCost = 4
         // `FRONTDESK_TEST_BACKEND=postgresql` (the second pass of `make test`): every app on a fresh PostgreSQL
         // database of the run's throwaway cluster, so the server suites prove each route on both backends.
         // An app made again in the same directory (a restart) opens the same PostgreSQL database.

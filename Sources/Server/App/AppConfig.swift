@@ -57,6 +57,17 @@ public struct AppConfig: Sendable {
     /// chat widget counts new conversations per client address. Env `FRONTDESK_TRUSTED_PROXIES` (comma-separated);
     /// empty (the default): the peer's address, and `X-Forwarded-For` is ignored (any client can send it).
     public var trustedProxies: [String] = []
+    /// The web panel's folder: `templates/` (Mustache, loaded once at start-up) and `static/` (served at
+    /// `/app/static`). Env `FRONTDESK_PANEL_DIR`; default `panel`, relative to the working directory (the repository's
+    /// root for `make serve`). Without it the panel answers 503 and the API works as ever (docs/panel.md).
+    public var panelDirectory = "panel"
+    /// bcrypt's cost (log₂ rounds) for new panel passwords. Env `FRONTDESK_BCRYPT_COST`, 4–31; default 12 (about a
+    /// quarter of a second per hash here). Stored hashes keep the cost they were made with; lower it only for tests.
+    public var bcryptCost: UInt8 = 12
+    /// Whether the panel takes the client's address (for sign-in throttling) from the last `X-Forwarded-For` entry,
+    /// as a reverse proxy appends it. Env `FRONTDESK_TRUST_FORWARDED_FOR`, `on` or `off` (default): turn it on only
+    /// behind such a proxy, since a client reaching the server directly could choose its own address.
+    public var trustForwardedFor = false
 
     /// Our labelled call-centre sentences the sentiment model is trained from (at first use, in seconds). Without
     /// the file, sentiment uses the lexicon alone. Env `FRONTDESK_SENTIMENT_TRAINING`.
@@ -139,12 +150,30 @@ public struct AppConfig: Sendable {
                 throw ConfigError(message: "FRONTDESK_TRUSTED_PROXIES must list IP addresses separated by commas, got \"\(bad)\"")
             }
             trustedProxies = addresses
+        if let directory = value("FRONTDESK_PANEL_DIR") { panelDirectory = directory }
+        if let cost = value("FRONTDESK_BCRYPT_COST") {
+            guard let number = UInt8(cost), (4...31).contains(number) else {
+                throw ConfigError(message: "FRONTDESK_BCRYPT_COST must be 4–31, got \"\(cost)\"")
+            }
+            bcryptCost = number
+        }
+        if let trust = value("FRONTDESK_TRUST_FORWARDED_FOR") {
+            switch trust {
+            case "on": trustForwardedFor = true
+            case "off": trustForwardedFor = false
+            default: throw ConfigError(message: "FRONTDESK_TRUST_FORWARDED_FOR must be \"on\" or \"off\", got \"\(trust)\"")
+            }
         }
         llm = try LLMConfig(environment: value)
     }
 }
 
 extension AppConfig {
+    /// Browsers reach this server over https (the public URL says so): the panel's cookies are `Secure`.
+    var servesHTTPS: Bool {
+        publicBaseURL.flatMap { URL(string: $0)?.scheme?.lowercased() } == "https"
+    }
+
     /// `AC` followed by 32 hex digits, the shape of every Twilio account SID.
     static func isAccountSid(_ text: String) -> Bool {
         text.count == 34 && text.hasPrefix("AC") && text.dropFirst(2).allSatisfy(\.isHexDigit)

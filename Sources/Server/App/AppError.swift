@@ -59,15 +59,35 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as AppError {
-            return try error.response(from: request, context: context)
-        } catch let error as RepositoryError {
-            return try error.httpError.response(from: request, context: context)
-        } catch let error as StorageUnavailableError {
+        } catch {
+            return try Self.response(for: error, request: request, context: context)
+        }
+    }
+
+    /// The JSON error response for `error`.
+    static func response(for error: any Error, request: Request, context: Context) throws -> Response {
+        if let appError = appError(for: error, request: request, context: context) {
+            return try appError.response(from: request, context: context)
+        }
+        // Errors that render their own JSON body (a ticket's illegal transition: the rule and both states).
+        guard let rendersItself = error as? any HTTPResponseError else {
+            return try AppError.render(status: .internalServerError, code: "internal", message: "internal server error")
+        }
+        return try rendersItself.response(from: request, context: context)
+    }
+
+    /// `error` as the API's one error type (logging what the client is not told), or nil for an `HTTPResponseError`
+    /// that renders its own body. The web panel renders the same errors as HTML pages (`PanelResponseMiddleware`).
+    static func appError(for error: any Error, request: Request, context: Context) -> AppError? {
+        switch error {
+        case let error as AppError:
+            return error
+        case let error as RepositoryError:
+            return error.httpError
+        case let error as StorageUnavailableError:
             context.logger.error("database unavailable", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            return try AppError.render(status: .serviceUnavailable, code: "database_unavailable",
-                                       message: "the database is not available; try again shortly")
-        } catch let error as HTTPError {
+            return AppError(.serviceUnavailable, code: "database_unavailable", message: "the database is not available; try again shortly")
+        case let error as HTTPError:
             let code = switch error.status {
             case .notFound: "not_found"
             case .methodNotAllowed: "method_not_allowed"
@@ -77,13 +97,12 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .forbidden: "forbidden"
             default: "http_\(error.status.code)"
             }
-            return try AppError.render(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase)
-        } catch let error as any HTTPResponseError {
-            // Errors that render their own JSON body (a ticket's illegal transition: the rule and both states).
-            return try error.response(from: request, context: context)
-        } catch {
+            return AppError(error.status, code: code, message: error.body ?? error.status.reasonPhrase)
+        case is any HTTPResponseError:
+            return nil
+        default:
             context.logger.error("unhandled error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return try AppError.render(status: .internalServerError, code: "internal", message: "internal server error")
+            return AppError(.internalServerError, code: "internal", message: "internal server error")
         }
     }
 }

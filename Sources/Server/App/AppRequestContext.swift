@@ -10,10 +10,19 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var business: Business?
     /// The connected peer (nil in in-process router tests); the widget counts new conversations by client address.
     public let remoteAddress: SocketAddress?
+    /// The web panel's signed-in user and session; set by `PanelSessionMiddleware` on `/app` pages that need one.
+    public var panelUser: PanelSignedIn?
+    /// The business of an `/app/b/{slug}/…` page and the user's role in it; set by `PanelBusinessMiddleware`.
+    public var panelMembership: PanelMembership?
+    /// A panel form body the CSRF check has already read, for the route (`application/x-www-form-urlencoded`).
+    var panelForm: FormParameters?
+    /// The connection's peer address (nil where there is no socket, as in router tests).
+    public var peerAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies above this are refused with 413 before a route sees them. Imports may be 20 MB; every other

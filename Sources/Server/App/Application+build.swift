@@ -59,6 +59,8 @@ struct AppServices: Sendable {
     let clientAddresses: ClientAddressResolver
     /// For the widget snippet's script URL.
     let publicBaseURL: String?
+    /// The web panel: its templates, accounts, sessions and sign-in throttle.
+    let panel: PanelServices
 }
 
 /// Builds the whole application — model, database, services, router — for `frontdesk serve` and the tests alike.
@@ -196,6 +198,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     if config.twilioVerify, config.publicBaseURL == nil {
         logger.notice("no FRONTDESK_PUBLIC_BASE_URL: Twilio signatures are checked against http://<Host header>; set the public URL Twilio posts to")
     }
+    let panel = await PanelServices.make(config, repositories: repositories, logger: logger, now: now)
     return AppServices(
         storage: storage, businesses: businesses,
         apiKeys: repositories.apiKeys, adminKeys: adminKeys,
@@ -212,7 +215,7 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         leader: core.leader,
         widget: WidgetService(widgets: repositories.widget, businesses: businesses, calls: callService, logger: logger, now: now),
         clientAddresses: ClientAddressResolver(trustedProxies: config.trustedProxies),
-        publicBaseURL: config.publicBaseURL)
+        publicBaseURL: config.publicBaseURL, panel: panel)
 }
 
 /// What runs on the database alone, without the embedding model: the SMS outbox, the work queue's runner (texts,
@@ -269,6 +272,11 @@ func makeCoreServices(_ config: AppConfig, storage: any StorageBackend, logger: 
             PeriodicTask(name: "campaign-dialer", interval: CampaignDialer.interval) { _ in
                 _ = try await campaignDialer.run()
             },
+            // The web panel's expired sessions, and failed sign-ins long past the throttle's window.
+            PeriodicTask(name: "panel-housekeeping", interval: 3600) { now in
+                try await repositories.panelSessions.deleteExpired(before: now)
+                try await repositories.loginAttempts.prune(before: now.addingTimeInterval(-86_400))
+            },
             // Once an hour, every active business's upcoming appointments get their reminder (once each): a net
             // under the per-appointment timers the `reminders` consumer sets (both use the same outbox key).
             PeriodicTask(name: "reminders", interval: 3600) { now in
@@ -313,6 +321,9 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     // Outermost, so it records the status JSONErrorMiddleware renders for thrown errors.
     router.middlewares.add(RequestMetricsMiddleware(factory: services.metrics.factory))
     router.middlewares.add(JSONErrorMiddleware())
+    // The web panel's pages, static files and errors under /app: HTML errors for browsers, security headers on all.
+    router.middlewares.add(PanelResponseMiddleware(pages: services.panel.pages))
+    router.middlewares.add(FileMiddleware(services.panel.staticDirectory.path, urlBasePath: "/app/static", logger: logger))
     HealthController(embedder: services.embedder, storage: services.storage, knowledgeSync: services.knowledgeSync).addRoutes(to: router.group())
     OpenAPIController().addRoutes(to: router.group())
     let dispatchAnalytics = DispatchAnalytics(events: services.repositories.events, vendors: services.repositories.vendors)
@@ -371,6 +382,17 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     AdminController(businesses: services.businesses, apiKeys: services.apiKeys, knowledge: services.knowledge,
                     calls: services.calls)
         .addRoutes(to: admin)
+    AdminUsersController(businesses: services.businesses, accounts: services.panel.accounts,
+                         users: services.repositories.panelUsers)
+        .addRoutes(to: admin)
+
+    let panel = router.group("app")
+    PanelController(panel: services.panel, users: services.repositories.panelUsers, now: services.now)
+        .addRoutes(to: panel)
+    PanelBusinessController(panel: services.panel, users: services.repositories.panelUsers)
+        .addRoutes(to: panel.group("b/:slug")
+            .add(middleware: PanelSessionMiddleware(sessions: services.panel.sessions))
+            .add(middleware: PanelBusinessMiddleware(users: services.repositories.panelUsers)))
     return router
 }
 

@@ -23,7 +23,8 @@ enum OpenAPIDocument {
         ] as JSON,
         "components": components,
         "paths": paths.merging(eventPaths) { documented, _ in documented }.merging(dispatchPaths) { documented, _ in documented }
-            .merging(campaignPaths) { documented, _ in documented }.merging(widgetPaths) { documented, _ in documented },
+            .merging(campaignPaths) { documented, _ in documented }.merging(widgetPaths) { documented, _ in documented }
+            .merging(panelPaths) { documented, _ in documented },
     ] }
 
     // MARK: Paths
@@ -355,7 +356,8 @@ enum OpenAPIDocument {
             "KeyList": object(["items": ["type": "array", "items": object(["id": string(), "prefix": string(),
                                                                             "created_at": string(format: "date-time"), "revoked_at": nullable("string")])]]),
         ] as JSON).merging(eventSchemas) { documented, _ in documented }.merging(dispatchSchemas) { documented, _ in documented }
-            .merging(campaignSchemas) { documented, _ in documented }.merging(widgetSchemas) { documented, _ in documented },
+            .merging(campaignSchemas) { documented, _ in documented }.merging(widgetSchemas) { documented, _ in documented }
+            .merging(panelSchemas) { documented, _ in documented },
     ] }
 
     // MARK: Builders

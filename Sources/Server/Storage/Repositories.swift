@@ -42,6 +42,12 @@ public struct Repositories: Sendable {
     public var doNotCall: any DoNotCallRepository
     /// The web chat widget: publishable keys, allowed origins, widget conversations.
     public var widget: any WidgetRepository
+    /// The web panel's users, their roles per business and their passwords.
+    public var panelUsers: any PanelUserRepository
+    /// The web panel's signed-in browsers.
+    public var panelSessions: any PanelSessionRepository
+    /// The web panel's failed sign-ins (throttling).
+    public var loginAttempts: any LoginAttemptRepository
 
     public init(
         businesses: any BusinessRepository, apiKeys: any APIKeyRepository, adminKeys: any AdminKeyStore,
@@ -51,9 +57,14 @@ public struct Repositories: Sendable {
         reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
         outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository,
         dispatch: any DispatchRepository, campaigns: any CampaignRepository, doNotCall: any DoNotCallRepository,
-        widget: any WidgetRepository
+        widget: any WidgetRepository,
+        panelUsers: any PanelUserRepository, panelSessions: any PanelSessionRepository,
+        loginAttempts: any LoginAttemptRepository
     ) {
         self.widget = widget
+        self.panelUsers = panelUsers
+        self.panelSessions = panelSessions
+        self.loginAttempts = loginAttempts
         self.dispatch = dispatch
         self.campaigns = campaigns
         self.doNotCall = doNotCall

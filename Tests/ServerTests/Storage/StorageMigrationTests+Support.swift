@@ -161,6 +161,14 @@ extension StorageMigrationTests {
         // The leader lease this process would hold (a copied lease simply runs out on PostgreSQL).
         #expect(try await repositories.leases.acquire(name: LeaderElection.leaseName, holder: "sqlite-node",
                                                        ttl: .seconds(15), now: clock.read()))
+        // The web panel: a user with roles in both businesses, a signed-in session, a failed sign-in.
+        let user = try await repositories.panelUsers.create(
+            email: "Owner@Example.com", passwordHash: "$2b$04$" + String(repeating: "a", count: 53), businessId: a.id, role: .owner)
+        try await repositories.panelUsers.addMembership(userId: user.id, businessId: b.id, role: .viewer)
+        try await repositories.panelSessions.create(PanelSession(
+            idHash: KeyHashing.sha256Hex("session-token"), userId: user.id, csrfToken: String(repeating: "c", count: 32),
+            createdAt: clock.read(), lastSeenAt: clock.read(), expiresAt: clock.read().addingTimeInterval(3600)))
+        try await repositories.loginAttempts.recordFailure(address: "192.0.2.1", account: awkwardText, at: clock.read())
         // A call being placed: the pacing row and its reservation (copied as they are; the reservation runs out).
         #expect(try await repositories.outboundPacing.reserve(requestId: "placing", limits: .default, now: clock.read())
                 == .dial(at: clock.read()))

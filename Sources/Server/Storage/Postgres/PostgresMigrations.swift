@@ -343,6 +343,8 @@ extension PGDatabase {
         + [campaignAttemptTimesMigration]
         // Then PostgresMigrations+CampaignAppointments.swift.
         + [campaignAppointmentsMigration]
+        // Then PostgresMigrations+Panel.swift.
+        + [panelAccountsMigration]
         // Then PostgresMigrations+Widget.swift.
         + [widgetMigration]
 

@@ -5,6 +5,8 @@ extension AppDatabase {
     static let v10Migrations: [SchemaMigration] = [campaignAttemptTimes]
         // Appended in order.
         + [campaignAppointments]
+        // Then AppDatabase+MigrationsV12.swift.
+        + [panelAccounts]
         // Then AppDatabase+MigrationsV13.swift (the web chat widget).
         + v13Migrations
 

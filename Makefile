@@ -23,8 +23,9 @@ serve: release
 
 # Storage layering first (seconds): only Sources/Server/Storage/GRDB imports GRDB or uses the pool; pure modules
 # import no GRDB/Hummingbird/NIO/networking. Then the Swift suites, then the interop check with the official twilio
-# package (signatures and TwiML). The Swift suites run under scripts/with_postgres.sh: one throwaway PostgreSQL
-# cluster in /tmp for the whole run (FRONTDESK_TEST_POSTGRES_URL), stopped at the end; set that variable to use yours.
+# package (signatures and TwiML), then widget.js in headless Chromium (scripts/widget_browser.sh). The Swift
+# suites run under scripts/with_postgres.sh: one throwaway PostgreSQL cluster in /tmp for the whole run
+# (FRONTDESK_TEST_POSTGRES_URL), stopped at the end; set that variable to use yours.
 # Two passes: every suite (the repository contract suites run each test on SQLite and PostgreSQL; the multi-node
 # and outage suites run on PostgreSQL), then the server suites again with every test app on PostgreSQL
 # (FRONTDESK_TEST_BACKEND=postgresql), so the routes are proven on both. Not repeated in the second pass: the
@@ -49,6 +50,7 @@ test: bootstrap
 	    --skip "$(PG_PASS_SKIP)|$(ALONE)" && \
 	    FRONTDESK_TEST_BACKEND=postgresql $(SWIFT) test --skip-build --filter "$(ALONE_PG)"'
 	bash scripts/twilio_interop.sh .build/debug/frontdesk
+	bash scripts/widget_browser.sh .build/debug/frontdesk
 
 bench: release
 	@bash scripts/bench.sh

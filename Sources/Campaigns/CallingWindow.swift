@@ -72,6 +72,19 @@ public struct CallingWindow: Sendable, Equatable, Hashable {
         return opening > instant ? opening : instant
     }
 
+    /// When the window open at `instant` closes for a recipient in `zone` (today's local closing time, the first
+    /// instant a call may no longer start); nil when the window is closed at `instant`. A call queued while the window
+    /// is open must be dialled before this.
+    public func closing(after instant: Date, in zone: TimeZone) -> Date? {
+        guard allows(instant, in: zone) else { return nil }
+        let calendar = Self.calendar(zone)
+        var day = calendar.dateComponents([.year, .month, .day], from: instant)
+        day.hour = endMinute / 60
+        day.minute = endMinute % 60
+        day.second = 0
+        return calendar.date(from: day)
+    }
+
     /// The local time of day of `instant` in `zone`, in minutes after midnight.
     public static func minuteOfDay(_ instant: Date, in zone: TimeZone) -> Int {
         let parts = calendar(zone).dateComponents([.hour, .minute], from: instant)

@@ -207,6 +207,29 @@ public struct CampaignAttemptEnded: EventPayload {
     }
 }
 
+/// An attempt taken back before its call was dialled (`campaign.attempt_withdrawn`): it no longer counts, and the
+/// recipient is back in the state it had before it, due again at `nextAttemptAt`.
+public struct CampaignAttemptWithdrawn: EventPayload {
+    public static let type = EventType.campaignAttemptWithdrawn
+    public var campaignId: String
+    public var recipientId: String
+    public var attemptId: String
+    /// The recipient's state after the withdrawal (its state before the attempt began).
+    public var state: RecipientState
+    public var nextAttemptAt: Date?
+    public var reason: String
+
+    public init(campaignId: String, recipientId: String, attemptId: String, state: RecipientState, nextAttemptAt: Date?,
+                reason: String) {
+        self.campaignId = campaignId
+        self.recipientId = recipientId
+        self.attemptId = attemptId
+        self.state = state
+        self.nextAttemptAt = nextAttemptAt
+        self.reason = reason
+    }
+}
+
 /// A recipient moved without a call (`campaign.recipient_changed`): skipped, found on the do-not-call list, deferred
 /// to their calling window.
 public struct CampaignRecipientChanged: EventPayload {

@@ -82,6 +82,31 @@ public struct CampaignRecipient: Codable, Sendable, Equatable, Identifiable {
         }
     }
 
+    /// The recipient with its open attempt taken back before its call was dialled (the calling window closed while
+    /// the call waited for a dial slot): the attempt no longer counts, and the recipient returns to the state the
+    /// last ended attempt left it in (`pending` before any), due again at the calling window's first opening at or
+    /// after `notBefore` in its zone — or `skipped` when the campaign has been completed or cancelled meanwhile, as the
+    /// recipients still waiting were. Nil when `attempt` is not this recipient's call being dialled (it was dialled,
+    /// it ended, or the recipient moved on).
+    public func withdrawing(_ attempt: CampaignAttempt, campaign: Campaign, notBefore: Date,
+                            at timestamp: Date) -> CampaignRecipient? {
+        guard attempt.recipientId == id, attempt.callSid == nil, attempt.endedAt == nil, state == .dialing,
+              attempts == attempt.number
+        else { return nil }
+        var withdrawn = self
+        withdrawn.attempts -= 1
+        if campaign.state == .completed || campaign.state == .cancelled {
+            withdrawn.state = .skipped
+            withdrawn.nextAttemptAt = nil
+        } else {
+            withdrawn.state = lastOutcome?.recipientState ?? .pending
+            withdrawn.nextAttemptAt = campaign.callingWindow.nextAllowed(atOrAfter: max(notBefore, timestamp), in: zone)
+        }
+        withdrawn.updatedAt = timestamp
+        withdrawn.version += 1
+        return withdrawn
+    }
+
     /// The recipient's time zone (UTC if the stored name is somehow unknown).
     public var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
 }

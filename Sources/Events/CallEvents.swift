@@ -95,9 +95,11 @@ public struct CallEnded: EventPayload {
     }
 }
 
-/// The caller described an emergency.
+/// The caller (or a web chat visitor) described an emergency.
 public struct EmergencyReported: EventPayload {
     public static let type = EventType.emergencyReported
+    /// On a call's stream `call.emergency`; on a web conversation's `web.emergency`.
+    public static let types: Set<EventType> = [.emergencyReported, .webEmergency]
     public var category: String
     public var severity: String?
     public var phrase: String?
@@ -176,5 +178,26 @@ public struct OwnerAlertRaised: EventPayload {
     public var text: String {
         let callback = callbackNumber.map { " Call back: \($0)." } ?? ""
         return String((message + callback).prefix(1_000))
+    }
+}
+
+/// An outbound call was not dialled (`call.not_placed`, on the `call.create` job's stream `job:<id>`): the moment it
+/// had to be dialled by passed before the account's pacing gave it a slot. Nothing reached the callee.
+public struct CallNotPlaced: EventPayload {
+    public static let type = EventType.callNotPlaced
+    /// The request id the call was placed with (a campaign's attempt id).
+    public var requestId: String
+    public var to: String
+    /// The `purpose` the call was placed with (`campaign:<id>:<attempt>`, …).
+    public var purpose: String?
+    /// The latest instant the call could be dialled.
+    public var dialBy: Date
+    public var reason: String
+    public init(requestId: String, to: String, purpose: String?, dialBy: Date, reason: String) {
+        self.requestId = requestId
+        self.to = to
+        self.purpose = purpose
+        self.dialBy = dialBy
+        self.reason = reason
     }
 }

@@ -1,5 +1,5 @@
 /// The stream an event belongs to: `call:CA…`, `customer:…`, `knowledge:…`, `job:…`, `ticket:…`, `vendor:…`,
-/// `campaign:…`, `do_not_call:…`. Events of one stream are numbered 1, 2, 3 … in commit order (`sequence`), so a reader can
+/// `campaign:…`, `do_not_call:…`, `conversation:…`. Events of one stream are numbered 1, 2, 3 … in commit order (`sequence`), so a reader can
 /// rebuild the history of one thing from its stream alone.
 public struct EventStream: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
     public let rawValue: String
@@ -18,6 +18,8 @@ public struct EventStream: RawRepresentable, Hashable, Codable, Sendable, Custom
     public static func campaign(_ id: String) -> EventStream { .init(rawValue: "campaign:\(id)") }
     /// The business's do-not-call list: numbers added and removed.
     public static func doNotCall(businessId: String) -> EventStream { .init(rawValue: "do_not_call:\(businessId)") }
+    /// A web chat widget conversation: started, each message and reply, emergencies, leads, its end.
+    public static func conversation(_ id: String) -> EventStream { .init(rawValue: "conversation:\(id)") }
     /// Texts to the business's owner (alerts), which belong to no customer.
     public static func owner(businessId: String) -> EventStream { .init(rawValue: "owner:\(businessId)") }
 

@@ -30,6 +30,9 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case knowledgeChanged = "knowledge.changed"
     // Background work (stream `job:<id>`)
     case jobFailed = "job.failed"
+    /// An outbound call's `call.create` job ended without dialling: the latest moment it could be dialled (its
+    /// callee's calling window closing) came before a dial slot did.
+    case callNotPlaced = "call.not_placed"
     // Maintenance tickets (stream `ticket:<id>`)
     case ticketOpened = "ticket.opened"
     case ticketUpdated = "ticket.updated"
@@ -58,10 +61,22 @@ public enum EventType: String, Codable, Sendable, CaseIterable, Comparable {
     case campaignAttemptAnswered = "campaign.attempt_answered"
     /// An attempt ended: its outcome, the recipient's state after it, the next attempt if any.
     case campaignAttemptEnded = "campaign.attempt_ended"
+    /// An attempt was taken back before its call was dialled (the calling window closed while it waited for a dial
+    /// slot): it does not count, and the recipient waits for the window's next opening.
+    case campaignAttemptWithdrawn = "campaign.attempt_withdrawn"
     /// A recipient was moved without a call (skipped, opted out before dialling).
     case campaignRecipientChanged = "campaign.recipient_changed"
     /// What a recipient's call did with the CRM appointment (booked, confirmed, declined, refused).
     case campaignAppointmentRecorded = "campaign.appointment_recorded"
+    // Web chat widget conversations (stream `conversation:<id>`)
+    /// A visitor opened the widget: a conversation began, with the receptionist's greeting.
+    case webStarted = "web.started"
+    /// One message of the visitor and the receptionist's reply.
+    case webTurn = "web.turn"
+    /// The visitor described an emergency (payload as `call.emergency`).
+    case webEmergency = "web.emergency"
+    /// The conversation reached its end (goodbye, details taken for an emergency, too long): its outcome.
+    case webEnded = "web.ended"
     // The business's do-not-call list (stream `do_not_call:<business id>`)
     case doNotCallAdded = "do_not_call.added"
     case doNotCallRemoved = "do_not_call.removed"

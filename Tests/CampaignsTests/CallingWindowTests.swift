@@ -54,6 +54,26 @@ import Testing
         #expect(window.nextAllowed(atOrAfter: Self.utc("2030-11-03T06:30:00"), in: Self.newYork) == Self.utc("2030-11-03T13:00:00"))
     }
 
+    /// The closing time of an open window is that local day's end, in the recipient's zone and through a DST change;
+    /// a closed window has none.
+    @Test func anOpenWindowClosesAtTheLocalEnd() {
+        let window = CallingWindow(startMinute: 9 * 60, endMinute: 17 * 60 + 30)
+        let la = TimeZone(identifier: "America/Los_Angeles")!
+        // 2030-06-12 16:00 PDT (UTC-7) closes at 17:30 PDT.
+        #expect(window.closing(after: Self.utc("2030-06-12T23:00:00"), in: la) == Self.utc("2030-06-13T00:30:00"))
+        #expect(window.closing(after: Self.utc("2030-06-13T00:29:59"), in: la) == Self.utc("2030-06-13T00:30:00"))
+        #expect(window.closing(after: Self.utc("2030-06-13T00:30:00"), in: la) == nil, "17:30 is already closed")
+        #expect(window.closing(after: Self.utc("2030-06-12T15:59:00"), in: la) == nil, "08:59 is not open yet")
+        // On the spring-forward Sunday in New York the window closes at 21:00 EDT, 01:00 UTC the next day.
+        #expect(CallingWindow.standard.closing(after: Self.utc("2030-03-10T20:00:00"), in: Self.newYork)
+                == Self.utc("2030-03-11T01:00:00"))
+        // The closing instant agrees with allows(): the second before is open, the closing one is not.
+        let closes = CallingWindow.standard.closing(after: Self.utc("2030-11-03T20:00:00"), in: Self.newYork)!
+        #expect(closes == Self.utc("2030-11-04T02:00:00"))
+        #expect(CallingWindow.standard.allows(closes.addingTimeInterval(-1), in: Self.newYork))
+        #expect(!CallingWindow.standard.allows(closes, in: Self.newYork))
+    }
+
     /// Over both change weekends, every 7 minutes: the next allowed instant is the first minute a minute-by-minute
     /// walk finds allowed, and it is allowed.
     @Test(arguments: ["2030-03-08T00:00:00", "2030-11-01T00:00:00"])

@@ -82,4 +82,48 @@ import Testing
         recipient.nextAttemptAt = nil
         #expect(!recipient.isDue(at: now) && recipient.isFinished, "busy with no retry left is final")
     }
+
+    /// An attempt taken back before it was dialled does not count: the recipient returns to the state its last ended
+    /// attempt left (pending before any), due at the window's next opening in its zone after the dial-by time; a
+    /// cancelled campaign skips it instead; a dialled, ended or stale attempt cannot be taken back.
+    @Test func anAttemptNeverDialledIsTakenBackWithoutCounting() {
+        let closing = try! Date("2031-06-11T04:00:00Z", strategy: .iso8601) // 21:00 PDT
+        let now = closing.addingTimeInterval(-2)
+        let definition = CampaignDefinition(name: "Visits", script: CampaignScriptTests.script(), callerNumber: "+15550009999")
+        var campaign = Campaign(businessId: "b", definition: definition, state: .running, createdAt: now, updatedAt: now)
+        var recipient = CampaignRecipient(businessId: "b", campaignId: campaign.id, phone: "+15550100001", variables: [:],
+                                          timeZone: "America/Los_Angeles", zoneSource: .timezone, position: 1,
+                                          createdAt: now, updatedAt: now)
+        recipient.state = .dialing
+        recipient.attempts = 1
+        let attempt = CampaignAttempt(businessId: "b", campaignId: campaign.id, recipientId: recipient.id, number: 1, startedAt: now)
+
+        let first = recipient.withdrawing(attempt, campaign: campaign, notBefore: closing, at: now)
+        #expect(first?.state == .pending && first?.attempts == 0 && first?.version == recipient.version + 1)
+        #expect(first?.nextAttemptAt == (try! Date("2031-06-11T15:00:00Z", strategy: .iso8601)), "Wednesday 08:00 PDT")
+
+        // A retry after a busy line goes back to busy, its retry due at the next opening.
+        var retry = recipient
+        retry.attempts = 2
+        retry.lastOutcome = .busy
+        let second = CampaignAttempt(businessId: "b", campaignId: campaign.id, recipientId: recipient.id, number: 2, startedAt: now)
+        let back = retry.withdrawing(second, campaign: campaign, notBefore: closing, at: now)
+        #expect(back?.state == .busy && back?.attempts == 1 && back.map { $0.isDue(at: $0.nextAttemptAt!) } == true)
+
+        // Withdrawn before the window closes (the slot was past it): still not due again until the next opening.
+        #expect(recipient.withdrawing(attempt, campaign: campaign, notBefore: closing, at: now)?.nextAttemptAt
+                != now, "never due again tonight")
+
+        var dialled = attempt
+        dialled.callSid = "CA1"
+        #expect(recipient.withdrawing(dialled, campaign: campaign, notBefore: closing, at: now) == nil)
+        var ended = attempt
+        ended.endedAt = now
+        #expect(recipient.withdrawing(ended, campaign: campaign, notBefore: closing, at: now) == nil)
+        #expect(retry.withdrawing(attempt, campaign: campaign, notBefore: closing, at: now) == nil, "not its latest attempt")
+
+        campaign.state = .cancelled
+        let skipped = recipient.withdrawing(attempt, campaign: campaign, notBefore: closing, at: now)
+        #expect(skipped?.state == .skipped && skipped?.nextAttemptAt == nil && skipped?.attempts == 0)
+    }
 }

@@ -11,7 +11,8 @@ import Testing
             ["v1-businesses", "v1-api-keys", "v1-admin-credentials", "v1-knowledge", "v2-calls", "v3-jobs", "v3-call-summaries", "v3-crm",
              "v4-repair-in-place-edits", "v4-events", "v4-call-direction", "v4-sms-through-jobs",
              "v4-drop-keyword-fts", "v5-leases", "v6-dispatch", "v7-outbound-pacing", "v8-dispatch-offers", "v9-campaigns",
-             "v10-campaign-attempt-times", "v11-campaign-appointments", "v12-panel-accounts"])
+             "v10-campaign-attempt-times", "v11-campaign-appointments", "v12-panel-accounts",
+             "v13-widget"])
     }
 
     @Test func pragmasAreDurableWALWithForeignKeys() throws {

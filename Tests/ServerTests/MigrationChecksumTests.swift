@@ -31,6 +31,7 @@ import Testing
         ("v10-campaign-attempt-times", "8382ad812adf0dd32f0069a38aa26f711248e0614d2b0c62d52d8f3fd70349f1", "f20cc969d5bd8475edb5d09ec66c1fdeb7c70e694102fad666dc124fbce40266"),
         ("v11-campaign-appointments", "8bb562faa24d4166f20b72ac7009c63247d288d02c29faad46a86e4f966f7880", "0a8cfdca5d9a175ca43ea17c6b94675b907f8f16f3881173b828a0e40b7bfad2"),
         ("v12-panel-accounts", "fa07295b252c5d7a0b497ea0a598373b27a3e685410cd696050858cfde19ce6b", "7f07c9f2a64d45843356f1da6ec6c42c8472423e1dedd193126a7e32f6a5def4"),
+        ("v13-widget", "429748feb74f5bc2599e8d993827c1ea32771ca909526782cb30548d675dcd4d", "e1b21d5af4d61c1e9ff0617ca6736c5b495395ec8fc1fa640e87a788edf83600"),
     ]
 
     static func sha256(_ text: String) -> String {

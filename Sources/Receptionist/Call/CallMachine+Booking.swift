@@ -35,7 +35,7 @@ extension CallMachine {
     /// BOOKING_REQUEST with slots on offer: the caller picks one, asks for another time, or declines.
     mutating func chooseSlot(_ text: String, policy: CallPolicy) -> [CallAction] {
         let intent = IntentClassifier.classify(text)
-        if intent == .goodbye { return finish(saying: CallScript.goodbye) }
+        if intent == .goodbye { return finish(saying: CallScript.goodbye(policy)) }
         let words = Set(text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
         var chosen: BookingInterval?
         if !words.isDisjoint(with: ["first", "earlier", "former", "earliest"]) {

@@ -21,7 +21,7 @@ extension CallMachine {
         state = .leadCapture
         let caller = callerNumber.map { " Caller \($0)." } ?? ""
         let alert = OwnerAlert(kind: .emergency, callbackNumber: callerNumber,
-                               message: "EMERGENCY (\(match.phrase)) on a call to \(policy.businessName).\(caller) They said: \"\(text.prefix(160))\"")
+                               message: "EMERGENCY (\(match.phrase)) \(policy.medium == .chat ? "in a web chat with" : "on a call to") \(policy.businessName).\(caller) They said: \"\(text.prefix(160))\"")
         return [.flagEmergency(match), .say(CallScript.safety(policy)), .alertOwner(alert), .say(CallScript.emergencyIntro)]
             + askNext(policy)
     }
@@ -47,7 +47,7 @@ extension CallMachine {
     /// BOOKING_REQUEST: the caller's preferred time. Words that do not resolve to a time are kept as a note.
     mutating func bookingTime(_ text: String, policy: CallPolicy) -> [CallAction] {
         if !offeredSlots.isEmpty { return chooseSlot(text, policy: policy) }
-        if IntentClassifier.classify(text) == .goodbye { return finish(saying: CallScript.goodbye) }
+        if IntentClassifier.classify(text) == .goodbye { return finish(saying: CallScript.goodbye(policy)) }
         if let window = EntityExtractor.timeWindow(in: text, now: policy.now, timeZone: policy.timeZone) {
             lead?.timeWindow = window
         } else if retries < 1, IntentClassifier.classify(text) == .unclear {
@@ -87,7 +87,7 @@ extension CallMachine {
             asking = nil
             offer = nil
             state = .confirmation
-            return [.say(CallScript.readBack(lead!)), .listen]
+            return [.say(CallScript.readBack(lead!, medium: policy.medium)), .listen]
         }
         state = .leadCapture
         asking = field
@@ -104,7 +104,7 @@ extension CallMachine {
         guard var draft = lead, let field = asking else { return askNext(policy) }
         let intent = IntentClassifier.classify(text)
         if intent == .goodbye {
-            return finish(saying: CallScript.goodbye)
+            return finish(saying: CallScript.goodbye(policy))
         }
         if offer == .callerID {
             offer = nil
@@ -187,7 +187,7 @@ extension CallMachine {
             offer = .correction
             return [.say(CallScript.whichField), .listen]
         case .goodbye:
-            return finish(saying: CallScript.goodbye)
+            return finish(saying: CallScript.goodbye(policy))
         default:
             retries += 1
             return [.say(CallScript.yesOrNo), .listen]

@@ -14,7 +14,7 @@ extension CallMachine {
            IntentClassifier.startsWith(IntentClassifier.affirmOpeners, SpokenText(text)) != nil {
             intent = .affirm   // "yes that's everything"
         }
-        if intent == .goodbye { return finish(saying: CallScript.goodbye) }
+        if intent == .goodbye { return finish(saying: CallScript.goodbye(policy)) }
         // Something worse said mid-intake ("and now I smell gas"): the problem grows and the priority follows.
         let heard = Self.triage(policy).assess(text)
         if heard.isEmergency, intake.asking != .problem, intake.asking != .conditions,
@@ -194,7 +194,7 @@ extension CallMachine {
             state = .leadCapture
             return [.say(CallScript.maintenanceWhichField), .listen]
         case .goodbye:
-            return finish(saying: CallScript.goodbye)
+            return finish(saying: CallScript.goodbye(policy))
         default:
             retries += 1
             return [.say(CallScript.yesOrNo), .listen]

@@ -182,16 +182,16 @@ public struct CallMachine: Codable, Sendable, Equatable {
                 state = .faq
                 return [.say(CallScript.whatElse), .listen]
             case (.anythingElse, .deny):
-                return finish(saying: CallScript.goodbye)
+                return finish(saying: CallScript.goodbye(policy))
             default:
                 break // The caller moved on: treat the words as a new request.
             }
         }
         switch intent {
         case .goodbye:
-            return finish(saying: CallScript.goodbye)
+            return finish(saying: CallScript.goodbye(policy))
         case .deny where state != .intent:
-            return finish(saying: CallScript.goodbye)
+            return finish(saying: CallScript.goodbye(policy))
         case .affirm where state != .intent:
             state = .faq
             return [.say(CallScript.whatElse), .listen]
@@ -273,7 +273,7 @@ public struct CallMachine: Codable, Sendable, Equatable {
             if let asking { return [.say(CallScript.prompt(for: asking, emergency: lead?.isEmergency ?? false)), .listen] }
             return [.say(CallScript.howCanIHelp), .listen]
         case .confirmation:
-            return [.say(lead.map(CallScript.readBack) ?? CallScript.yesOrNo), .listen]
+            return [.say(lead.map { CallScript.readBack($0, medium: policy.medium) } ?? CallScript.yesOrNo), .listen]
         case .bookingRequest:
             return [.say(CallScript.bookingAskTime), .listen]
         case .faq, .wrapUp:

@@ -1,5 +1,16 @@
 import Foundation
 
+/// How the receptionist is reached: on the phone, or typed in the web chat widget. The conversation is the same
+/// machine; a few lines are worded for the medium (a chat visitor cannot "hang up", a number is written, not spoken).
+public enum ConversationMedium: String, Codable, Sendable {
+    case phone, chat
+
+    /// The first line of a web chat (a business's greeting is written to be spoken on a call).
+    public static func chatGreeting(businessName: String) -> String {
+        CallScript.chatGreeting(businessName: businessName)
+    }
+}
+
 /// The business's rules for one turn, built by the server from its settings and the current time. Not stored with
 /// the call: an edited setting applies from the next turn.
 public struct CallPolicy: Sendable {
@@ -34,14 +45,17 @@ public struct CallPolicy: Sendable {
     /// The outdoor temperature at the business's properties now (°F), when the server knows it: no heat below
     /// 45 °F (55 °F with vulnerable occupants) and no air conditioning above 95 °F are emergencies.
     public var outdoorFahrenheit: Double?
+    /// The phone (default) or the web chat widget: only the wording of some lines depends on it.
+    public var medium: ConversationMedium
 
     public init(
         businessName: String, greeting: String, isOpen: Bool, transferNumber: String? = nil,
         emergencyNumber: String = "911", emergencyPhrases: [String] = [], answerThreshold: Double = 0.40,
         lowConfidenceThreshold: Double = 0.3, collectAddress: Bool = true, defaultCountryCode: String = "1",
         now: Date = Date(), timeZone: TimeZone = .current, openSlots: [BookingInterval] = [],
-        maintenanceIntake: Bool = false, outdoorFahrenheit: Double? = nil
+        maintenanceIntake: Bool = false, outdoorFahrenheit: Double? = nil, medium: ConversationMedium = .phone
     ) {
+        self.medium = medium
         self.businessName = businessName
         self.greeting = greeting
         self.isOpen = isOpen

@@ -9,6 +9,16 @@ enum CallScript {
     static let noSpeech = "Sorry, I didn't hear anything."
     static let cannotHear = "I'm sorry, I can't hear you. Please call back any time. Goodbye."
     static let goodbye = "Thank you for calling. Goodbye."
+
+    /// The goodbye of a call, or of a chat.
+    static func goodbye(_ policy: CallPolicy) -> String {
+        policy.medium == .chat ? "Thank you for getting in touch. Goodbye." : goodbye
+    }
+
+    /// The first line of a web chat (the business's greeting is written for the phone).
+    static func chatGreeting(businessName: String) -> String {
+        "Hi, you're chatting with \(businessName)'s virtual receptionist. Ask me a question, or leave your name and number and someone will get back to you."
+    }
     static let connecting = "Let me connect you now. Please hold."
     static let noOneAnswered = "I'm sorry, nobody could pick up right now. I'll take a message and make sure someone calls you back."
     static let yesOrNo = "Sorry, was that a yes or a no?"
@@ -30,7 +40,10 @@ enum CallScript {
     static let tooLong = "I want to make sure someone helps you properly, so I'll pass your details on. Goodbye."
 
     static func closedOrBusy(_ policy: CallPolicy) -> String {
-        policy.isOpen
+        if policy.medium == .chat {
+            return "Nobody can chat live right now, but I can take a message and have someone get back to you."
+        }
+        return policy.isOpen
             ? "Nobody is available to take your call right now, but I can take a message and have someone call you back."
             : "We're closed right now, but I can take a message and have someone call you back."
     }
@@ -44,7 +57,9 @@ enum CallScript {
     static let offerMessageInstead = "No problem. Would you like to leave a message instead?"
 
     static func safety(_ policy: CallPolicy) -> String {
-        "If anyone is in danger, please hang up now and call \(policy.emergencyNumber)."
+        policy.medium == .chat
+            ? "If anyone is in danger, please call \(policy.emergencyNumber) now."
+            : "If anyone is in danger, please hang up now and call \(policy.emergencyNumber)."
     }
 
     static let emergencyIntro = "I'm marking this as an emergency and alerting the team right now. I just need a couple of quick details."
@@ -74,10 +89,12 @@ enum CallScript {
         "Is the number you're calling from, ending in \(spokenDigits(String(number.suffix(4)))), the best number to reach you?"
     }
 
-    static func readBack(_ lead: LeadDraft) -> String {
+    /// The details read back (on the phone a number is grouped digit by digit for text-to-speech; in a chat it is
+    /// written as it is).
+    static func readBack(_ lead: LeadDraft, medium: ConversationMedium = .phone) -> String {
         var parts: [String] = []
         if let name = lead.name { parts.append("Name: \(name).") }
-        if let phone = lead.phone { parts.append("Number: \(spokenPhone(phone)).") }
+        if let phone = lead.phone { parts.append("Number: \(medium == .chat ? phone : spokenPhone(phone)).") }
         if let address = lead.address { parts.append("Address: \(address).") }
         if lead.appointment != nil, let when = lead.timeWindow?.phrase { parts.append("Appointment: \(when).") }
         return "Let me read that back. " + parts.joined(separator: " ") + " Is that right?"

@@ -53,6 +53,10 @@ public struct AppConfig: Sendable {
     /// `FRONTDESK_LLM_TIMEOUT_MS` (see ``LLMConfig``).
     public var llm: LLMConfig?
 
+    /// IP addresses of the reverse proxies in front of this server, whose `X-Forwarded-For` is believed when the web
+    /// chat widget counts new conversations per client address. Env `FRONTDESK_TRUSTED_PROXIES` (comma-separated);
+    /// empty (the default): the peer's address, and `X-Forwarded-For` is ignored (any client can send it).
+    public var trustedProxies: [String] = []
     /// The web panel's folder: `templates/` (Mustache, loaded once at start-up) and `static/` (served at
     /// `/app/static`). Env `FRONTDESK_PANEL_DIR`; default `panel`, relative to the working directory (the repository's
     /// root for `make serve`). Without it the panel answers 503 and the API works as ever (docs/panel.md).
@@ -140,6 +144,12 @@ public struct AppConfig: Sendable {
             }
             outboundLimits.maxConcurrentCalls = number
         }
+        if let proxies = value("FRONTDESK_TRUSTED_PROXIES") {
+            let addresses = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = addresses.first(where: { ClientAddressResolver.normalizedIP($0) == nil }) {
+                throw ConfigError(message: "FRONTDESK_TRUSTED_PROXIES must list IP addresses separated by commas, got \"\(bad)\"")
+            }
+            trustedProxies = addresses
         if let directory = value("FRONTDESK_PANEL_DIR") { panelDirectory = directory }
         if let cost = value("FRONTDESK_BCRYPT_COST") {
             guard let number = UInt8(cost), (4...31).contains(number) else {

@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The request context of every FrontDesk route: Hummingbird's core storage plus the authenticated business
 /// (set by `BusinessAuthMiddleware`) and per-route body limits.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The business the `X-API-Key` belongs to; set on `/v1/...` tenant routes only.
     public var business: Business?
+    /// The connected peer (nil in in-process router tests); the widget counts new conversations by client address.
+    public let remoteAddress: SocketAddress?
     /// The web panel's signed-in user and session; set by `PanelSessionMiddleware` on `/app` pages that need one.
     public var panelUser: PanelSignedIn?
     /// The business of an `/app/b/{slug}/…` page and the user's role in it; set by `PanelBusinessMiddleware`.
@@ -18,6 +21,7 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
         peerAddress = source.channel.remoteAddress?.ipAddress
     }
 

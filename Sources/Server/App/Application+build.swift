@@ -53,6 +53,12 @@ struct AppServices: Sendable {
     let knowledgeSync: KnowledgeSync?
     /// Whether this node runs the periodic tasks and the event consumers (the leader lease).
     let leader: LeaderElection
+    /// The web chat widget's conversations, answered by `callService`.
+    let widget: WidgetService
+    /// Whose `X-Forwarded-For` the widget believes (`FRONTDESK_TRUSTED_PROXIES`).
+    let clientAddresses: ClientAddressResolver
+    /// For the widget snippet's script URL.
+    let publicBaseURL: String?
     /// The web panel: its templates, accounts, sessions and sign-in throttle.
     let panel: PanelServices
 }
@@ -168,7 +174,8 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
     let twilio = TwilioVerification(verify: config.twilioVerify, globalAuthToken: config.twilioAuthToken,
                                     publicBaseURL: config.publicBaseURL)
     var placeCall = OutboundCallJob(client: callsClient, calls: calls, verification: twilio,
-                                    pacing: repositories.outboundPacing, limits: config.outboundLimits, logger: logger, now: now)
+                                    pacing: repositories.outboundPacing, limits: config.outboundLimits, events: repositories.events,
+                                    logger: logger, now: now)
     if let sleep { placeCall.sleep = sleep }
     let core = makeCoreServices(config, storage: storage, logger: logger, metrics: metrics, now: now, sms: sender, handlers: [
         CallSummaryJob(summaries: repositories.callSummaries, calls: calls, businesses: businesses,
@@ -205,7 +212,10 @@ func makeServices(_ config: AppConfig, logger: Logger, announce: @Sendable (Stri
         knowledgeSync: (storage as? any KnowledgeChangeFeed).map {
             KnowledgeSync(knowledge: knowledge, businesses: businesses, feed: $0, logger: logger)
         },
-        leader: core.leader, panel: panel)
+        leader: core.leader,
+        widget: WidgetService(widgets: repositories.widget, businesses: businesses, calls: callService, logger: logger, now: now),
+        clientAddresses: ClientAddressResolver(trustedProxies: config.trustedProxies),
+        publicBaseURL: config.publicBaseURL, panel: panel)
 }
 
 /// What runs on the database alone, without the embedding model: the SMS outbox, the work queue's runner (texts,
@@ -349,6 +359,14 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     live.addRoutes(campaigns: tenant.group("campaigns"))
     DoNotCallController(list: services.repositories.doNotCall, businesses: services.businesses)
         .addRoutes(to: tenant.group("do-not-call"))
+    WidgetController(widgets: services.repositories.widget, publicBaseURL: services.publicBaseURL)
+        .addRoutes(to: tenant.group("widget"))
+
+    // The web chat widget: its script, and the API its pages call with the publishable key (docs/widget.md).
+    WidgetScriptController().addRoutes(to: router)
+    WidgetAPIController(service: services.widget, widgets: services.repositories.widget, businesses: services.businesses,
+                        clients: services.clientAddresses, now: services.now)
+        .addRoutes(to: router.group("widget/v1/:key"))
 
     TwilioController(businesses: services.businesses, calls: services.calls, service: services.callService,
                      verification: services.twilio, logger: logger, metrics: services.metrics.factory)

@@ -23,7 +23,8 @@ enum OpenAPIDocument {
         ] as JSON,
         "components": components,
         "paths": paths.merging(eventPaths) { documented, _ in documented }.merging(dispatchPaths) { documented, _ in documented }
-            .merging(campaignPaths) { documented, _ in documented }.merging(panelPaths) { documented, _ in documented },
+            .merging(campaignPaths) { documented, _ in documented }.merging(widgetPaths) { documented, _ in documented }
+            .merging(panelPaths) { documented, _ in documented },
     ] }
 
     // MARK: Paths
@@ -239,6 +240,7 @@ enum OpenAPIDocument {
         "securitySchemes": [
             "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key", "description": "A business's API key."] as JSON,
             "admin": ["type": "http", "scheme": "bearer", "description": "The operator (admin) key."] as JSON,
+            "visitorToken": ["type": "http", "scheme": "bearer", "description": "A web chat visitor token (`POST /widget/v1/{key}/conversations`)."] as JSON,
         ] as JSON,
         "schemas": ([
             "Error": object(["error": object(["code": string(), "message": string(),
@@ -280,7 +282,8 @@ enum OpenAPIDocument {
                 "created_at": string(format: "date-time"),
             ]),
             "Lead": object([
-                "id": string(), "call_sid": nullable("string"), "reason": ["type": "string", "enum": ["message", "booking", "emergency", "unanswered", "no_transfer"]],
+                "id": string(), "call_sid": nullable("string"),
+                "conversation_id": ["type": ["string", "null"], "description": "The web chat conversation the lead was taken in."] as JSON, "reason": ["type": "string", "enum": ["message", "booking", "emergency", "unanswered", "no_transfer"]],
                 "name": nullable("string"), "phone": nullable("string"), "address": nullable("string"), "notes": nullable("string"),
                 "preferred_time": nullable("string"), "preferred_start": nullable("string"), "preferred_end": nullable("string"),
                 "category": nullable("string"), "severity": nullable("string"), "is_emergency": ["type": "boolean"], "status": string(),
@@ -311,8 +314,12 @@ enum OpenAPIDocument {
             "Availability": object(["date": string(format: "date"), "time_zone": string(), "slot_minutes": ["type": "integer"], "emergency": ["type": "boolean"],
                                     "slots": ["type": "array", "items": object(["start": string(), "end": string()])]]),
             "Message": object(["id": ["type": "integer"], "conversation_id": string(), "direction": ["type": "string", "enum": ["inbound", "outbound"]],
-                               "body": string(), "created_at": string(format: "date-time")]),
-            "Conversation": object(["id": string(), "customer_id": string(), "channel": ["type": "string", "enum": ["voice", "sms", "widget"]],
+                               "body": string(), "created_at": string(format: "date-time"),
+                               "sources": ["type": "array", "description": "The knowledge entries a reply cited (web replies), with their titles when cited; absent when none.",
+                                           "items": ref("MessageSource")] as JSON]),
+            "MessageSource": object(["entry_id": string(), "title": string()], required: ["entry_id", "title"]),
+            "Conversation": object(["id": string(), "customer_id": ["type": ["string", "null"], "description": "Null for a web conversation whose visitor has left no phone number."] as JSON,
+                                    "channel": ["type": "string", "enum": ConversationChannel.allCases.map(\.rawValue)] as JSON,
                                     "call_sid": nullable("string"), "created_at": string(format: "date-time"), "updated_at": string(format: "date-time"),
                                     "messages": ["type": "array", "items": ref("Message")]]),
             "Timeline": object(["customer": ref("Customer"), "items": ["type": "array", "items": object([
@@ -349,7 +356,8 @@ enum OpenAPIDocument {
             "KeyList": object(["items": ["type": "array", "items": object(["id": string(), "prefix": string(),
                                                                             "created_at": string(format: "date-time"), "revoked_at": nullable("string")])]]),
         ] as JSON).merging(eventSchemas) { documented, _ in documented }.merging(dispatchSchemas) { documented, _ in documented }
-            .merging(campaignSchemas) { documented, _ in documented }.merging(panelSchemas) { documented, _ in documented },
+            .merging(campaignSchemas) { documented, _ in documented }.merging(widgetSchemas) { documented, _ in documented }
+            .merging(panelSchemas) { documented, _ in documented },
     ] }
 
     // MARK: Builders

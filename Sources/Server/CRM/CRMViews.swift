@@ -56,6 +56,8 @@ struct MessageView: Encodable {
     let direction: MessageDirection
     let body: String
     let createdAt: Date
+    /// The knowledge a reply cited (web replies); absent when it cited nothing.
+    let sources: [MessageSource]?
 
     init(_ message: ConversationMessage) {
         id = message.id ?? 0
@@ -63,12 +65,14 @@ struct MessageView: Encodable {
         direction = message.direction
         body = message.body
         createdAt = message.createdAt
+        sources = message.sources
     }
 }
 
 struct ConversationView: Encodable {
     let id: String
-    let customerId: String
+    /// Null for a web conversation whose visitor has not left a phone number.
+    let customerId: String?
     let channel: ConversationChannel
     let callSid: String?
     let createdAt: Date

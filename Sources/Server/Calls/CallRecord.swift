@@ -97,11 +97,14 @@ public struct Lead: Codable, Sendable, Equatable, Identifiable {
     public var isEmergency: Bool
     public var status: String
     public var createdAt: Date
+    /// The web chat conversation the lead was taken in (a call's lead has `callSid` instead).
+    public var conversationId: String?
 
-    init(draft: LeadDraft, businessId: String, callSid: String?, createdAt: Date) {
+    init(draft: LeadDraft, businessId: String, callSid: String?, conversationId: String? = nil, createdAt: Date) {
         id = UUID().uuidString.lowercased()
         self.businessId = businessId
         self.callSid = callSid
+        self.conversationId = conversationId
         reason = draft.reason
         name = draft.name
         phone = draft.phone

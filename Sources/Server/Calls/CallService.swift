@@ -326,15 +326,20 @@ public struct CallService: Sendable {
     }
 
     /// One turn of a call without storing anything: the knowledge lookup when the machine wants one, the machine's
-    /// step, LLM phrasing, TwiML. The webhooks, `frontdesk call` and `frontdesk replay` all run turns through here.
-    /// - Parameter book: books a slot the caller confirmed; false when it is no longer free (the turn is then
-    ///   re-run from the machine as it was, as `.slotTaken`). Nil books nothing (`frontdesk call`, `replay`).
+    /// step, LLM phrasing, TwiML. The webhooks, `frontdesk call`, `frontdesk replay` and the web chat widget all run
+    /// turns through here.
+    /// - Parameters:
+    ///   - medium: `.chat` for the web chat widget: the chat's rules (``policy(for:called:now:medium:)``); its
+    ///     caller reads `actions` and ignores the TwiML.
+    ///   - book: books a slot the caller confirmed; false when it is no longer free (the turn is then re-run from the
+    ///     machine as it was, as `.slotTaken`). Nil books nothing (`frontdesk call`, `replay`).
     public func step(
         _ machine: inout CallMachine, input: CallInput, business: Business, called: String, at timestamp: Date,
-        options: VoiceOptions, book: (@Sendable (BookingInterval, LeadDraft) async throws -> Bool)? = nil
+        options: VoiceOptions, medium: ConversationMedium = .phone,
+        book: (@Sendable (BookingInterval, LeadDraft) async throws -> Bool)? = nil
     ) async throws -> TurnResult {
-        var policy = Self.policy(for: business, called: called, now: timestamp)
-        if case .speech(let text, _) = input, let booking, machine.wantsOpenSlots(for: text) {
+        var policy = Self.policy(for: business, called: called, now: timestamp, medium: medium)
+        if medium == .phone, case .speech(let text, _) = input, let booking, machine.wantsOpenSlots(for: text) {
             policy.openSlots = try await booking.openSlots(business: business, now: timestamp)
         }
         var passages: [Passage] = []
@@ -436,14 +441,21 @@ public struct CallService: Sendable {
 
     /// Leads and owner alerts the actions ask for.
     private func records(from actions: [CallAction], call: CallRecord, at timestamp: Date) -> ([Lead], [OwnerAlertRecord]) {
+        Self.records(from: actions, businessId: call.businessId, callSid: call.sid, conversationId: nil, at: timestamp)
+    }
+
+    /// Leads and owner alerts the actions of a call's turn (`callSid`) or a web chat message (`conversationId`) ask for.
+    static func records(from actions: [CallAction], businessId: String, callSid: String?, conversationId: String?,
+                        at timestamp: Date) -> ([Lead], [OwnerAlertRecord]) {
         var leads: [Lead] = []
         var alerts: [OwnerAlertRecord] = []
         for action in actions {
             switch action {
             case .saveLead(let draft):
-                leads.append(Lead(draft: draft, businessId: call.businessId, callSid: call.sid, createdAt: timestamp))
+                leads.append(Lead(draft: draft, businessId: businessId, callSid: callSid, conversationId: conversationId,
+                                  createdAt: timestamp))
             case .alertOwner(let alert):
-                alerts.append(OwnerAlertRecord(id: nil, businessId: call.businessId, callSid: call.sid,
+                alerts.append(OwnerAlertRecord(id: nil, businessId: businessId, callSid: callSid,
                                                kind: alert.kind.rawValue, callbackNumber: alert.callbackNumber,
                                                message: alert.message, status: "queued", createdAt: timestamp))
             default: break
@@ -472,16 +484,23 @@ public struct CallService: Sendable {
     // MARK: - Policy
 
     /// The business's rules for a turn at `now`.
-    static func policy(for business: Business, called: String, now: Date) -> CallPolicy {
+    ///
+    /// In a web chat (`medium: .chat`) the same settings apply, except what needs a phone call: nobody can be put
+    /// through (no transfer number), no booking slots are offered (a booking is taken as a lead with the preferred
+    /// time), maintenance reports are taken as messages (tickets are opened from calls and texts), and the chat has
+    /// its own greeting (the business's is written to be spoken on a call).
+    static func policy(for business: Business, called: String, now: Date, medium: ConversationMedium = .phone) -> CallPolicy {
         let settings = business.settings
         let timeZone = business.zone
+        let chat = medium == .chat
         return CallPolicy(
-            businessName: business.name, greeting: settings.greeting,
-            isOpen: settings.isOpen(at: now, timeZone: timeZone), transferNumber: settings.transferNumber,
+            businessName: business.name,
+            greeting: chat ? ConversationMedium.chatGreeting(businessName: business.name) : settings.greeting,
+            isOpen: settings.isOpen(at: now, timeZone: timeZone), transferNumber: chat ? nil : settings.transferNumber,
             emergencyNumber: settings.emergencyNumber, emergencyPhrases: settings.emergencyPhrases,
             answerThreshold: settings.answerConfidenceThreshold, collectAddress: settings.collectAddress,
             defaultCountryCode: PhoneNumber.countryCode(of: called) ?? "1", now: now, timeZone: timeZone,
-            maintenanceIntake: settings.maintenanceIntake)
+            maintenanceIntake: chat ? false : settings.maintenanceIntake, medium: medium)
     }
 
     /// TwiML for a call we have no record of (or one of another business).

@@ -202,6 +202,8 @@ struct TurnView: Encodable {
 struct LeadView: Encodable {
     let id: String
     let callSid: String?
+    /// The web chat conversation the lead was taken in.
+    let conversationId: String?
     let reason: LeadReason
     let name: String?
     let phone: String?
@@ -219,6 +221,7 @@ struct LeadView: Encodable {
     init(_ lead: Lead) {
         id = lead.id
         callSid = lead.callSid
+        conversationId = lead.conversationId
         reason = lead.reason
         name = lead.name
         phone = lead.phone

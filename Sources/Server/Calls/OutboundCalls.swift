@@ -26,12 +26,17 @@ public struct OutboundCalls: Sendable {
         /// The conversation to hold (a campaign's script for this recipient); nil: the receptionist as inbound,
         /// after `greeting`.
         public var script: OutboundScript?
+        /// The call must be dialled before this instant (a campaign's calling window closing in the callee's zone);
+        /// when the account's pacing gives no slot before it, the call is not dialled at all and `call.not_placed`
+        /// says so. Nil: no deadline.
+        public var dialBy: Date?
         public init(greeting: String? = nil, purpose: String? = nil, voicemail: Voicemail? = nil,
-                    script: OutboundScript? = nil) {
+                    script: OutboundScript? = nil, dialBy: Date? = nil) {
             self.greeting = greeting
             self.purpose = purpose
             self.voicemail = voicemail
             self.script = script
+            self.dialBy = dialBy
         }
     }
 
@@ -72,6 +77,11 @@ public struct OutboundCalls: Sendable {
 /// waited for, a later one or a full house of calls in progress sends the job back to the queue until then (without
 /// spending an attempt). The reservation ends once the call is recorded (it then counts as in progress itself) or
 /// Twilio refused it.
+///
+/// A call with a deadline (``OutboundCalls/Context/dialBy``) is never dialled at or after it: when the deadline has
+/// passed, or the slot (or the time the queue would wait for one) is not before it, the reservation is released and
+/// the job ends without dialling, appending `call.not_placed` to its stream `job:<id>` for whoever placed the call
+/// (a campaign takes the attempt back and waits for the window's next opening).
 struct OutboundCallJob: JobHandler {
     static let kind = "call.create"
     var kind: String { Self.kind }
@@ -89,6 +99,8 @@ struct OutboundCallJob: JobHandler {
     let verification: TwilioVerification
     let pacing: any OutboundPacingRepository
     let limits: OutboundLimits
+    /// Where `call.not_placed` is appended.
+    let events: any EventLog
     let logger: Logger
     let now: @Sendable () -> Date
     /// Waits this many seconds for a reserved slot; a simulation on a virtual clock moves its clock instead.
@@ -111,10 +123,20 @@ struct OutboundCallJob: JobHandler {
         let request = OutboundCallRequest(
             to: plan.to, from: plan.from, url: voice, statusCallback: status, timeout: OutboundLimits.ringTimeout,
             answeringMachineDetection: .asynchronous(plan.context.voicemail == nil ? .enable : .detectMessageEnd, callback: amd))
+        if let dialBy = plan.context.dialBy, now() >= dialBy {
+            return try await notPlaced(job, plan, dialBy: dialBy, reason: "its dial-by time passed before it could be dialled")
+        }
         switch try await pacing.reserve(requestId: plan.requestId, limits: limits, now: now()) {
         case .wait(let until, let reason):
+            if let dialBy = plan.context.dialBy, until >= dialBy {
+                return try await notPlaced(job, plan, dialBy: dialBy, reason: "no dial slot before its dial-by time (\(reason))")
+            }
             throw JobPostponed(seconds: max(1, until.timeIntervalSince(now())), reason: reason)
         case .dial(let slot):
+            if let dialBy = plan.context.dialBy, slot >= dialBy {
+                try await pacing.release(requestId: plan.requestId)
+                return try await notPlaced(job, plan, dialBy: dialBy, reason: "its dial slot came after its dial-by time")
+            }
             let delay = slot.timeIntervalSince(now())
             if delay > 0 { try await sleep(delay) }
         }
@@ -152,6 +174,16 @@ struct OutboundCallJob: JobHandler {
             // A webhook of the call arrived first and made the record: nothing more to store.
             return
         }
+    }
+}
+
+extension OutboundCallJob {
+    /// Ends the job without dialling: `call.not_placed` on the job's stream tells whoever placed the call.
+    private func notPlaced(_ job: Job, _ plan: Payload, dialBy: Date, reason: String) async throws {
+        try await events.append([EventDraft(businessId: plan.businessId, stream: .job(job.id), CallNotPlaced(
+            requestId: plan.requestId, to: plan.to, purpose: plan.context.purpose, dialBy: dialBy, reason: reason))])
+        logger.notice("outbound call not placed", metadata: ["request": "\(plan.requestId)", "to": "\(PhoneMask.mask(plan.to))",
+                                                             "reason": "\(reason)"])
     }
 }
 

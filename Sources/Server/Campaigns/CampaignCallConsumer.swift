@@ -8,16 +8,19 @@ import Receptionist
 /// attempt: the CallSid once the call exists (`call.started`), what answered (`call.status` with `answered_by`), and
 /// how it ended (`call.ended`): opted out (the callee said "stop calling": the number goes on the do-not-call
 /// list), busy, no answer, failed, a voicemail left or a machine hung up on, a fax (an invalid number), or a
-/// completed conversation with the script's answers as the recipient's results. Idempotent: a second delivery
+/// completed conversation with the script's answers as the recipient's results. A call its `call.create` job did
+/// not dial (`call.not_placed`: the calling window closed before a dial slot came) takes its attempt back
+/// (``CampaignRepository/withdrawAttempt(attemptId:businessId:notBefore:reason:)``). Idempotent: a second delivery
 /// changes nothing.
 struct CampaignCallConsumer: EventConsumer {
     let name = "campaign-calls"
-    let types: Set<EventType> = [.callStarted, .callStatus, .callEnded]
+    let types: Set<EventType> = [.callStarted, .callStatus, .callEnded, .callNotPlaced]
     let campaigns: any CampaignRepository
     let calls: any CallRepository
     let logger: Logger
 
     func handle(_ event: StoredEvent) async throws {
+        if event.type == .callNotPlaced { return try await withdraw(event) }
         let prefix = "call:"
         guard let businessId = event.businessId, event.stream.rawValue.hasPrefix(prefix) else { return }
         let sid = String(event.stream.rawValue.dropFirst(prefix.count))
@@ -45,6 +48,25 @@ struct CampaignCallConsumer: EventConsumer {
             }
         } catch is CampaignConflict {
             // The attempt was already finished (a redelivery) or the campaign moved on.
+        } catch RepositoryError.notFound {
+            throw UnhandleableEvent("\(event.type.rawValue) \(event.id): campaign attempt \(purpose.attemptId) not found")
+        }
+    }
+
+    /// A campaign call its job did not dial: the attempt is taken back, the recipient due at the window's next opening.
+    private func withdraw(_ event: StoredEvent) async throws {
+        let notPlaced = try event.decode(CallNotPlaced.self)
+        guard let businessId = event.businessId, let purpose = CampaignCallPurpose(notPlaced.purpose),
+              purpose.attemptId == notPlaced.requestId
+        else { return }
+        do {
+            let recipient = try await campaigns.withdrawAttempt(attemptId: purpose.attemptId, businessId: businessId,
+                                                                notBefore: notPlaced.dialBy, reason: notPlaced.reason)
+            logger.info("campaign call not placed; attempt taken back", metadata: [
+                "campaign": "\(purpose.campaignId)", "attempt": "\(purpose.attemptId)",
+                "next_attempt_at": "\(recipient?.nextAttemptAt.map { "\($0)" } ?? "none")"])
+        } catch is CampaignConflict {
+            // Dialled or ended after all (a redelivery after another path moved it on): nothing to take back.
         } catch RepositoryError.notFound {
             throw UnhandleableEvent("\(event.type.rawValue) \(event.id): campaign attempt \(purpose.attemptId) not found")
         }

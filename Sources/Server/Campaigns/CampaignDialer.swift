@@ -14,7 +14,9 @@ import Receptionist
 /// against the do-not-call list and SMS opt-outs. A started attempt is placed through ``OutboundCalls`` with the
 /// attempt's id as the request id (so placing it again queues nothing), from the campaign's caller number, with
 /// the script rendered for the recipient and the campaign's voicemail behaviour. The account's calls per second
-/// and concurrent calls are the `call.create` job's pacing across every node. A campaign with every recipient
+/// and concurrent calls are the `call.create` job's pacing across every node; the call carries the window's closing
+/// time as its dial-by time, so a call still waiting for a slot when the window closes is not dialled (the
+/// campaign-calls consumer takes the attempt back, and the recipient waits for the next opening). A campaign with every recipient
 /// finished and no call open completes.
 struct CampaignDialer: Sendable {
     static let interval: TimeInterval = 5
@@ -123,11 +125,15 @@ struct CampaignDialer: Sendable {
             questions: rendered.questions.map { OutboundScript.Question(field: $0.field, text: $0.text, kind: $0.kind) },
             closing: rendered.closing)
         let voicemail = OutboundCalls.Voicemail(message: campaign.voicemail == .leaveMessage ? rendered.voicemail : nil)
+        // The call waits for the account's pacing; it must still start inside the window (the window's end, or now
+        // when an attempt queued again finds it closed): past it the job dials nothing and the attempt is taken back.
+        let timestamp = now()
+        let dialBy = campaign.callingWindow.closing(after: timestamp, in: recipient.zone) ?? timestamp
         do {
             _ = try await outboundCalls.place(
                 businessId: campaign.businessId, to: recipient.phone, from: campaign.callerNumber, requestId: attempt.id,
                 context: .init(purpose: CampaignCallPurpose(campaignId: campaign.id, attemptId: attempt.id).text,
-                               voicemail: voicemail, script: script))
+                               voicemail: voicemail, script: script, dialBy: dialBy))
         } catch let error as RepositoryError {
             // The number or the caller number is not usable: this attempt cannot be placed at all.
             logger.warning("campaign call not placed", metadata: ["campaign": "\(campaign.id)", "error": "\(error)"])

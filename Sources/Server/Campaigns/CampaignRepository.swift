@@ -249,6 +249,13 @@ public protocol CampaignRepository: Sendable {
     /// outcome also puts the number on the do-not-call list. Appends `campaign.attempt_ended` (and
     /// `do_not_call.added`). Ending an attempt already ended changes nothing and returns the recipient.
     func finishAttempt(attemptId: String, businessId: String, _ end: AttemptEnd) async throws -> CampaignRecipient
+    /// Takes back an attempt whose call was never dialled (its `call.create` job found no dial slot before the
+    /// calling window closed): deletes the attempt, and the recipient returns to its state before it, due at the
+    /// window's first opening at or after `notBefore` (``CampaignRecipient/withdrawing(_:campaign:notBefore:at:)``).
+    /// Appends `campaign.attempt_withdrawn`. An attempt already gone changes nothing and returns nil;
+    /// `CampaignConflict` when the attempt was dialled or ended.
+    func withdrawAttempt(attemptId: String, businessId: String, notBefore: Date, reason: String) async throws
+        -> CampaignRecipient?
     /// Moves a recipient without a call (deferral, skip, opt-out); appends `campaign.recipient_changed`. Only
     /// `pending`, `busy`, `no_answer` and `failed` recipients move, to `pending` (deferred), their own state (a new
     /// `next_attempt_at`), `skipped` or `opted_out`.

@@ -40,6 +40,8 @@ public struct Repositories: Sendable {
     public var campaigns: any CampaignRepository
     /// Each business's do-not-call list.
     public var doNotCall: any DoNotCallRepository
+    /// The web chat widget: publishable keys, allowed origins, widget conversations.
+    public var widget: any WidgetRepository
     /// The web panel's users, their roles per business and their passwords.
     public var panelUsers: any PanelUserRepository
     /// The web panel's signed-in browsers.
@@ -55,9 +57,11 @@ public struct Repositories: Sendable {
         reminders: any ReminderRepository, callSummaries: any CallSummaryRepository, leases: any LeaseRepository,
         outboundPacing: any OutboundPacingRepository, tickets: any TicketRepository, vendors: any VendorRepository,
         dispatch: any DispatchRepository, campaigns: any CampaignRepository, doNotCall: any DoNotCallRepository,
+        widget: any WidgetRepository,
         panelUsers: any PanelUserRepository, panelSessions: any PanelSessionRepository,
         loginAttempts: any LoginAttemptRepository
     ) {
+        self.widget = widget
         self.panelUsers = panelUsers
         self.panelSessions = panelSessions
         self.loginAttempts = loginAttempts

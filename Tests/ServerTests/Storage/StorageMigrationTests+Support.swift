@@ -148,6 +148,16 @@ extension StorageMigrationTests {
                                                            AttemptEnd(outcome: .noAnswer, answeredBy: "unknown",
                                                                       results: ["confirmed": awkwardText]))
         _ = try await repositories.doNotCall.add(businessId: a.id, phone: "+15550107003", reason: awkwardText, actor: .system)
+        // The web chat widget: a rotated key (a revoked and an active one), allowed origins, and a web conversation
+        // whose visitor left a number (a reply with its sources, a lead naming the conversation).
+        _ = try await repositories.widget.setAllowedOrigins(["https://www.example.com", "http://localhost:8080"], businessId: a.id)
+        let widgetKey = try await repositories.widget.rotateKey(businessId: a.id).key
+        let web = WidgetRepositoryTests.conversation(a, key: widgetKey, at: clock.read())
+        _ = try await WidgetRepositoryTests.start(store, web)
+        let webLead = Lead(draft: LeadDraft(reason: .message, name: "Web Visitor", phone: "+15550107004", notes: awkwardText),
+                           businessId: a.id, callSid: nil, conversationId: web.conversationId, createdAt: clock.read())
+        guard case .stored = try await repositories.widget.write(WidgetRepositoryTests.turn(web, text: awkwardText, leads: [webLead]))
+        else { throw RepositoryError.invalid("the web message should be stored") }
         // The leader lease this process would hold (a copied lease simply runs out on PostgreSQL).
         #expect(try await repositories.leases.acquire(name: LeaderElection.leaseName, holder: "sqlite-node",
                                                        ttl: .seconds(15), now: clock.read()))

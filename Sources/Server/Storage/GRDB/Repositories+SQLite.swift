@@ -26,6 +26,7 @@ extension Repositories {
             dispatch: GRDBDispatchRepository(database: database, now: now),
             campaigns: GRDBCampaignRepository(database: database, now: now),
             doNotCall: GRDBDoNotCallRepository(database: database, now: now),
+            widget: GRDBWidgetRepository(database: database, now: now),
             panelUsers: GRDBPanelUserRepository(database: database, now: now),
             panelSessions: GRDBPanelSessionRepository(database: database),
             loginAttempts: GRDBLoginAttemptRepository(database: database))

@@ -345,6 +345,8 @@ extension PGDatabase {
         + [campaignAppointmentsMigration]
         // Then PostgresMigrations+Panel.swift.
         + [panelAccountsMigration]
+        // Then PostgresMigrations+Widget.swift.
+        + [widgetMigration]
 
     /// The advisory-lock key migrations run under (any constant of ours; "FDmigrat").
     static let migrationLockKey: Int64 = 0x4644_6D69_6772_6174

@@ -27,6 +27,7 @@ extension Repositories {
             dispatch: PostgresDispatchRepository(database: database, now: now),
             campaigns: PostgresCampaignRepository(database: database, now: now),
             doNotCall: PostgresDoNotCallRepository(database: database, now: now),
+            widget: PostgresWidgetRepository(database: database, now: now),
             panelUsers: PostgresPanelUserRepository(database: database, now: now),
             panelSessions: PostgresPanelSessionRepository(database: database),
             loginAttempts: PostgresLoginAttemptRepository(database: database))

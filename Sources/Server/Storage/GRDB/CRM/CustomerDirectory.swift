@@ -75,14 +75,16 @@ public enum CustomerDirectory {
     /// with the same Twilio sid is already stored — a redelivered webhook.
     @discardableResult
     public static func append(_ db: Database, to conversation: Conversation, direction: MessageDirection, body: String,
-                              twilioSid: String? = nil, at timestamp: Date = Date()) throws -> ConversationMessage? {
+                              twilioSid: String? = nil, sources: [MessageSource]? = nil,
+                              at timestamp: Date = Date()) throws -> ConversationMessage? {
         if let twilioSid, try ConversationMessage
             .filter(Column("business_id") == conversation.businessId && Column("twilio_sid") == twilioSid)
             .fetchCount(db) > 0 {
             return nil
         }
         var message = ConversationMessage(id: nil, conversationId: conversation.id, businessId: conversation.businessId,
-                                          direction: direction, body: body, twilioSid: twilioSid, createdAt: timestamp)
+                                          direction: direction, body: body, twilioSid: twilioSid, createdAt: timestamp,
+                                          sources: sources)
         try message.insert(db)
         try db.execute(sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [timestamp, conversation.id])
         return message

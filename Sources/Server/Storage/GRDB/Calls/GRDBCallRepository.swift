@@ -77,24 +77,8 @@ public struct GRDBCallRepository: CallRepository {
                 }
             }
             // A lead's name and number fill in (or make) its customer.
-            for lead in write.leads {
-                try lead.insert(db)
-                try EventAppender.append(db, EventDraft(
-                    businessId: call.businessId, stream: .call(call.sid),
-                    LeadCaptured(leadId: lead.id, reason: lead.reason.rawValue, name: lead.name, phone: lead.phone,
-                                 isEmergency: lead.isEmergency)), at: timestamp)
-                if let phone = lead.phone, PhoneNumber.isE164(phone) {
-                    _ = try CustomerDirectory.upsert(db, businessId: call.businessId, phone: phone, name: lead.name,
-                                                     source: "lead", at: timestamp)
-                }
-            }
-            for var alert in write.alerts {
-                try alert.insert(db)
-                try EventAppender.append(db, EventDraft(
-                    businessId: call.businessId, stream: .call(call.sid),
-                    OwnerAlertRaised(alertId: alert.id, kind: alert.kind, message: alert.message,
-                                     callbackNumber: alert.callbackNumber)), at: timestamp)
-            }
+            try LeadRecorder.record(db, businessId: call.businessId, stream: .call(call.sid), leads: write.leads,
+                                    alerts: write.alerts, at: timestamp)
             try EventAppender.append(db, write.events.filter { $0.type == .callEnded }, at: timestamp)
             if let token = write.idempotencyToken {
                 try db.execute(sql: """

@@ -179,6 +179,34 @@ extension GRDBCampaignRepository {
         }
     }
 
+    public func withdrawAttempt(attemptId: String, businessId: String, notBefore: Date, reason: String) async throws
+        -> CampaignRecipient? {
+        let timestamp = now()
+        return try await translatingConstraintErrors {
+            try await database.dbPool.write { db in
+                guard let attempt = try Self.fetchAttempt(db, id: attemptId, businessId: businessId) else { return nil }
+                guard let recipient = try Self.fetchRecipient(db, id: attempt.recipientId, businessId: businessId),
+                      let campaign = try Self.fetchCampaign(db, id: attempt.campaignId, businessId: businessId)
+                else { throw RepositoryError.notFound }
+                guard let withdrawn = recipient.withdrawing(attempt, campaign: campaign, notBefore: notBefore,
+                                                            at: timestamp)
+                else {
+                    throw CampaignConflict(campaignId: campaign.id, state: campaign.state, version: campaign.version,
+                                           message: "attempt \(attempt.id) was dialled or has ended: it cannot be taken back")
+                }
+                try Self.store(db, withdrawn, replacing: recipient, campaign: campaign)
+                try db.execute(sql: "DELETE FROM campaign_attempts WHERE id = ? AND call_sid IS NULL AND ended_at IS NULL",
+                               arguments: [attempt.id])
+                try EventAppender.append(db, EventDraft(
+                    businessId: businessId, stream: .campaign(campaign.id),
+                    CampaignAttemptWithdrawn(campaignId: campaign.id, recipientId: recipient.id, attemptId: attempt.id,
+                                             state: withdrawn.state, nextAttemptAt: withdrawn.nextAttemptAt, reason: reason)),
+                    at: timestamp)
+                return try Self.fetchRecipient(db, id: recipient.id, businessId: businessId)!
+            }
+        }
+    }
+
     public func moveRecipient(id: String, businessId: String, _ move: RecipientMove) async throws -> CampaignRecipient {
         let timestamp = now()
         return try await translatingConstraintErrors {

@@ -7,6 +7,8 @@ extension AppDatabase {
         + [campaignAppointments]
         // Then AppDatabase+MigrationsV12.swift.
         + [panelAccounts]
+        // Then AppDatabase+MigrationsV13.swift (the web chat widget).
+        + v13Migrations
 
     /// A campaign's live counters (issue 13) measure its pace from the attempts that ended in the last 30 minutes
     /// and the start of its first attempt: both read through an index on the campaign, not a scan of every attempt.

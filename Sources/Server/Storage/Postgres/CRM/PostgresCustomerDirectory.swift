@@ -118,7 +118,7 @@ enum PostgresCustomerDirectory {
     }
 
     static func decodeConversations(_ rows: PostgresRowSequence) async throws -> [Conversation] {
-        try await rows.all((String, String, String, String, String?, Date, Date).self).map {
+        try await rows.all((String, String, String?, String, String?, Date, Date).self).map {
             guard let channel = ConversationChannel(rawValue: $0.3) else {
                 throw RepositoryError.invalid("stored conversation \($0.0) has unknown channel \($0.3)")
             }
@@ -131,17 +131,20 @@ enum PostgresCustomerDirectory {
     /// with the same Twilio sid is already stored — a redelivered webhook.
     @discardableResult
     static func append(_ connection: PostgresConnection, to conversation: Conversation, direction: MessageDirection,
-                       body: String, twilioSid: String? = nil, at timestamp: Date, logger: Logger) async throws -> ConversationMessage? {
+                       body: String, twilioSid: String? = nil, sources: [MessageSource]? = nil, at timestamp: Date,
+                       logger: Logger) async throws -> ConversationMessage? {
+        let sourcesJSON = try sources.map(PostgresRecordJSON.string)
         let ids = try await connection.query("""
-            INSERT INTO messages (conversation_id, business_id, direction, body, twilio_sid, created_at)
-            VALUES (\(conversation.id), \(conversation.businessId), \(direction.rawValue), \(body), \(twilioSid), \(timestamp))
+            INSERT INTO messages (conversation_id, business_id, direction, body, twilio_sid, created_at, sources)
+            VALUES (\(conversation.id), \(conversation.businessId), \(direction.rawValue), \(body), \(twilioSid), \(timestamp),
+                    \(sourcesJSON))
             ON CONFLICT (business_id, twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING RETURNING id
             """, logger: logger).all(Int64.self)
         guard let id = ids.first else { return nil }
         try await connection.query(
             "UPDATE conversations SET updated_at = \(timestamp) WHERE id = \(conversation.id)", logger: logger)
         return ConversationMessage(id: id, conversationId: conversation.id, businessId: conversation.businessId,
-                                   direction: direction, body: body, twilioSid: twilioSid, createdAt: timestamp)
+                                   direction: direction, body: body, twilioSid: twilioSid, createdAt: timestamp, sources: sources)
     }
 
     /// Sets or clears the customer's SMS opt-out (a no-op when it already has that value); a change appends

@@ -17,12 +17,13 @@ extension PostgresCustomerRepository {
                 ORDER BY started_at DESC, sid DESC LIMIT \(limit)
                 """, logger: logger))
             let messageRows = try await connection.query("""
-                SELECT m.id, m.conversation_id, m.business_id, m.direction, m.body, m.twilio_sid, m.created_at, c.channel
+                SELECT m.id, m.conversation_id, m.business_id, m.direction, m.body, m.twilio_sid, m.created_at, c.channel,
+                       m.sources
                 FROM messages m JOIN conversations c ON c.id = m.conversation_id
                 WHERE c.customer_id = \(customer.id) AND c.business_id = \(businessId)
                   AND c.channel <> 'voice' -- a call is one timeline item; its lines are in the call
                 ORDER BY m.created_at DESC, m.id DESC LIMIT \(limit)
-                """, logger: logger).all((Int64, String, String, String, String, String?, Date, String).self)
+                """, logger: logger).all((Int64, String, String, String, String, String?, Date, String, String?).self)
             let appointments = try await PostgresAppointmentRepository.decodeAll(connection.query("""
                 SELECT \(unescaped: PostgresAppointmentRepository.columns) FROM appointments
                 WHERE customer_id = \(customer.id) AND business_id = \(businessId) ORDER BY start_at DESC, id DESC LIMIT \(limit)
@@ -33,7 +34,8 @@ extension PostgresCustomerRepository {
                     throw RepositoryError.invalid("stored message \(row.0) has unknown direction \(row.3)")
                 }
                 let message = ConversationMessage(id: row.0, conversationId: row.1, businessId: row.2, direction: direction,
-                                                  body: row.4, twilioSid: row.5, createdAt: row.6)
+                                                  body: row.4, twilioSid: row.5, createdAt: row.6,
+                                                  sources: try row.8.map { try PostgresRecordJSON.value([MessageSource].self, from: $0) })
                 items.append(.message(message, channel: ConversationChannel(rawValue: row.7) ?? .sms))
             }
             // Equal times (a text and its reply share one): calls, then messages in insertion order, then appointments.

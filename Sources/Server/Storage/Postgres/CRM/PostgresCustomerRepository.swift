@@ -153,15 +153,16 @@ struct PostgresCustomerRepository: CustomerRepository {
     }
 
     /// The columns `decodeMessages(_:)` reads, in order.
-    static let messageColumns = "id, conversation_id, business_id, direction, body, twilio_sid, created_at"
+    static let messageColumns = "id, conversation_id, business_id, direction, body, twilio_sid, created_at, sources"
 
     static func decodeMessages(_ rows: PostgresRowSequence) async throws -> [ConversationMessage] {
-        try await rows.all((Int64, String, String, String, String, String?, Date).self).map {
+        try await rows.all((Int64, String, String, String, String, String?, Date, String?).self).map {
             guard let direction = MessageDirection(rawValue: $0.3) else {
                 throw RepositoryError.invalid("stored message \($0.0) has unknown direction \($0.3)")
             }
             return ConversationMessage(id: $0.0, conversationId: $0.1, businessId: $0.2, direction: direction, body: $0.4,
-                                       twilioSid: $0.5, createdAt: $0.6)
+                                       twilioSid: $0.5, createdAt: $0.6,
+                                       sources: try $0.7.map { try PostgresRecordJSON.value([MessageSource].self, from: $0) })
         }
     }
 }

@@ -20,7 +20,7 @@ extension PostgresCallRepository {
 
     static let leadColumns = """
         id, business_id, call_sid, reason, name, phone, address, notes, preferred_time, preferred_start, preferred_end,
-        category, severity, is_emergency, status, created_at
+        category, severity, is_emergency, status, created_at, conversation_id
         """
 
     static let alertColumns = "id, business_id, call_sid, kind, callback_number, message, status, created_at"
@@ -100,6 +100,7 @@ extension PostgresCallRepository {
             lead.severity = try cells["severity"].decode(String?.self).map { try raw(Severity.self, $0, "lead \(id) severity") }
             lead.isEmergency = try cells["is_emergency"].decode(Bool.self)
             lead.status = try cells["status"].decode(String.self)
+            lead.conversationId = try cells["conversation_id"].decode(String?.self)
             leads.append(lead)
         }
         return leads

@@ -109,37 +109,9 @@ struct PostgresCallRepository: CallRepository {
                     }
                 }
                 // A lead's name and number fill in (or make) its customer.
-                for lead in write.leads {
-                    try await connection.query("""
-                        INSERT INTO leads (id, business_id, call_sid, reason, name, phone, address, notes, preferred_time,
-                            preferred_start, preferred_end, category, severity, is_emergency, status, created_at)
-                        VALUES (\(lead.id), \(lead.businessId), \(lead.callSid), \(lead.reason.rawValue), \(lead.name),
-                            \(lead.phone), \(lead.address), \(lead.notes), \(lead.preferredTime), \(lead.preferredStart),
-                            \(lead.preferredEnd), \(lead.category), \(lead.severity?.rawValue), \(lead.isEmergency),
-                            \(lead.status), \(lead.createdAt))
-                        """, logger: logger)
-                    events.append(EventDraft(
-                        businessId: call.businessId, stream: .call(call.sid),
-                        LeadCaptured(leadId: lead.id, reason: lead.reason.rawValue, name: lead.name, phone: lead.phone,
-                                     isEmergency: lead.isEmergency)))
-                    if let phone = lead.phone, PhoneNumber.isE164(phone) {
-                        _ = try await PostgresCustomerDirectory.upsert(
-                            connection, businessId: call.businessId, phone: phone, name: lead.name, source: "lead",
-                            at: timestamp, deferringEventsTo: &events, logger: logger)
-                    }
-                }
-                for alert in write.alerts {
-                    let ids = try await connection.query("""
-                        INSERT INTO owner_alerts (business_id, call_sid, kind, callback_number, message, status, created_at)
-                        VALUES (\(alert.businessId), \(alert.callSid), \(alert.kind), \(alert.callbackNumber), \(alert.message),
-                                \(alert.status), \(alert.createdAt))
-                        RETURNING id
-                        """, logger: logger).all(Int64.self)
-                    events.append(EventDraft(
-                        businessId: call.businessId, stream: .call(call.sid),
-                        OwnerAlertRaised(alertId: ids.first, kind: alert.kind, message: alert.message,
-                                         callbackNumber: alert.callbackNumber)))
-                }
+                try await PostgresLeadRecorder.record(
+                    connection, businessId: call.businessId, stream: .call(call.sid), leads: write.leads,
+                    alerts: write.alerts, at: timestamp, deferringEventsTo: &events, logger: logger)
                 // The call's end closes its stream.
                 events += write.events.filter { $0.type == .callEnded }
                 try await PostgresEventAppender.append(connection, events, at: timestamp, logger: logger)

@@ -202,6 +202,39 @@ extension PostgresCampaignRepository {
         }
     }
 
+    func withdrawAttempt(attemptId: String, businessId: String, notBefore: Date, reason: String) async throws
+        -> CampaignRecipient? {
+        let timestamp = now()
+        let logger = database.logger
+        return try await database.write { connection in
+            guard let attempt = try await Rows.fetchAttempt(connection, id: attemptId, businessId: businessId, logger: logger)
+            else { return nil }
+            guard let recipient = try await Rows.fetchRecipient(connection, id: attempt.recipientId, businessId: businessId, logger: logger),
+                  let campaign = try await Rows.fetchCampaign(connection, id: attempt.campaignId, businessId: businessId, logger: logger)
+            else { throw RepositoryError.notFound }
+            guard let withdrawn = recipient.withdrawing(attempt, campaign: campaign, notBefore: notBefore,
+                                                        at: timestamp)
+            else {
+                throw CampaignConflict(campaignId: campaign.id, state: campaign.state, version: campaign.version,
+                                       message: "attempt \(attempt.id) was dialled or has ended: it cannot be taken back")
+            }
+            try await Rows.store(connection, withdrawn, replacing: recipient, campaign: campaign, logger: logger)
+            let deleted = try await connection.query("""
+                DELETE FROM campaign_attempts WHERE id = \(attempt.id) AND call_sid IS NULL AND ended_at IS NULL RETURNING id
+                """, logger: logger).all(String.self)
+            guard deleted.count == 1 else {
+                throw CampaignConflict(campaignId: campaign.id, state: campaign.state, version: campaign.version,
+                                       message: "attempt \(attempt.id) was dialled or ended meanwhile")
+            }
+            try await PostgresEventAppender.append(connection, EventDraft(
+                businessId: businessId, stream: .campaign(campaign.id),
+                CampaignAttemptWithdrawn(campaignId: campaign.id, recipientId: recipient.id, attemptId: attempt.id,
+                                         state: withdrawn.state, nextAttemptAt: withdrawn.nextAttemptAt, reason: reason)),
+                at: timestamp, logger: logger)
+            return try await Rows.fetchRecipient(connection, id: recipient.id, businessId: businessId, logger: logger)!
+        }
+    }
+
     func moveRecipient(id: String, businessId: String, _ move: RecipientMove) async throws -> CampaignRecipient {
         let timestamp = now()
         let logger = database.logger

@@ -150,6 +150,7 @@ public struct AppConfig: Sendable {
                 throw ConfigError(message: "FRONTDESK_TRUSTED_PROXIES must list IP addresses separated by commas, got \"\(bad)\"")
             }
             trustedProxies = addresses
+        }
         if let directory = value("FRONTDESK_PANEL_DIR") { panelDirectory = directory }
         if let cost = value("FRONTDESK_BCRYPT_COST") {
             guard let number = UInt8(cost), (4...31).contains(number) else {

@@ -57,7 +57,3 @@ struct PanelServices: Sendable {
         return context.peerAddress ?? "unknown"
     }
 }
-
-extension HTTPField.Name {
-    static let xForwardedFor = Self("X-Forwarded-For")!
-}

@@ -27,7 +27,9 @@ struct AnalyticsRange: Equatable {
         return AnalyticsRange(from: from, to: to)
     }
 
-    private static func parse(_ text: String, name: String, endOfDay: Bool, calendar: Calendar) throws -> Date {
+    /// One bound: a date (its start, or with `endOfDay` the start of the next day, in `calendar`'s zone) or an ISO
+    /// 8601 date-time with offset. 400 `invalid_parameter` naming `name` otherwise. Also read by the panel's filters.
+    static func parse(_ text: String, name: String, endOfDay: Bool, calendar: Calendar) throws -> Date {
         let text = text.trimmingCharacters(in: .whitespaces)
         let day = text.split(separator: "-", omittingEmptySubsequences: false)
         if text.count == 10, day.count == 3, let year = Int(day[0]), let month = Int(day[1]), let dayOfMonth = Int(day[2]),

@@ -25,6 +25,33 @@ public struct CallSummaryRecord: Sendable, Equatable {
     }
 }
 
+/// A call's post-call record as stored, for pages that show it (the panel's call page).
+public struct StoredCallSummary: Sendable, Equatable {
+    public var summary: String
+    /// The summarizer's structured fields, JSON (snake_case keys): decodes as `Analytics.CallSummary`.
+    public var fields: String
+    public var followUpNeeded: Bool
+    /// Over the call, in [−1, 1]; nil when the caller said nothing to score.
+    public var sentimentScore: Double?
+    public var sentimentLabel: String?
+    public var sentimentTrend: String?
+    /// The caller's sentiment in [−1, 1] on each scored turn, by the turn's `seq`.
+    public var turnSentiments: [Int: Double]
+    public var createdAt: Date
+
+    public init(summary: String, fields: String, followUpNeeded: Bool, sentimentScore: Double?, sentimentLabel: String?,
+                sentimentTrend: String?, turnSentiments: [Int: Double], createdAt: Date) {
+        self.summary = summary
+        self.fields = fields
+        self.followUpNeeded = followUpNeeded
+        self.sentimentScore = sentimentScore
+        self.sentimentLabel = sentimentLabel
+        self.sentimentTrend = sentimentTrend
+        self.turnSentiments = turnSentiments
+        self.createdAt = createdAt
+    }
+}
+
 /// Storage of post-call work (``CallSummaryJob``): what the summary reads besides the call, and what it writes.
 /// Scoped by business id like every repository.
 public protocol CallSummaryRepository: Sendable {
@@ -37,4 +64,8 @@ public protocol CallSummaryRepository: Sendable {
     /// - Parameter turnSentiments: score in [−1, 1] by `CallTurn.id`; turns of other calls are left alone.
     /// - Throws: `RepositoryError.notFound` when the call is not the business's.
     func save(_ record: CallSummaryRecord, turnSentiments: [Int64: Double]) async throws
+
+    /// The call's stored summary with its turns' sentiment; nil when it has none yet, or the call is not the
+    /// business's.
+    func summary(callSid: String, businessId: String) async throws -> StoredCallSummary?
 }

@@ -389,10 +389,12 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     let panel = router.group("app")
     PanelController(panel: services.panel, users: services.repositories.panelUsers, now: services.now)
         .addRoutes(to: panel)
-    PanelBusinessController(panel: services.panel, users: services.repositories.panelUsers)
-        .addRoutes(to: panel.group("b/:slug")
-            .add(middleware: PanelSessionMiddleware(sessions: services.panel.sessions))
-            .add(middleware: PanelBusinessMiddleware(users: services.repositories.panelUsers)))
+    let business = panel.group("b/:slug")
+        .add(middleware: PanelSessionMiddleware(sessions: services.panel.sessions))
+        .add(middleware: PanelBusinessMiddleware(users: services.repositories.panelUsers))
+    PanelBusinessController(panel: services.panel, users: services.repositories.panelUsers).addRoutes(to: business)
+    PanelCallsController(panel: services.panel, users: services.repositories.panelUsers, calls: services.calls,
+                         summaries: services.repositories.callSummaries).addRoutes(to: business)
     return router
 }
 

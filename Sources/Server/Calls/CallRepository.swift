@@ -45,8 +45,8 @@ public protocol CallRepository: Sendable {
     /// (a backend across a network answers both in one round trip).
     func call(sid: String, unlessAnswered token: String?) async throws -> StoredReplyOrCall
     func write(_ write: TurnWrite) async throws -> TurnWriteResult
-    /// The business's calls, newest first.
-    func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord>
+    /// The business's calls that `filter` lets through, newest first (by start, then sid).
+    func calls(businessId: String, matching filter: CallFilter, limit: Int, cursor: String?) async throws -> Page<CallRecord>
     func turns(callSid: String) async throws -> [CallTurn]
     /// The business's leads, newest first.
     func leads(businessId: String, limit: Int, cursor: String?) async throws -> Page<Lead>
@@ -61,6 +61,11 @@ public protocol CallRepository: Sendable {
 }
 
 extension CallRepository {
+    /// The business's calls, newest first.
+    public func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord> {
+        try await calls(businessId: businessId, matching: CallFilter(), limit: limit, cursor: cursor)
+    }
+
     public func call(sid: String, unlessAnswered token: String?) async throws -> StoredReplyOrCall {
         if let token, let stored = try await response(forIdempotencyToken: token) { return .reply(stored) }
         return .call(try await call(sid: sid))

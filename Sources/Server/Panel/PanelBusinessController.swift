@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// One business's pages, `/app/b/{slug}/…`, behind `PanelSessionMiddleware` and `PanelBusinessMiddleware`:
-/// the overview (for now who is signed in with which role) and the owner's users page.
+/// the overview (for now who is signed in with which role) and the owner's users page (the calls pages are
+/// `PanelCallsController`'s).
 struct PanelBusinessController {
     let panel: PanelServices
     let users: any PanelUserRepository
@@ -58,6 +59,13 @@ struct PanelBusinessController {
     // MARK: Helpers
 
     private func chrome(_ signedIn: PanelSignedIn, _ membership: PanelMembership, title: String) async throws -> PanelChrome {
+        try await Self.chrome(users: users, signedIn, membership, title: title)
+    }
+
+    /// The chrome of a business's page: its navigation, and a link to the business picker when the user holds a
+    /// role in more than one.
+    static func chrome(users: any PanelUserRepository, _ signedIn: PanelSignedIn, _ membership: PanelMembership,
+                       title: String) async throws -> PanelChrome {
         let several = try await users.memberships(userId: signedIn.user.id).count > 1
         return .signedIn(signedIn, title: title, membership: membership, severalBusinesses: several)
     }

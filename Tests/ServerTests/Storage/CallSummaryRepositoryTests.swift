@@ -69,4 +69,34 @@ import Testing
         #expect(titles == [mine.id: "Water heater installation"])
         #expect(try await store.repositories.callSummaries.entryTitles(ids: [], businessId: a.id).isEmpty)
     }
+
+    @Test(arguments: RepositoryBackend.all)
+    func aStoredSummaryIsReadBackByItsBusinessOnly(_ backend: RepositoryBackend) async throws {
+        let store = try await backend.make()
+        let summaries = store.repositories.callSummaries
+        let a = try await store.makeBusiness("acme")
+        let b = try await store.makeBusiness("other")
+        let call = try await store.seedCall("CAread", business: a, startedAt: Self.start,
+                                            lines: [.caller("my boiler is leaking"), .answer("We can help.", confidence: 0.8),
+                                                    .caller("this is the third time")])
+        #expect(try await summaries.summary(callSid: call.sid, businessId: a.id) == nil, "not summarised yet")
+        let turns = try await store.repositories.calls.turns(callSid: call.sid)
+        let callerTurns = turns.filter { $0.speaker == .caller }.compactMap(\.id)
+        try await summaries.save(Self.record(call, summary: "Boiler leak, third visit"),
+                                 turnSentiments: Dictionary(uniqueKeysWithValues: zip(callerTurns, [0.2, -0.6])))
+
+        let stored = try #require(try await summaries.summary(callSid: call.sid, businessId: a.id))
+        #expect(stored.summary == "Boiler leak, third visit")
+        #expect(stored.fields == #"{"answered":[]}"#)
+        #expect(stored.followUpNeeded)
+        #expect(stored.sentimentLabel == "negative" && stored.sentimentTrend == "worsening")
+        #expect(abs((stored.sentimentScore ?? 0) + 0.4) < 1e-9)
+        // By the turns' seq: the caller spoke at 0 and 2.
+        #expect(stored.turnSentiments.keys.sorted() == [0, 2])
+        #expect(abs((stored.turnSentiments[0] ?? 0) - 0.2) < 1e-9 && abs((stored.turnSentiments[2] ?? 0) + 0.6) < 1e-9)
+        #expect(abs(stored.createdAt.timeIntervalSince(Self.start)) < 0.001)
+        // Another business reads nothing of it.
+        #expect(try await summaries.summary(callSid: call.sid, businessId: b.id) == nil)
+        #expect(try await summaries.summary(callSid: "CAnone", businessId: a.id) == nil)
+    }
 }

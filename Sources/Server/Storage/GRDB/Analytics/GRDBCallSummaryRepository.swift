@@ -41,4 +41,23 @@ public struct GRDBCallSummaryRepository: CallSummaryRepository {
                                  record.sentiment?.trend.rawValue, record.createdAt])
         }
     }
+
+    public func summary(callSid: String, businessId: String) async throws -> StoredCallSummary? {
+        try await database.dbPool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT summary, fields, follow_up_needed, sentiment_score, sentiment_label, sentiment_trend, created_at
+                FROM call_summaries WHERE call_sid = ? AND business_id = ?
+                """, arguments: [callSid, businessId])
+            else { return nil }
+            let scored = try Row.fetchAll(db, sql: """
+                SELECT seq, sentiment FROM call_turns WHERE call_sid = ? AND sentiment IS NOT NULL
+                """, arguments: [callSid])
+            return StoredCallSummary(
+                summary: row["summary"], fields: row["fields"], followUpNeeded: row["follow_up_needed"],
+                sentimentScore: row["sentiment_score"], sentimentLabel: row["sentiment_label"],
+                sentimentTrend: row["sentiment_trend"],
+                turnSentiments: Dictionary(scored.map { ($0["seq"] as Int, $0["sentiment"] as Double) }, uniquingKeysWith: { first, _ in first }),
+                createdAt: row["created_at"])
+        }
+    }
 }

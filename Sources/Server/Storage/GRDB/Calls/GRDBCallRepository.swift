@@ -89,9 +89,15 @@ public struct GRDBCallRepository: CallRepository {
         }
     }
 
-    public func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord> {
-        try await newestFirst(CallRecord.self, table: "calls", time: "started_at", id: "sid", businessId: businessId,
-                              limit: limit, cursor: cursor) { ($0.startedAt, $0.sid) }
+    public func calls(businessId: String, matching filter: CallFilter, limit: Int, cursor: String?) async throws -> Page<CallRecord> {
+        // Each condition narrows the (business_id, started_at, sid) index's range or filters the rows it reads.
+        var conditions = ""
+        var arguments: StatementArguments = []
+        if let from = filter.from { conditions += " AND started_at >= ?"; arguments += [from] }
+        if let to = filter.to { conditions += " AND started_at < ?"; arguments += [to] }
+        if let outcome = filter.outcome { conditions += " AND outcome = ?"; arguments += [outcome.rawValue] }
+        return try await newestFirst(CallRecord.self, table: "calls", time: "started_at", id: "sid", businessId: businessId,
+                                     where: (conditions, arguments), limit: limit, cursor: cursor) { ($0.startedAt, $0.sid) }
     }
 
     public func turns(callSid: String) async throws -> [CallTurn] {
@@ -105,23 +111,27 @@ public struct GRDBCallRepository: CallRepository {
                               limit: limit, cursor: cursor) { ($0.createdAt, $0.id) }
     }
 
-    /// A business's rows of `table`, newest first by (`time`, `id`), a keyset page at a time.
+    /// A business's rows of `table`, newest first by (`time`, `id`), a keyset page at a time; `where` adds
+    /// conditions (each starting with ` AND`) and their arguments.
     private func newestFirst<Record: FetchableRecord & Sendable>(
-        _ type: Record.Type, table: String, time: String, id: String, businessId: String, limit: Int, cursor: String?,
+        _ type: Record.Type, table: String, time: String, id: String, businessId: String,
+        where filter: (sql: String, arguments: StatementArguments) = ("", []), limit: Int, cursor: String?,
         key: (Record) -> (Date, String)
     ) async throws -> Page<Record> {
         let limit = try PageCursor.validatedLimit(limit)
         let before = try cursor.map(PageCursor.init(decoding:))
+        var arguments: StatementArguments = [businessId]
+        arguments += filter.arguments
+        var sql = "SELECT * FROM \(table) WHERE business_id = ?\(filter.sql)"
+        if let before {
+            sql += " AND (\(time) < ? OR (\(time) = ? AND \(id) < ?))"
+            arguments += [before.createdAt, before.createdAt, before.id]
+        }
+        sql += " ORDER BY \(time) DESC, \(id) DESC LIMIT ?"
+        arguments += [limit + 1]
+        let (statement, values) = (sql, arguments)
         let rows = try await database.dbPool.read { db in
-            if let before {
-                return try Record.fetchAll(db, sql: """
-                    SELECT * FROM \(table) WHERE business_id = ? AND (\(time) < ? OR (\(time) = ? AND \(id) < ?))
-                    ORDER BY \(time) DESC, \(id) DESC LIMIT ?
-                    """, arguments: [businessId, before.createdAt, before.createdAt, before.id, limit + 1])
-            }
-            return try Record.fetchAll(db, sql: """
-                SELECT * FROM \(table) WHERE business_id = ? ORDER BY \(time) DESC, \(id) DESC LIMIT ?
-                """, arguments: [businessId, limit + 1])
+            try Record.fetchAll(db, sql: statement, arguments: values)
         }
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map { PageCursor(after: key($0).0, id: key($0).1).encoded } : nil

@@ -49,4 +49,22 @@ struct PostgresCallSummaryRepository: CallSummaryRepository {
                 """, logger: logger)
         }
     }
+
+    func summary(callSid: String, businessId: String) async throws -> StoredCallSummary? {
+        let logger = database.logger
+        return try await database.read { connection -> StoredCallSummary? in
+            let rows = try await connection.query("""
+                SELECT summary, fields, follow_up_needed, sentiment_score, sentiment_label, sentiment_trend, created_at
+                FROM call_summaries WHERE call_sid = \(callSid) AND business_id = \(businessId)
+                """, logger: logger).all((String, String, Bool, Double?, String?, String?, Date).self)
+            guard let row = rows.first else { return nil }
+            let scored = try await connection.query("""
+                SELECT seq, sentiment FROM call_turns WHERE call_sid = \(callSid) AND sentiment IS NOT NULL
+                """, logger: logger).all((Int, Double).self)
+            return StoredCallSummary(
+                summary: row.0, fields: row.1, followUpNeeded: row.2, sentimentScore: row.3, sentimentLabel: row.4,
+                sentimentTrend: row.5, turnSentiments: Dictionary(scored.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }),
+                createdAt: row.6)
+        }
+    }
 }

@@ -4,10 +4,28 @@ import PostgresNIO
 // The call log's reads, alert statuses and the business's own Twilio token.
 
 extension PostgresCallRepository {
-    func calls(businessId: String, limit: Int, cursor: String?) async throws -> Page<CallRecord> {
-        try await newestFirst(table: "calls", columns: Self.callColumns, time: "started_at", id: "sid",
-                              businessId: businessId, limit: limit, cursor: cursor,
-                              decode: Self.decodeCalls) { ($0.startedAt, $0.sid) }
+    func calls(businessId: String, matching filter: CallFilter, limit: Int, cursor: String?) async throws -> Page<CallRecord> {
+        let limit = try PageCursor.validatedLimit(limit)
+        let before = try cursor.map(PageCursor.init(decoding:))
+        // Each condition narrows the (business_id, started_at, sid) index's range or filters the rows it reads.
+        var statement = PostgresStatement()
+        var sql = "SELECT \(Self.callColumns) FROM calls WHERE business_id = \(try statement.bind(businessId, "text"))"
+        if let from = filter.from { sql += " AND started_at >= \(try statement.bind(from, "timestamptz"))" }
+        if let to = filter.to { sql += " AND started_at < \(try statement.bind(to, "timestamptz"))" }
+        if let outcome = filter.outcome { sql += " AND outcome = \(try statement.bind(outcome.rawValue, "text"))" }
+        if let before {
+            sql += " AND (\(PGDatabase.microsecondsSQL("started_at")), sid) < "
+                + "(\(try statement.bind(try before.postgresMicroseconds(), "bigint")), \(try statement.bind(before.id, "text")))"
+        }
+        sql += " ORDER BY started_at DESC, sid DESC LIMIT \(limit + 1)"
+        let query = statement.query(sql)
+        let logger = database.logger
+        let rows = try await database.read { connection in
+            try await Self.decodeCalls(connection.query(query, logger: logger))
+        }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { PageCursor(postgresAfter: $0.startedAt, id: $0.sid).encoded } : nil
+        return Page(items: items, nextCursor: next)
     }
 
     func turns(callSid: String) async throws -> [CallTurn] {

@@ -54,8 +54,9 @@ public struct AppConfig: Sendable {
     public var llm: LLMConfig?
 
     /// IP addresses of the reverse proxies in front of this server, whose `X-Forwarded-For` is believed when the web
-    /// chat widget counts new conversations per client address. Env `FRONTDESK_TRUSTED_PROXIES` (comma-separated);
-    /// empty (the default): the peer's address, and `X-Forwarded-For` is ignored (any client can send it).
+    /// chat widget counts new conversations and the panel throttles sign-ins per client address. Env
+    /// `FRONTDESK_TRUSTED_PROXIES` (comma-separated); empty (the default): the peer's address, and `X-Forwarded-For`
+    /// is ignored (any client can send it).
     public var trustedProxies: [String] = []
     /// The web panel's folder: `templates/` (Mustache, loaded once at start-up) and `static/` (served at
     /// `/app/static`). Env `FRONTDESK_PANEL_DIR`; default `panel`, relative to the working directory (the repository's
@@ -64,10 +65,6 @@ public struct AppConfig: Sendable {
     /// bcrypt's cost (log₂ rounds) for new panel passwords. Env `FRONTDESK_BCRYPT_COST`, 4–31; default 12 (about a
     /// quarter of a second per hash here). Stored hashes keep the cost they were made with; lower it only for tests.
     public var bcryptCost: UInt8 = 12
-    /// Whether the panel takes the client's address (for sign-in throttling) from the last `X-Forwarded-For` entry,
-    /// as a reverse proxy appends it. Env `FRONTDESK_TRUST_FORWARDED_FOR`, `on` or `off` (default): turn it on only
-    /// behind such a proxy, since a client reaching the server directly could choose its own address.
-    public var trustForwardedFor = false
 
     /// Our labelled call-centre sentences the sentiment model is trained from (at first use, in seconds). Without
     /// the file, sentiment uses the lexicon alone. Env `FRONTDESK_SENTIMENT_TRAINING`.
@@ -157,13 +154,6 @@ public struct AppConfig: Sendable {
                 throw ConfigError(message: "FRONTDESK_BCRYPT_COST must be 4–31, got \"\(cost)\"")
             }
             bcryptCost = number
-        }
-        if let trust = value("FRONTDESK_TRUST_FORWARDED_FOR") {
-            switch trust {
-            case "on": trustForwardedFor = true
-            case "off": trustForwardedFor = false
-            default: throw ConfigError(message: "FRONTDESK_TRUST_FORWARDED_FOR must be \"on\" or \"off\", got \"\(trust)\"")
-            }
         }
         llm = try LLMConfig(environment: value)
     }

@@ -16,9 +16,8 @@ struct PanelServices: Sendable {
     let sessions: PanelSessions
     let throttle: LoginThrottle
     let hasher: PasswordHasher
-    /// Take the client's address from the last `X-Forwarded-For` entry (FRONTDESK_TRUST_FORWARDED_FOR=on, behind a
-    /// proxy that appends it); else the connection's peer.
-    let trustForwardedFor: Bool
+    /// Whose `X-Forwarded-For` is believed (FRONTDESK_TRUSTED_PROXIES, shared with the widget): else the peer.
+    let clientAddresses: ClientAddressResolver
 
     static func make(_ config: AppConfig, repositories: Repositories, logger: Logger,
                      now: @escaping @Sendable () -> Date) async -> PanelServices {
@@ -37,7 +36,7 @@ struct PanelServices: Sendable {
             accounts: PanelAccounts(users: repositories.panelUsers, hasher: hasher),
             sessions: PanelSessions(repository: repositories.panelSessions, secureCookies: config.servesHTTPS, now: now),
             throttle: LoginThrottle(attempts: repositories.loginAttempts), hasher: hasher,
-            trustForwardedFor: config.trustForwardedFor)
+            clientAddresses: ClientAddressResolver(trustedProxies: config.trustedProxies))
     }
 
     /// The templates, or 503 when they could not be loaded.
@@ -50,10 +49,6 @@ struct PanelServices: Sendable {
 
     /// The address sign-ins are throttled by.
     func clientAddress(_ request: Request, context: AppRequestContext) -> String {
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-            return String(last.prefix(64))
-        }
-        return context.peerAddress ?? "unknown"
+        clientAddresses.client(peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor]) ?? "unknown"
     }
 }

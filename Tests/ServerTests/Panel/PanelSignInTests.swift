@@ -8,9 +8,10 @@ import Testing
 /// Signing in and out of the web panel, through the real router, templates and storage (SQLite, or PostgreSQL in
 /// the second pass of `make test`).
 @Suite struct PanelSignInTests {
-    /// An app whose clients are told apart by `X-Forwarded-For`, on `clock`.
+    /// An app behind a trusted proxy on the loopback address (FRONTDESK_TRUSTED_PROXIES), so its clients — over real
+    /// HTTP, `.live` — are told apart by the `X-Forwarded-For` each test browser sends; on `clock`.
     static func make(clock: TestClock = TestClock()) async throws -> TestApp {
-        try await TestApp.make(configure: { $0.trustForwardedFor = true }, now: clock.now)
+        try await TestApp.make(configure: { $0.trustedProxies = ["127.0.0.1", "::1"] }, now: clock.now)
     }
 
     @Test func signInOpensASessionAndLandsOnTheBusiness() async throws {
@@ -18,7 +19,7 @@ import Testing
         let test = try await Self.make(clock: clock)
         let (business, _) = try await test.makeTenant("sign-in-shop")
         try await test.makePanelUser("Owner@Example.com", role: .owner, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             let browser = PanelBrowser()
             // The form carries a token, also set in its own short-lived cookie.
             let form = try await browser.send(client, .get, "/app/login")
@@ -56,7 +57,7 @@ import Testing
         let test = try await Self.make()
         let (business, _) = try await test.makeTenant("wrong-password-shop")
         try await test.makePanelUser("staff@example.com", role: .staff, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             let browser = PanelBrowser()
             let wrong = try await browser.signIn(client, email: "staff@example.com", password: "not the password")
             #expect(wrong.status == .unauthorized)
@@ -92,7 +93,7 @@ import Testing
         let (business, _) = try await test.makeTenant("throttle-shop")
         try await test.makePanelUser("target@example.com", role: .owner, in: business)
         try await test.makePanelUser("bystander@example.com", role: .owner, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             // By account: each failure from a different address.
             for attempt in 1...5 {
                 let page = try await PanelBrowser(address: "198.51.100.\(attempt)")
@@ -130,7 +131,7 @@ import Testing
         }
     }
 
-    /// Over real HTTP the client address is the connection's peer: without FRONTDESK_TRUST_FORWARDED_FOR an
+    /// Over real HTTP the client address is the connection's peer: without a trusted proxy (FRONTDESK_TRUSTED_PROXIES) an
     /// `X-Forwarded-For` a client makes up changes nothing, so five failures from this host lock it out.
     @Test func overRealHTTPTheAddressIsThePeerAndForwardedForIsNotTrusted() async throws {
         let test = try await TestApp.make()
@@ -171,7 +172,7 @@ import Testing
         let test = try await Self.make()
         let (business, _) = try await test.makeTenant("burst-shop")
         try await test.makePanelUser("burst@example.com", role: .owner, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             var forms: [(PanelBrowser, String)] = []
             for index in 0..<20 {
                 let browser = PanelBrowser(address: "192.0.2.\(index)")
@@ -200,7 +201,7 @@ import Testing
         let test = try await Self.make()
         let (business, _) = try await test.makeTenant("sign-out-shop")
         try await test.makePanelUser("owner@example.com", role: .owner, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             let browser = PanelBrowser()
             try await browser.signIn(client, email: "owner@example.com", password: TestApp.panelPassword)
             let session = try #require(browser.session)
@@ -222,7 +223,7 @@ import Testing
         let test = try await Self.make()
         let (business, _) = try await test.makeTenant("csrf-shop")
         try await test.makePanelUser("owner@example.com", role: .owner, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             // The sign-in form: a missing or foreign token.
             let browser = PanelBrowser()
             _ = try await browser.send(client, .get, "/app/login")
@@ -267,7 +268,7 @@ import Testing
         let test = try await Self.make()
         let (business, _) = try await test.makeTenant("password-shop")
         try await test.makePanelUser("owner@example.com", role: .owner, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             let laptop = PanelBrowser(), phone = PanelBrowser()
             try await laptop.signIn(client, email: "owner@example.com", password: TestApp.panelPassword)
             try await phone.signIn(client, email: "owner@example.com", password: TestApp.panelPassword)
@@ -322,7 +323,7 @@ import Testing
         let test = try await Self.make(clock: clock)
         let (business, _) = try await test.makeTenant("expiry-shop")
         try await test.makePanelUser("owner@example.com", role: .owner, in: business)
-        try await test.app.test(.router) { client in
+        try await test.app.test(.live) { client in
             let browser = PanelBrowser()
             try await browser.signIn(client, email: "owner@example.com", password: TestApp.panelPassword)
             // Active every 11 hours: still signed in after 165 hours …

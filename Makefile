@@ -38,9 +38,10 @@ PG_PASS_SKIP = $(PG_SKIP_BOTH)|$(PG_SKIP_SQLITE)|$(PG_SKIP_SQLITE_2)
 # Run after the parallel pass, on their own: the live event stream's tests wait seconds for a heartbeat or a wake-up,
 # which a 2-core machine running 870 other tests at once does not always give them (they failed there, and pass
 # alone every time). They check the stream's behaviour, not its speed. ALONE_PG: those of them that also run on
-# PostgreSQL, alone again after its parallel pass.
-ALONE = EventStreamTests|CallLiveTests|CampaignLiveTests
-ALONE_PG = CallLiveTests|CampaignLiveTests
+# PostgreSQL, alone again after its parallel pass. DispatchLoopTests too: each drives a booking loop over real HTTP
+# request by request (1 s alone), and starved by 1,000 parallel tests one request outlived the test client's 20 s.
+ALONE = EventStreamTests|CallLiveTests|CampaignLiveTests|DispatchLoopTests
+ALONE_PG = CallLiveTests|CampaignLiveTests|DispatchLoopTests
 test: bootstrap
 	bash scripts/check_layers.sh
 	$(SWIFT) build --build-tests

@@ -389,10 +389,16 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     let panel = router.group("app")
     PanelController(panel: services.panel, users: services.repositories.panelUsers, now: services.now)
         .addRoutes(to: panel)
+    let panelBusiness = panel.group("b/:slug")
+        .add(middleware: PanelSessionMiddleware(sessions: services.panel.sessions))
+        .add(middleware: PanelBusinessMiddleware(users: services.repositories.panelUsers))
     PanelBusinessController(panel: services.panel, users: services.repositories.panelUsers)
-        .addRoutes(to: panel.group("b/:slug")
-            .add(middleware: PanelSessionMiddleware(sessions: services.panel.sessions))
-            .add(middleware: PanelBusinessMiddleware(users: services.repositories.panelUsers)))
+        .addRoutes(to: panelBusiness)
+    PanelKnowledgeController(
+        panel: services.panel, users: services.repositories.panelUsers, service: services.knowledge,
+        repository: services.knowledgeRepository, calls: services.callService, businesses: services.businesses,
+        analytics: services.repositories.analytics, imports: PanelImports(now: services.now), now: services.now)
+        .addRoutes(to: panelBusiness)
     return router
 }
 

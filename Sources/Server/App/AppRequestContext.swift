@@ -16,6 +16,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var panelMembership: PanelMembership?
     /// A panel form body the CSRF check has already read, for the route (`application/x-www-form-urlencoded`).
     var panelForm: FormParameters?
+    /// A panel form with a file (`multipart/form-data`), read by the CSRF check, for the route.
+    var panelUpload: PanelMultipart?
     /// The connection's peer address (nil where there is no socket, as in router tests).
     public var peerAddress: String?
 

@@ -395,6 +395,11 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     PanelBusinessController(panel: services.panel, users: services.repositories.panelUsers).addRoutes(to: business)
     PanelCallsController(panel: services.panel, users: services.repositories.panelUsers, calls: services.calls,
                          summaries: services.repositories.callSummaries).addRoutes(to: business)
+    PanelKnowledgeController(
+        panel: services.panel, users: services.repositories.panelUsers, service: services.knowledge,
+        repository: services.knowledgeRepository, calls: services.callService, businesses: services.businesses,
+        analytics: services.repositories.analytics, imports: PanelImports(now: services.now), now: services.now)
+        .addRoutes(to: business)
     return router
 }
 

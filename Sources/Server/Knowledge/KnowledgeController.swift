@@ -136,24 +136,10 @@ struct KnowledgeController {
                 "cannot tell the import format: send Content-Type application/json, application/x-ndjson, text/markdown, text/csv or text/plain, or ?format=json|jsonl|markdown|csv|text")
         }
         let body = try await request.collectBody(upTo: AppLimits.maxImportBytes)
-        let result: KnowledgeImportResult
-        do {
-            result = try KnowledgeImport.parse(body, format: format,
-                                               defaultSource: request.uri.queryParameters["source"].map(String.init),
-                                               limits: limits)
-        } catch let KnowledgeImportError.unreadable(reason) {
-            throw AppError(.badRequest, code: "unreadable_import", message: reason)
-        }
-        guard result.errors.isEmpty else {
-            throw AppError(.unprocessableContent, code: "invalid_rows",
-                           message: "\(result.errors.count) problem(s) in the import; nothing was imported",
-                           details: result.errors.map { ErrorDetail(row: $0.row, field: $0.field, message: $0.message) })
-        }
-        guard !result.drafts.isEmpty else {
-            throw AppError(.badRequest, code: "empty_import", message: "the import holds no entries")
-        }
-        context.logger.info("import", metadata: ["rows": "\(result.drafts.count)", "format": "\(format.rawValue)"])
-        let entries = try await service.importDrafts(businessId: business.id, result.drafts)
+        let drafts = try Self.importedDrafts(body, format: format,
+                                             defaultSource: request.uri.queryParameters["source"].map(String.init), limits: limits)
+        context.logger.info("import", metadata: ["rows": "\(drafts.count)", "format": "\(format.rawValue)"])
+        let entries = try await service.importDrafts(businessId: business.id, drafts)
         return try JSONResponse.make(ImportResponse(imported: entries.count, format: format.rawValue, ids: entries.map(\.id)),
                                      status: .created)
     }
@@ -181,8 +167,13 @@ struct KnowledgeController {
     // MARK: Helpers
 
     private func validated(_ body: EntryBody) throws -> KnowledgeDraft {
-        let draft = KnowledgeDraft(title: body.title, content: body.content, category: body.category,
-                                   tags: body.tags ?? [], source: body.source)
+        try Self.validated(KnowledgeDraft(title: body.title, content: body.content, category: body.category,
+                                          tags: body.tags ?? [], source: body.source), limits: limits)
+    }
+
+    /// `draft` cleaned by the import's rules, or 422 `invalid_entry` naming each field's problem. The panel's
+    /// knowledge form uses it too, so both say the same.
+    static func validated(_ draft: KnowledgeDraft, limits: KnowledgeImportLimits) throws -> KnowledgeDraft {
         let (clean, errors) = KnowledgeImport.validate(draft, row: 1, limits: limits)
         guard let clean, errors.isEmpty else {
             throw AppError(.unprocessableContent, code: "invalid_entry",
@@ -190,6 +181,28 @@ struct KnowledgeController {
                            details: errors.map { ErrorDetail(field: $0.field, message: $0.message) })
         }
         return clean
+    }
+
+    /// The validated drafts of an import body, all or nothing: 400 `unreadable_import` for a body that cannot be
+    /// read, 422 `invalid_rows` with each row's problem, 400 `empty_import` when it holds no entries. The panel's
+    /// import uses it too.
+    static func importedDrafts(_ body: Data, format: KnowledgeImportFormat, defaultSource: String?,
+                               limits: KnowledgeImportLimits) throws -> [KnowledgeDraft] {
+        let result: KnowledgeImportResult
+        do {
+            result = try KnowledgeImport.parse(body, format: format, defaultSource: defaultSource, limits: limits)
+        } catch let KnowledgeImportError.unreadable(reason) {
+            throw AppError(.badRequest, code: "unreadable_import", message: reason)
+        }
+        guard result.errors.isEmpty else {
+            throw AppError(.unprocessableContent, code: "invalid_rows",
+                           message: "\(result.errors.count) problem(s) in the import; nothing was imported",
+                           details: result.errors.map { ErrorDetail(row: $0.row, field: $0.field, message: $0.message) })
+        }
+        guard !result.drafts.isEmpty else {
+            throw AppError(.badRequest, code: "empty_import", message: "the import holds no entries")
+        }
+        return result.drafts
     }
 
     static func limit(_ text: String?) throws -> Int {

@@ -16,10 +16,18 @@ enum PanelCSRF {
 
     /// The token the request presents, and its form body when the token was read from one (the body is consumed,
     /// so routes read the parsed form from the context instead).
-    static func presented(_ request: Request) async throws -> (token: String?, form: FormParameters?) {
-        if let header = request.headers[headerName] { return (header, nil) }
+    static func presented(_ request: Request) async throws -> (token: String?, form: FormParameters?, upload: PanelMultipart?) {
+        if let boundary = PanelMultipart.boundary(contentType: request.headers[.contentType]) {
+            // A form with a file (the knowledge import, posted by a browser without script): the token is one of
+            // its fields, and the parts are handed to the route.
+            let body = try await request.collectBody(upTo: AppLimits.maxImportBytes)
+            let upload = try PanelMultipart.parse([UInt8](body), boundary: boundary)
+            let form = upload.fields
+            return (request.headers[headerName] ?? form[fieldName], form, upload)
+        }
+        if let header = request.headers[headerName] { return (header, nil, nil) }
         let form = try await readForm(request)
-        return (form?[fieldName], form)
+        return (form?[fieldName], form, nil)
     }
 
     /// The request's `application/x-www-form-urlencoded` body, or nil when it has another type.

@@ -8,7 +8,8 @@ import Mustache
 /// `{{{…}}}` and `{{&…}}` — and extend `layout` (`{{<layout}}{{$main}}…{{/main}}{{/layout}}`).
 struct PanelPages: Sendable {
     /// Every template a page renders; loading fails when one is missing.
-    static let templateNames = ["layout", "login", "businesses", "overview", "password", "users", "calls", "call", "error"]
+    static let templateNames = ["layout", "login", "businesses", "overview", "password", "users", "calls", "call", "error",
+                                "knowledge", "knowledge-entry", "knowledge-delete", "knowledge-gaps"]
 
     let library: MustacheLibrary
 

@@ -23,6 +23,7 @@ struct PanelSessionMiddleware: RouterMiddleware {
         let presented = try await PanelCSRF.presented(request)
         guard PanelCSRF.matches(presented.token, signedIn.session.csrfToken) else { throw PanelCSRF.refused }
         context.panelForm = presented.form
+        context.panelUpload = presented.upload
         return try await next(request, context)
     }
 }

@@ -336,9 +336,9 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls, sentiment: services.sentiment).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
-    AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder,
-                        dispatch: dispatchAnalytics,
-                        now: Date.init).addRoutes(to: tenant.group("analytics"))
+    let analyticsAPI = AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder,
+                                           dispatch: dispatchAnalytics, now: Date.init)
+    analyticsAPI.addRoutes(to: tenant.group("analytics"))
     CustomersController(customers: services.customers, businesses: services.businesses)
         .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))
     AppointmentsController(appointments: services.appointments, customers: services.customers, calls: services.calls,
@@ -390,6 +390,11 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
     PanelController(panel: services.panel, users: services.repositories.panelUsers, now: services.now)
         .addRoutes(to: panel)
     PanelBusinessController(panel: services.panel, users: services.repositories.panelUsers)
+        .addRoutes(to: panel.group("b/:slug")
+            .add(middleware: PanelSessionMiddleware(sessions: services.panel.sessions))
+            .add(middleware: PanelBusinessMiddleware(users: services.repositories.panelUsers)))
+    PanelOverviewController(panel: services.panel, users: services.repositories.panelUsers,
+                            analytics: services.repositories.analytics, api: analyticsAPI, now: services.now)
         .addRoutes(to: panel.group("b/:slug")
             .add(middleware: PanelSessionMiddleware(sessions: services.panel.sessions))
             .add(middleware: PanelBusinessMiddleware(users: services.repositories.panelUsers)))

@@ -9,19 +9,8 @@ struct PanelBusinessController {
     let users: any PanelUserRepository
 
     func addRoutes(to business: RouterGroup<AppRequestContext>) {
-        business.get(use: overview)
         business.get("users", use: usersPage)
         business.post("users", use: addUser)
-    }
-
-    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let pages = try panel.requirePages()
-        let signedIn = try context.requirePanelUser()
-        let membership = try context.requirePanelRole(.view)
-        return pages.response("overview", OverviewView(
-            chrome: try await chrome(signedIn, membership, title: membership.business.name),
-            businessName: membership.business.name, email: signedIn.user.email, role: membership.role.rawValue,
-            abilities: Self.abilities(of: membership.role)))
     }
 
     @Sendable func usersPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -74,16 +63,5 @@ struct PanelBusinessController {
             canManage: membership.role.allows(.users),
             roles: PanelRole.allCases.map { .init(value: $0.rawValue, selected: $0 == .staff) },
             error: error, added: added)
-    }
-
-    /// What `role` may do, in words, for the overview.
-    static func abilities(of role: PanelRole) -> [String] {
-        var abilities = ["view every page of this business"]
-        if role.allows(.calls) { abilities.append("act on calls") }
-        if role.allows(.knowledge) { abilities.append("edit the knowledge base") }
-        if role.allows(.customers) { abilities.append("manage customers and appointments") }
-        if role.allows(.settings) { abilities.append("change the receptionist's settings") }
-        if role.allows(.users) { abilities.append("add users") }
-        return abilities
     }
 }

@@ -8,7 +8,7 @@ import Mustache
 /// `{{{…}}}` and `{{&…}}` — and extend `layout` (`{{<layout}}{{$main}}…{{/main}}{{/layout}}`).
 struct PanelPages: Sendable {
     /// Every template a page renders; loading fails when one is missing.
-    static let templateNames = ["layout", "login", "businesses", "overview", "password", "users", "error"]
+    static let templateNames = ["layout", "login", "businesses", "overview", "password", "users", "error", "chart", "range", "exports"]
 
     let library: MustacheLibrary
 

@@ -64,4 +64,15 @@ struct PanelBusinessController {
             roles: PanelRole.allCases.map { .init(value: $0.rawValue, selected: $0 == .staff) },
             error: error, added: added)
     }
+
+    /// What `role` may do, in words, for the overview.
+    static func abilities(of role: PanelRole) -> [String] {
+        var abilities = ["view every page of this business"]
+        if role.allows(.calls) { abilities.append("act on calls") }
+        if role.allows(.knowledge) { abilities.append("edit the knowledge base") }
+        if role.allows(.customers) { abilities.append("manage customers and appointments") }
+        if role.allows(.settings) { abilities.append("change the receptionist's settings") }
+        if role.allows(.users) { abilities.append("add users") }
+        return abilities
+    }
 }

@@ -43,6 +43,7 @@ struct PanelOverviewController {
         return pages.response("overview", OverviewView(
             chrome: try await chrome(signedIn, membership, title: business.name),
             businessName: business.name, slug: business.slug, email: signedIn.user.email, role: membership.role.rawValue,
+            abilities: PanelBusinessController.abilities(of: membership.role),
             range: rangeForm(range, action: PanelPaths.business(business.slug), business: business),
             rangeLabel: rangeLabel(range, business), metrics: overview.metrics, charts: overview.charts,
             empty: total.calls == 0,

@@ -7,6 +7,8 @@ struct OverviewView: PanelView {
     let slug: String
     let email: String
     let role: String
+    /// What the role may do, in words.
+    let abilities: [String]
     let range: RangeForm
     /// "2026-11-04 to 2026-12-03, Europe/London".
     let rangeLabel: String

@@ -17,8 +17,11 @@ struct AnalyticsController {
     }
 
     private func context(_ request: Request, _ business: Business) throws -> (TimeZone, AnalyticsRange) {
+        try context(request.uri.queryParameters, business)
+    }
+
+    private func context(_ query: Parameters, _ business: Business) throws -> (TimeZone, AnalyticsRange) {
         let timeZone = business.zone
-        let query = request.uri.queryParameters
         let range = try AnalyticsRange.parse(from: query["from"].map(String.init), to: query["to"].map(String.init),
                                              timeZone: timeZone, now: now())
         return (timeZone, range)
@@ -60,11 +63,17 @@ struct AnalyticsController {
 
     /// `calls.csv`, `calls.json`, `calls.ndjson`.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let business = try context.requireBusiness()
-        let name = try context.parameters.require("export")
+        try await export(try context.parameters.require("export"), business: try context.requireBusiness(),
+                         query: request.uri.queryParameters)
+    }
+
+    /// The export `name` (`calls.csv`, `daily.json`, `dispatch.csv`, …) of `business` for the range in `query`
+    /// (`from`, `to`): the API's answer, and the panel's downloads (`PanelOverviewController`), so both give the
+    /// same bytes.
+    func export(_ name: String, business: Business, query: Parameters) async throws -> Response {
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         if name == "dispatch.csv" {
-            let (_, range) = try self.context(request, business)
+            let (_, range) = try self.context(query, business)
             let csv = DispatchAnalytics.csv(try await dispatch.report(businessId: business.id, range: range))
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: csv)))
@@ -77,7 +86,7 @@ struct AnalyticsController {
             throw AppError(.badRequest, code: "unsupported_format",
                            message: "unknown format \(parts[1]) for \(parts[0]); use \(parts[0] == "calls" ? "csv, json or ndjson" : "csv or json")")
         }
-        let (timeZone, range) = try self.context(request, business)
+        let (timeZone, range) = try self.context(query, business)
         if parts[0] != "calls" {
             let rollup = CallRollup(analytics: analytics, businessId: business.id, timeZone: timeZone, range: range)
             let buckets = try await rollup.buckets(parts[0] == "daily" ? .day : .hour)

@@ -40,6 +40,27 @@ struct CallRollup: Sendable {
         return bucket
     }
 
+    /// The range's days (as `buckets(.day)`, with an empty bucket for each day without calls) and its total (as
+    /// `total()`) from one read of the calls: the panel's overview shows both, and reading 100,000 calls once
+    /// instead of twice halves its time.
+    func daysAndTotal() async throws -> (days: [MetricsBucket], total: MetricsBucket) {
+        let from = range.from
+        let (days, whole) = try await analytics.reduceCallFacts(
+            businessId: businessId, from: range.from, to: range.to,
+            into: (MetricsAccumulator(granularity: .day, timeZone: timeZone),
+                   MetricsAccumulator(granularity: .hour, timeZone: timeZone))
+        ) { state, fact in
+            state.0.add(fact)
+            var pinned = fact
+            pinned.startedAt = from  // as in total(): one bucket whose statistics cover every call
+            state.1.add(pinned)
+        }
+        var total = whole.buckets().first ?? MetricsBucket(start: range.from, end: range.to, granularity: .hour)
+        total.start = range.from
+        total.end = range.to
+        return (days.buckets(filling: DateInterval(start: range.from, end: range.to)), total)
+    }
+
     // MARK: - Formatting
 
     static let columns = [

@@ -336,9 +336,9 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         .addRoutes(to: tenant.group("knowledge"))
     ConfigController(businesses: services.businesses).addRoutes(to: tenant.group("config"))
     CallsController(calls: services.calls, sentiment: services.sentiment).addRoutes(calls: tenant.group("calls"), leads: tenant.group("leads"))
-    AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder,
-                        dispatch: dispatchAnalytics,
-                        now: Date.init).addRoutes(to: tenant.group("analytics"))
+    let analyticsAPI = AnalyticsController(analytics: services.repositories.analytics, embedder: services.knowledge.bulkEmbedder,
+                                           dispatch: dispatchAnalytics, now: Date.init)
+    analyticsAPI.addRoutes(to: tenant.group("analytics"))
     CustomersController(customers: services.customers, businesses: services.businesses)
         .addRoutes(customers: tenant.group("customers"), conversations: tenant.group("conversations"))
     AppointmentsController(appointments: services.appointments, customers: services.customers, calls: services.calls,
@@ -399,6 +399,9 @@ func buildRouter(_ services: AppServices, logger: Logger) -> Router<AppRequestCo
         panel: services.panel, users: services.repositories.panelUsers, service: services.knowledge,
         repository: services.knowledgeRepository, calls: services.callService, businesses: services.businesses,
         analytics: services.repositories.analytics, imports: PanelImports(now: services.now), now: services.now)
+        .addRoutes(to: business)
+    PanelOverviewController(panel: services.panel, users: services.repositories.panelUsers,
+                            analytics: services.repositories.analytics, api: analyticsAPI, now: services.now)
         .addRoutes(to: business)
     return router
 }

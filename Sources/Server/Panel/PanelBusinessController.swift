@@ -10,19 +10,8 @@ struct PanelBusinessController {
     let users: any PanelUserRepository
 
     func addRoutes(to business: RouterGroup<AppRequestContext>) {
-        business.get(use: overview)
         business.get("users", use: usersPage)
         business.post("users", use: addUser)
-    }
-
-    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let pages = try panel.requirePages()
-        let signedIn = try context.requirePanelUser()
-        let membership = try context.requirePanelRole(.view)
-        return pages.response("overview", OverviewView(
-            chrome: try await chrome(signedIn, membership, title: membership.business.name),
-            businessName: membership.business.name, email: signedIn.user.email, role: membership.role.rawValue,
-            abilities: Self.abilities(of: membership.role)))
     }
 
     @Sendable func usersPage(_ request: Request, context: AppRequestContext) async throws -> Response {

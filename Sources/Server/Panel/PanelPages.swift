@@ -9,7 +9,8 @@ import Mustache
 struct PanelPages: Sendable {
     /// Every template a page renders; loading fails when one is missing.
     static let templateNames = ["layout", "login", "businesses", "overview", "password", "users", "calls", "call", "error",
-                                "knowledge", "knowledge-entry", "knowledge-delete", "knowledge-gaps"]
+                                "knowledge", "knowledge-entry", "knowledge-delete", "knowledge-gaps",
+                                "chart", "range", "exports"]
 
     let library: MustacheLibrary
 

@@ -63,16 +63,6 @@ struct BusinessesView: PanelView {
     }
 }
 
-/// `overview.mustache`: for now, who is signed in with which role; the business's numbers come with the pages.
-struct OverviewView: PanelView {
-    let chrome: PanelChrome
-    let businessName: String
-    let email: String
-    let role: String
-    /// What the role may do, in words.
-    let abilities: [String]
-}
-
 /// `password.mustache`.
 struct PasswordView: PanelView {
     let chrome: PanelChrome

@@ -5,7 +5,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Speed and memory benchmarks (ratios against anchors measured in the same run by `make bench`).",
-        subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self, BenchSearchHTTPCommand.self, BenchAnalyticsCommand.self, BenchCallsCommand.self, BenchCampaignCommand.self]
+        subcommands: [BenchEmbedCommand.self, BenchSearchCommand.self, BenchSearchHTTPCommand.self, BenchAnalyticsCommand.self, BenchCallsCommand.self, BenchCampaignCommand.self, BenchPanelCommand.self]
     )
 }
 

@@ -27,7 +27,7 @@ public struct AnalyticsBenchmark: Sendable {
     let database: AppDatabase
     /// What the API reads through.
     let analytics: any AnalyticsRepository
-    let businessId: String
+    public let businessId: String
     let timeZone: TimeZone
 
     /// Times the CSV export of every call, the 30-day daily rollup, and the anchor scan.
@@ -64,6 +64,16 @@ public struct AnalyticsBenchmark: Sendable {
                        exportFormattingSeconds: seconds(formatting), exportBytes: bytes,
                        exportPeakGrowthBytes: growth, rollupSeconds: seconds(rollupTime), rollupDays: buckets.count,
                        rollupCalls: buckets.map(\.calls).reduce(0, +), anchorScanSeconds: seconds(anchor))
+    }
+
+    /// The anchor alone, for benchmarks that time other readers of the same calls (`frontdesk bench panel`):
+    /// seconds of the bare SQLite pass over the calls started in the `days` days before `end`.
+    public func anchorScanSeconds(end: Date, days: Int) async throws -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = try await anchorScan(AnalyticsRange(from: end.addingTimeInterval(-Double(days) * 86_400), to: end))
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     public func close() throws { try database.close() }

@@ -67,7 +67,7 @@ extension AnalyticsBenchmark {
                         let citations = !caller && seq <= row.answered * 2 ? #"[{"entryId":"e\#(seq % 7)","chunkId":\#(seq),"score":0.03,"similarity":0.61}]"# : nil
                         try turn.execute(arguments: [
                             row.sid, seq, caller ? "caller" : "receptionist",
-                            caller ? "do you do boiler servicing, and how much is it \"roughly\"?" : "We service boilers from 89 dollars. Is there anything else I can help you with?",
+                            caller ? Self.callerQuestion(latencyIndex) : "We service boilers from 89 dollars. Is there anything else I can help you with?",
                             caller ? 0.91 : nil, citations, citations == nil ? nil : 0.61,
                             !caller && seq == turnsPerCall - 2 && row.declined > 0, caller ? nil : latencies[latencyIndex],
                             row.start.addingTimeInterval(Double(seq * 5)), caller ? 0.2 : nil])
@@ -83,6 +83,25 @@ extension AnalyticsBenchmark {
             }
             done += batch
         }
+    }
+
+    /// The caller's line of transcript line `index`: 4,000 different questions (20 services × 20 ways to ask ×
+    /// 10 endings), as callers' own questions vary, so work done once per distinct question is measured fairly.
+    static func callerQuestion(_ index: Int) -> String {
+        let services = ["boiler servicing", "a blocked drain", "a leaking tap", "radiator bleeding", "a new shower",
+                        "a burst pipe", "water heater repair", "toilet replacement", "a gas safety check", "underfloor heating",
+                        "a smart thermostat", "descaling", "a power flush", "a noisy pipe", "an outside tap",
+                        "kitchen sink fitting", "a dishwasher hookup", "a sump pump", "frozen pipes", "a water softener"]
+        let asks = ["do you do", "how much is", "can you come out for", "what does it cost for", "are you able to help with",
+                    "how long does it take to sort", "do I need an appointment for", "is there a call-out fee for",
+                    "can I book", "who handles", "do you guarantee", "what is included in", "how soon can you do",
+                    "do you charge extra at weekends for", "can you quote me for", "do you need access for",
+                    "is it \"roughly\" the same price for", "will you bring parts for", "do landlords pay for",
+                    "can I pay by card for"]
+        let endings = ["?", " this week?", " on Saturday?", " in Ashcombe?", " for a flat?", " tomorrow morning?",
+                       ", please?", " after 6 pm?", " for an old house?", " near the station?"]
+        let n = index / 2
+        return asks[n % 20] + " " + services[(n / 20) % 20] + endings[(n / 400) % 10]
     }
 
     /// Rows of `calls` and `call_turns` in the file.
